@@ -1,0 +1,29 @@
+import { Body, Controller, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { assertValid, readBody } from '../common/body';
+import { ROLES } from './api-key.entity';
+import { ApiKeysService } from './api-keys.service';
+import { CreateApiKeyDto, CreatedApiKeyDto } from './create-api-key.dto';
+import { Roles } from './roles.decorator';
+
+@ApiTags('auth')
+@ApiBearerAuth()
+@Roles('admin')
+@Controller('v1/api-keys')
+export class ApiKeysController {
+  constructor(private readonly keys: ApiKeysService) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: CreatedApiKeyDto })
+  create(@Body() body: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
+    const r = readBody(body);
+    r.onlyKnown(['name', 'role', 'managerId']);
+    const name = r.string('name', { required: true, max: 100 });
+    const role = r.oneOf('role', ROLES);
+    if (role === undefined && !r.has('role')) r.fail('role', 'is required');
+    const managerId = body.managerId;
+    if (managerId !== undefined && !Number.isInteger(managerId)) r.fail('managerId', 'must be an integer');
+    assertValid(r);
+    return this.keys.create({ name: name!, role: role!, managerId });
+  }
+}

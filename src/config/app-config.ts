@@ -1,0 +1,132 @@
+import { IANAZone } from 'luxon';
+import { parseQuietWindow, QuietWindow } from '../common/validation';
+
+export interface SmscConfig {
+  host: string;
+  port: number;
+  systemId: string;
+  password: string;
+  sourceAddress: string;
+}
+
+export interface SmtpConfig {
+  host: string;
+  port: number;
+  user?: string;
+  password?: string;
+  from: string;
+}
+
+export interface AppConfig {
+  env: string;
+  port: number;
+  databaseUrl: string;
+  redisUrl: string;
+  adminApiKey?: string;
+  defaultTimezone: string;
+  defaultQuietHours: QuietWindow;
+  defaultPhoneRegion: string;
+  publicBaseUrl: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  maxJsonBody: string;
+  maxImportBytes: number;
+  smsc: SmscConfig;
+  smtp: SmtpConfig;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, problem: string) {
+    super(`Configuration error: ${variable} ${problem}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function required(env: Env, name: string): string {
+  const value = env[name]?.trim();
+  if (!value) throw new ConfigError(name, 'is missing');
+  return value;
+}
+
+function optional(env: Env, name: string, fallback: string): string {
+  const value = env[name]?.trim();
+  return value ? value : fallback;
+}
+
+function integer(env: Env, name: string, fallback: number, min = 1, max = 65535): number {
+  const raw = optional(env, name, String(fallback));
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(name, `must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function url(env: Env, name: string, protocols: string[], fallback?: string): string {
+  const raw = fallback === undefined ? required(env, name) : optional(env, name, fallback);
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'is not a valid URL');
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must use ${protocols.join(' or ')}, got ${parsed.protocol}`);
+  }
+  return raw;
+}
+
+/** Builds the one typed configuration object from the environment; throws naming the variable. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const defaultTimezone = optional(env, 'DEFAULT_TIMEZONE', 'Europe/Moscow');
+  if (!IANAZone.isValidZone(defaultTimezone)) {
+    throw new ConfigError('DEFAULT_TIMEZONE', `is not an IANA time zone: "${defaultTimezone}"`);
+  }
+  const quiet = optional(env, 'DEFAULT_QUIET_HOURS', '21:00-09:00');
+  const [qs, qe, ...rest] = quiet.split('-');
+  const defaultQuietHours = rest.length === 0 && qe !== undefined ? parseQuietWindow(qs, qe) : undefined;
+  if (!defaultQuietHours) throw new ConfigError('DEFAULT_QUIET_HOURS', `must look like 21:00-09:00, got "${quiet}"`);
+
+  const region = optional(env, 'DEFAULT_PHONE_REGION', 'RU').toUpperCase();
+  if (!/^[A-Z]{2}$/.test(region)) throw new ConfigError('DEFAULT_PHONE_REGION', `must be an ISO country code, got "${region}"`);
+
+  const adminApiKey = env.ADMIN_API_KEY?.trim() || undefined;
+  if (adminApiKey !== undefined && adminApiKey.length < 16) {
+    throw new ConfigError('ADMIN_API_KEY', 'must be at least 16 characters');
+  }
+  const logLevel = optional(env, 'LOG_LEVEL', 'info');
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be debug, info, warn or error, got "${logLevel}"`);
+  }
+  const port = integer(env, 'PORT', 3000);
+
+  return {
+    env: optional(env, 'NODE_ENV', 'development'),
+    port,
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    adminApiKey,
+    defaultTimezone,
+    defaultQuietHours,
+    defaultPhoneRegion: region,
+    publicBaseUrl: url(env, 'PUBLIC_BASE_URL', ['http:', 'https:'], `http://localhost:${port}`).replace(/\/$/, ''),
+    logLevel: logLevel as AppConfig['logLevel'],
+    maxJsonBody: optional(env, 'MAX_JSON_BODY', '1mb'),
+    maxImportBytes: integer(env, 'MAX_IMPORT_MB', 2048, 1, 1_000_000) * 1024 * 1024,
+    smsc: {
+      host: optional(env, 'SMSC_HOST', '127.0.0.1'),
+      port: integer(env, 'SMSC_PORT', 2775),
+      systemId: optional(env, 'SMSC_SYSTEM_ID', 'outage'),
+      password: optional(env, 'SMSC_PASSWORD', 'secret'),
+      sourceAddress: optional(env, 'SMSC_SOURCE_ADDRESS', 'Outages'),
+    },
+    smtp: {
+      host: optional(env, 'SMTP_HOST', '127.0.0.1'),
+      port: integer(env, 'SMTP_PORT', 1025),
+      user: env.SMTP_USER?.trim() || undefined,
+      password: env.SMTP_PASSWORD?.trim() || undefined,
+      from: optional(env, 'SMTP_FROM', 'Outage Notifier <noreply@example.net>'),
+    },
+  };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

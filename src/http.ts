@@ -1,0 +1,29 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express from 'express';
+import { ApiModule } from './app.modules';
+import { HttpExceptionFilter } from './common/http-exception.filter';
+import { JsonLogger } from './common/json-logger';
+import { AppConfig, APP_CONFIG } from './config/app-config';
+
+/** Builds the HTTP application (used by main and by the end-to-end tests). */
+export async function createApiApp(logger = new JsonLogger()): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule, { bodyParser: false, logger });
+  const config = app.get<AppConfig>(APP_CONFIG);
+  app.disable('x-powered-by');
+  // JSON bodies only; imports read their CSV / NDJSON body as a stream themselves.
+  app.use(express.json({ limit: config.maxJsonBody, type: ['application/json', 'application/*+json'] }));
+  app.useGlobalFilters(new HttpExceptionFilter());
+  app.enableShutdownHooks();
+
+  const doc = new DocumentBuilder()
+    .setTitle('Outage Notifier')
+    .setDescription('Tells subscribers about network outages before they have to ask.')
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc));
+  return app;
+}

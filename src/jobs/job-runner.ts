@@ -1,0 +1,70 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import { Job, Worker } from 'bullmq';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { HandlesJob, JOB_HANDLER, JobHandlerMeta } from './job-handler.decorator';
+import { JOBS, QueueName } from './queues';
+import { redisConnection } from './redis';
+
+/** Finds every @JobHandler, checks that each job has exactly one, and runs a BullMQ worker per queue. */
+export function buildHandlerTable(
+  handlers: Array<{ meta: JobHandlerMeta; instance: HandlesJob }>,
+  expected: Record<string, readonly string[]> = JOBS,
+): Map<string, Map<string, HandlesJob>> {
+  const table = new Map<string, Map<string, HandlesJob>>();
+  for (const { meta, instance } of handlers) {
+    const byName = table.get(meta.queue) ?? new Map<string, HandlesJob>();
+    if (byName.has(meta.name)) throw new Error(`job ${meta.queue}/${meta.name} has two handlers`);
+    if (!expected[meta.queue]?.includes(meta.name)) throw new Error(`job ${meta.queue}/${meta.name} is not listed in JOBS`);
+    byName.set(meta.name, instance);
+    table.set(meta.queue, byName);
+  }
+  for (const [queue, names] of Object.entries(expected)) {
+    for (const name of names) {
+      if (!table.get(queue)?.has(name)) throw new Error(`job ${queue}/${name} has no handler`);
+    }
+  }
+  return table;
+}
+
+@Injectable()
+export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(JobRunner.name);
+  private readonly workers: Worker[] = [];
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const handlers = this.discovery
+      .getProviders()
+      .filter((w) => w.metatype && w.instance && Reflect.getMetadata(JOB_HANDLER, w.metatype))
+      .map((w) => ({ meta: Reflect.getMetadata(JOB_HANDLER, w.metatype!) as JobHandlerMeta, instance: w.instance as HandlesJob }));
+    const table = buildHandlerTable(handlers);
+    for (const [queue, byName] of table) {
+      const worker = new Worker(queue, (job: Job) => this.run(queue as QueueName, byName, job), {
+        connection: redisConnection(this.config.redisUrl),
+        concurrency: Number(process.env.WORKER_CONCURRENCY ?? 4),
+      });
+      worker.on('failed', (job, err) => this.logger.warn({ msg: 'job failed', queue, job: job?.name, jobId: job?.id, err }));
+      this.workers.push(worker);
+    }
+    this.logger.log({ msg: 'worker started', queues: [...table.keys()] });
+  }
+
+  private async run(queue: QueueName, byName: Map<string, HandlesJob>, job: Job) {
+    const handler = byName.get(job.name);
+    if (!handler) throw new Error(`no handler for ${queue}/${job.name}`);
+    const started = Date.now();
+    const result = await handler.handle(job.data);
+    this.logger.debug({ msg: 'job finished', queue, job: job.name, jobId: job.id, ms: Date.now() - started, ...result });
+    return result;
+  }
+
+  /** Lets in-flight jobs finish, then closes the connections. */
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
+  }
+}

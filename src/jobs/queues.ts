@@ -1,0 +1,20 @@
+/**
+ * Every queue and job name in one place. A job's name is its handler class's name; the worker
+ * refuses to start when a job has no handler or two.
+ */
+export const QUEUES = {
+  maintenance: 'maintenance',
+} as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+/** Registered job names per queue; a handler must exist for each. */
+export const JOBS: Record<QueueName, readonly string[]> = {
+  maintenance: [],
+};
+
+export const DEFAULT_JOB_OPTIONS = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { count: 1000 },
+  removeOnFail: { count: 5000 },
+} as const;

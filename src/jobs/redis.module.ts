@@ -1,0 +1,20 @@
+import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import IORedis from 'ioredis';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { redisConnection } from './redis';
+
+export const REDIS = Symbol('REDIS');
+
+/** One shared connection for queues (producers) and health checks; workers open their own. */
+@Global()
+@Module({
+  providers: [{ provide: REDIS, inject: [APP_CONFIG], useFactory: (c: AppConfig) => redisConnection(c.redisUrl) }],
+  exports: [REDIS],
+})
+export class RedisModule implements OnApplicationShutdown {
+  constructor(@Inject(REDIS) private readonly redis: IORedis) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}

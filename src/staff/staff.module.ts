@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { AreasModule } from '../areas/areas.module';
+import { StaffController } from './staff.controller';
+import { StaffRepository } from './staff.repository';
+import { StaffService } from './staff.service';
+
+@Module({
+  imports: [AreasModule],
+  controllers: [StaffController],
+  providers: [StaffService, StaffRepository],
+  exports: [StaffRepository],
+})
+export class StaffModule {}

@@ -1,0 +1,98 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AreasRepository } from '../areas/areas.repository';
+import { bodyObject } from '../common/body';
+import { Conflict, NotFound, UnknownReferences, ValidationFailed } from '../common/errors';
+import { FieldError } from '../common/validation';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { NetworkRepository } from '../network/network.repository';
+import { SubscriberDto } from './subscriber.dto';
+import { readSubscriber, withDefaults } from './subscriber-input';
+import { SubscribersRepository } from './subscribers.repository';
+
+@Injectable()
+export class SubscribersService {
+  private readonly logger = new Logger(SubscribersService.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly subscribers: SubscribersRepository,
+    private readonly areas: AreasRepository,
+    private readonly elements: NetworkRepository,
+  ) {}
+
+  async get(id: number): Promise<SubscriberDto> {
+    const s = await this.subscribers.findById(id, this.config.defaultTimezone);
+    if (!s) throw new NotFound('subscriber', id);
+    return s;
+  }
+
+  async create(body: unknown): Promise<SubscriberDto> {
+    const raw = bodyObject(body);
+    const { value, errors } = readSubscriber(raw, this.config.defaultPhoneRegion);
+    if (!value) throw new ValidationFailed(errors);
+    const input = withDefaults(value);
+
+    return this.db.transaction(async (em) => {
+      const { areaId, accessElementId } = await this.resolve(input.areaCode, input.accessElementCode ?? undefined);
+      if (await this.subscribers.idByExternalId(input.externalId, em)) {
+        throw new Conflict('SUBSCRIBER_EXISTS', `a subscriber with externalId ${input.externalId} already exists`);
+      }
+      const id = await this.subscribers.insert(em, input, areaId!, accessElementId ?? null);
+      this.logger.log({ msg: 'subscriber created', subscriberId: id });
+      return (await this.subscribers.findById(id, this.config.defaultTimezone, em))!;
+    });
+  }
+
+  async patch(id: number, body: unknown): Promise<SubscriberDto> {
+    const raw = bodyObject(body);
+    // null clears an optional field; readSubscriber treats null as "not given".
+    const cleared = (f: string) => raw[f] === null;
+    const { value, errors } = readSubscriber(raw, this.config.defaultPhoneRegion, { partial: true });
+    if ('externalId' in raw) errors.push({ field: 'externalId', message: 'cannot be changed' });
+    if (!value || errors.length) throw new ValidationFailed(errors);
+
+    return this.db.transaction(async (em) => {
+      const current = await this.subscribers.findById(id, this.config.defaultTimezone, em);
+      if (!current) throw new NotFound('subscriber', id);
+      const phone = cleared('phone') ? null : value.phone ?? current.phone;
+      const email = cleared('email') ? null : value.email ?? current.email;
+      if (phone === null && email === null) {
+        throw new ValidationFailed([{ field: 'phone', message: 'or email is required: a subscriber needs at least one channel' }]);
+      }
+      const { areaId, accessElementId } = await this.resolve(value.areaCode, value.accessElementCode ?? undefined);
+      await this.subscribers.update(em, id, {
+        name: value.name,
+        phone,
+        email,
+        locale: value.locale,
+        timezone: cleared('timezone') ? null : value.timezone,
+        quiet_start: cleared('quietHours') ? null : value.quietStart,
+        quiet_end: cleared('quietHours') ? null : value.quietEnd,
+        tier: value.tier,
+        flags: value.flags,
+        area_id: areaId,
+        access_element_id: cleared('accessElementCode') ? null : accessElementId,
+        sms_consent: value.smsConsent,
+        email_consent: value.emailConsent,
+      });
+      return (await this.subscribers.findById(id, this.config.defaultTimezone, em))!;
+    });
+  }
+
+  private async resolve(areaCode?: string, accessElementCode?: string) {
+    const errors: FieldError[] = [];
+    const areaId = areaCode ? (await this.areas.idsByCodes([areaCode])).get(areaCode) : undefined;
+    if (areaCode && areaId === undefined) errors.push({ field: 'areaCode', message: `area ${areaCode} does not exist` });
+    const accessElementId = accessElementCode
+      ? (await this.elements.idsByCodes([accessElementCode])).get(accessElementCode)
+      : undefined;
+    if (accessElementCode && accessElementId === undefined) {
+      errors.push({ field: 'accessElementCode', message: `network element ${accessElementCode} does not exist` });
+    }
+    if (errors.length) throw new UnknownReferences(errors);
+    return { areaId, accessElementId };
+  }
+}
