@@ -71,6 +71,7 @@ start_postgres() {
        -c maintenance_work_mem=512MB -c work_mem=32MB -c max_connections=200" >&2 \
       || die "PostgreSQL did not start, see .data/pg/postgres.log"
     say "private PostgreSQL on 127.0.0.1:$port"
+    echo "export STARTED_POSTGRES=1"
   fi
   local url="postgres://postgres@127.0.0.1:$port/$DB_NAME"
   if ! "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -Atqc "select 1 from pg_database where datname='$DB_NAME'" postgres | grep -q 1; then
@@ -98,21 +99,22 @@ start_redis() {
       || die "Redis did not start, see .data/redis/redis.log"
     for _ in $(seq 50); do [ "$(redis-cli -p "$port" ping 2>/dev/null)" = PONG ] && break; sleep 0.1; done
     say "private Redis on 127.0.0.1:$port"
+    echo "export STARTED_REDIS=1"
   fi
   echo "export REDIS_URL='redis://127.0.0.1:$port'"
 }
 
 stop_all() {
-  local bin
+  local bin what=${2:-all}
   bin=$(pg_bindir || true)
-  if [ -n "$bin" ] && [ -f "$DATA/pg/data/postmaster.pid" ]; then
+  if [ "$what" != redis ] && [ -n "$bin" ] && [ -f "$DATA/pg/data/postmaster.pid" ]; then
     as_pg_owner "$bin/pg_ctl" -D "$DATA/pg/data" -m fast -w stop >&2 || true
   fi
-  if [ -f "$DATA/redis/port" ]; then redis-cli -p "$(cat "$DATA/redis/port")" shutdown nosave >/dev/null 2>&1 || true; fi
+  if [ "$what" != postgres ] && [ -f "$DATA/redis/port" ]; then redis-cli -p "$(cat "$DATA/redis/port")" shutdown nosave >/dev/null 2>&1 || true; fi
 }
 
 case "${1:-start}" in
   start) start_postgres; start_redis ;;
-  stop) stop_all ;;
-  *) die "usage: $0 start|stop" ;;
+  stop) stop_all "$@" ;;
+  *) die "usage: $0 start | stop [all|postgres|redis]" ;;
 esac
