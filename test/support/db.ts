@@ -1,8 +1,6 @@
 import { randomBytes } from 'crypto';
 import { Client } from 'pg';
 
-export const TEMPLATE_DB = 'outage_test_template';
-
 export function withDatabase(url: string, db: string): string {
   const u = new URL(url);
   u.pathname = `/${db}`;
@@ -27,7 +25,9 @@ export async function freshDatabase(): Promise<TestDatabase> {
   const admin = new Client({ connectionString: withDatabase(serverUrl(), 'postgres') });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DB}"`);
+    const template = process.env.TEST_TEMPLATE_DB;
+    if (!template) throw new Error('TEST_TEMPLATE_DB is not set: the global setup did not run');
+    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
   } finally {
     await admin.end();
   }

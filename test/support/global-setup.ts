@@ -1,24 +1,28 @@
+import { randomBytes } from 'crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source';
-import { TEMPLATE_DB, withDatabase } from './db';
+import { withDatabase } from './db';
 
-/** Builds the template database once per run from the real migrations; each suite clones it. */
+/**
+ * Builds a template database once per run from the real migrations; each suite clones it.
+ * Names are per run, so two runs on one server do not disturb each other.
+ */
 export default async function globalSetup(): Promise<void> {
-  if (!process.env.DATABASE_URL || !process.env.REDIS_URL) {
-    // Unit tests alone need no servers; suites that do will fail with a clear message.
-    return;
-  }
+  if (!process.env.DATABASE_URL || !process.env.REDIS_URL) return; // unit tests alone need no servers
+  const template = `outage_test_tpl_${randomBytes(3).toString('hex')}`;
+  process.env.TEST_TEMPLATE_DB = template; // inherited by the test workers
   const admin = new Client({ connectionString: withDatabase(process.env.DATABASE_URL, 'postgres') });
   await admin.connect();
   try {
+    // Leftovers of crashed runs; a database still in use belongs to a live run and stays.
     const stale = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE 'outage_test_%'`);
-    for (const { datname } of stale.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE "${TEMPLATE_DB}"`);
+    for (const { datname } of stale.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}"`).catch(() => undefined);
+    await admin.query(`CREATE DATABASE "${template}"`);
   } finally {
     await admin.end();
   }
-  const ds = new DataSource({ ...dataSourceOptions(withDatabase(process.env.DATABASE_URL, TEMPLATE_DB)), entities: [] });
+  const ds = new DataSource({ ...dataSourceOptions(withDatabase(process.env.DATABASE_URL, template)), entities: [] });
   await ds.initialize();
   await ds.runMigrations({ transaction: 'each' });
   await ds.destroy();
