@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { dataSourceOptions } from './data-source';
+import { dataSourceOptions } from './options';
 
 @Global()
 @Module({

@@ -1,7 +1,7 @@
 import { randomBytes } from 'crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../src/database/data-source';
+import { dataSourceOptions } from '../../src/database/options';
 import { withDatabase } from './db';
 
 /**
