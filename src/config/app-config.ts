@@ -1,5 +1,5 @@
-import { IANAZone } from 'luxon';
-import { parseQuietWindow, QuietWindow } from '../common/validation';
+import { isSupportedCountry } from 'libphonenumber-js';
+import { isIanaZone, parseQuietWindow, QuietWindow } from '../common/validation';
 
 export interface SmscConfig {
   host: string;
@@ -30,6 +30,8 @@ export interface AppConfig {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   maxJsonBody: string;
   maxImportBytes: number;
+  /** Jobs a worker process runs at once, per queue. */
+  workerConcurrency: number;
   smsc: SmscConfig;
   smtp: SmtpConfig;
 }
@@ -78,7 +80,7 @@ function url(env: Env, name: string, protocols: string[], fallback?: string): st
 /** Builds the one typed configuration object from the environment; throws naming the variable. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const defaultTimezone = optional(env, 'DEFAULT_TIMEZONE', 'Europe/Moscow');
-  if (!IANAZone.isValidZone(defaultTimezone)) {
+  if (!isIanaZone(defaultTimezone)) {
     throw new ConfigError('DEFAULT_TIMEZONE', `is not an IANA time zone: "${defaultTimezone}"`);
   }
   const quiet = optional(env, 'DEFAULT_QUIET_HOURS', '21:00-09:00');
@@ -87,7 +89,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (!defaultQuietHours) throw new ConfigError('DEFAULT_QUIET_HOURS', `must look like 21:00-09:00, got "${quiet}"`);
 
   const region = optional(env, 'DEFAULT_PHONE_REGION', 'RU').toUpperCase();
-  if (!/^[A-Z]{2}$/.test(region)) throw new ConfigError('DEFAULT_PHONE_REGION', `must be an ISO country code, got "${region}"`);
+  // An unknown region would not fail anywhere: every national number would just be "invalid".
+  if (!/^[A-Z]{2}$/.test(region) || !isSupportedCountry(region)) {
+    throw new ConfigError('DEFAULT_PHONE_REGION', `must be an ISO country code with a phone numbering plan, got "${region}"`);
+  }
 
   const adminApiKey = env.ADMIN_API_KEY?.trim() || undefined;
   if (adminApiKey !== undefined && adminApiKey.length < 16) {
@@ -98,6 +103,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     throw new ConfigError('LOG_LEVEL', `must be debug, info, warn or error, got "${logLevel}"`);
   }
   const port = integer(env, 'PORT', 3000);
+  // express.json() treats a limit it cannot parse as "no limit", so a typo must stop the boot.
+  const maxJsonBody = optional(env, 'MAX_JSON_BODY', '1mb');
+  if (!/^[1-9]\d*(\.\d+)?\s*(b|kb|mb)?$/i.test(maxJsonBody)) {
+    throw new ConfigError('MAX_JSON_BODY', `must be a size such as 512kb or 1mb, got "${maxJsonBody}"`);
+  }
 
   return {
     env: optional(env, 'NODE_ENV', 'development'),
@@ -110,8 +120,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     defaultPhoneRegion: region,
     publicBaseUrl: url(env, 'PUBLIC_BASE_URL', ['http:', 'https:'], `http://localhost:${port}`).replace(/\/$/, ''),
     logLevel: logLevel as AppConfig['logLevel'],
-    maxJsonBody: optional(env, 'MAX_JSON_BODY', '1mb'),
+    maxJsonBody,
     maxImportBytes: integer(env, 'MAX_IMPORT_MB', 2048, 1, 1_000_000) * 1024 * 1024,
+    workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 4, 1, 1000),
     smsc: {
       host: optional(env, 'SMSC_HOST', '127.0.0.1'),
       port: integer(env, 'SMSC_PORT', 2775),

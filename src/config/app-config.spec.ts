@@ -1,0 +1,98 @@
+import { ConfigError, loadConfig } from './app-config';
+
+const VALID = {
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/outage',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+};
+
+/** The error loadConfig throws for this environment, or a failure when it does not throw. */
+function errorFor(env: Record<string, string | undefined>): ConfigError {
+  try {
+    loadConfig({ ...VALID, ...env });
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe(loadConfig.name, () => {
+  it('should apply the documented defaults when only the URLs are set', () => {
+    const sut = loadConfig({ ...VALID });
+    expect(sut).toMatchObject({
+      port: 3000,
+      databaseUrl: VALID.DATABASE_URL,
+      redisUrl: VALID.REDIS_URL,
+      adminApiKey: undefined,
+      defaultTimezone: 'Europe/Moscow',
+      defaultQuietHours: { start: 21 * 60, end: 9 * 60 },
+      defaultPhoneRegion: 'RU',
+      logLevel: 'info',
+      maxJsonBody: '1mb',
+      publicBaseUrl: 'http://localhost:3000',
+      workerConcurrency: 4,
+    });
+  });
+
+  it('should read every variable when all are given', () => {
+    const sut = loadConfig({
+      ...VALID,
+      PORT: '8080',
+      ADMIN_API_KEY: 'a-long-enough-admin-key',
+      DEFAULT_TIMEZONE: 'Asia/Vladivostok',
+      DEFAULT_QUIET_HOURS: '22:30-07:15',
+      DEFAULT_PHONE_REGION: 'kz',
+      LOG_LEVEL: 'debug',
+      MAX_JSON_BODY: '512kb',
+      PUBLIC_BASE_URL: 'https://status.example.net/',
+      WORKER_CONCURRENCY: '16',
+    });
+    expect(sut).toMatchObject({
+      port: 8080,
+      adminApiKey: 'a-long-enough-admin-key',
+      defaultTimezone: 'Asia/Vladivostok',
+      defaultQuietHours: { start: 22 * 60 + 30, end: 7 * 60 + 15 },
+      defaultPhoneRegion: 'KZ',
+      logLevel: 'debug',
+      maxJsonBody: '512kb',
+      publicBaseUrl: 'https://status.example.net',
+      workerConcurrency: 16,
+    });
+  });
+
+  it.each([
+    ['DATABASE_URL', undefined, 'is missing'],
+    ['DATABASE_URL', '   ', 'is missing'],
+    ['DATABASE_URL', 'not a url', 'is not a valid URL'],
+    ['DATABASE_URL', 'mysql://localhost/outage', 'must use postgres:'],
+    ['REDIS_URL', undefined, 'is missing'],
+    ['REDIS_URL', 'http://localhost:6379', 'must use redis:'],
+    ['DEFAULT_TIMEZONE', 'Mars/Base', 'Mars/Base'],
+    ['DEFAULT_TIMEZONE', '+03:00', '+03:00'],
+    ['DEFAULT_QUIET_HOURS', '21:00', '21:00'],
+    ['DEFAULT_QUIET_HOURS', '21:00-9:00', '21:00-9:00'],
+    ['DEFAULT_QUIET_HOURS', '21:00-24:00', '21:00-24:00'],
+    ['DEFAULT_QUIET_HOURS', '21:00-09:00-10:00', '21:00-09:00-10:00'],
+    ['DEFAULT_PHONE_REGION', 'RUS', 'RUS'],
+    ['DEFAULT_PHONE_REGION', 'XX', 'XX'],
+    ['PORT', 'http', 'http'],
+    ['PORT', '0', 'between 1 and 65535'],
+    ['PORT', '70000', '70000'],
+    ['ADMIN_API_KEY', 'short', 'at least 16 characters'],
+    ['LOG_LEVEL', 'loud', 'loud'],
+    ['MAX_JSON_BODY', 'lots', 'lots'],
+    ['MAX_JSON_BODY', '0', '0'],
+    ['PUBLIC_BASE_URL', 'ftp://example.net', 'must use http:'],
+    ['SMSC_PORT', '-1', '-1'],
+    ['WORKER_CONCURRENCY', 'many', 'many'],
+  ])('should stop naming %s when it is %p', (name, value, problem) => {
+    const sut = errorFor({ [name]: value });
+    expect(sut.variable).toBe(name);
+    expect(sut.message).toContain(name);
+    expect(sut.message).toContain(problem);
+  });
+
+  it('should not put the rejected admin key in the message when it is too short', () => {
+    expect(errorFor({ ADMIN_API_KEY: 'tiny-secret' }).message).not.toContain('tiny-secret');
+  });
+});
