@@ -1,10 +1,14 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { Job, Worker } from 'bullmq';
+import IORedis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { HandlesJob, JOB_HANDLER, JobHandlerMeta } from './job-handler.decorator';
 import { JOBS, QueueName } from './queues';
 import { redisConnection } from './redis';
+
+/** Which jobs each queue must have a handler for; JOBS unless a module (a test) provides its own. */
+export const EXPECTED_JOBS = Symbol('EXPECTED_JOBS');
 
 /** Finds every @JobHandler, checks that each job has exactly one, and runs a BullMQ worker per queue. */
 export function buildHandlerTable(
@@ -28,13 +32,14 @@ export function buildHandlerTable(
 }
 
 @Injectable()
-export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(JobRunner.name);
-  private readonly workers: Worker[] = [];
+  private readonly workers: Array<{ worker: Worker; connection: IORedis }> = [];
 
   constructor(
     private readonly discovery: DiscoveryService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() @Inject(EXPECTED_JOBS) private readonly expected: Record<string, readonly string[]> = JOBS,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -42,14 +47,17 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
       .getProviders()
       .filter((w) => w.metatype && w.instance && Reflect.getMetadata(JOB_HANDLER, w.metatype))
       .map((w) => ({ meta: Reflect.getMetadata(JOB_HANDLER, w.metatype!) as JobHandlerMeta, instance: w.instance as HandlesJob }));
-    const table = buildHandlerTable(handlers);
+    const table = buildHandlerTable(handlers, this.expected);
     for (const [queue, byName] of table) {
+      const connection = redisConnection(this.config.redisUrl);
       const worker = new Worker(queue, (job: Job) => this.run(queue as QueueName, byName, job), {
-        connection: redisConnection(this.config.redisUrl),
-        concurrency: Number(process.env.WORKER_CONCURRENCY ?? 4),
+        connection,
+        concurrency: this.config.workerConcurrency,
       });
       worker.on('failed', (job, err) => this.logger.warn({ msg: 'job failed', queue, job: job?.name, jobId: job?.id, err }));
-      this.workers.push(worker);
+      // Without a listener an 'error' event (Redis gone) would be thrown and kill the process.
+      worker.on('error', (err) => this.logger.error({ msg: 'worker error', queue, err }));
+      this.workers.push({ worker, connection });
     }
     this.logger.log({ msg: 'worker started', queues: [...table.keys()] });
   }
@@ -63,8 +71,19 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
     return result;
   }
 
-  /** Lets in-flight jobs finish, then closes the connections. */
-  async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.close()));
+  /**
+   * Lets in-flight jobs finish, then closes the connections. Runs before the shutdown hooks,
+   * because the global database and Redis modules close their pools in theirs, and jobs still
+   * running need them.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all(
+      this.workers.map(async ({ worker, connection }) => {
+        await worker.close();
+        // BullMQ does not close a connection it was given.
+        await connection.quit().catch(() => connection.disconnect());
+      }),
+    );
+    this.workers.length = 0;
   }
 }
