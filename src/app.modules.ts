@@ -1,24 +1,28 @@
 import { Module } from '@nestjs/common';
 import { AreasModule } from './areas/areas.module';
 import { AuthModule } from './auth/auth.module';
+import { CallsModule } from './calls/calls.module';
+import { ClockModule } from './common/clock';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { ImportsModule } from './imports/imports.module';
+import { IncidentsModule } from './incidents/incidents.module';
 import { JobsModule } from './jobs/jobs.module';
 import { RedisModule } from './jobs/redis.module';
 import { NetworkModule } from './network/network.module';
 import { StaffModule } from './staff/staff.module';
+import { StatusPageModule } from './status-page/status-page.module';
 import { SubscribersModule } from './subscribers/subscribers.module';
 
 /** What both roles share: configuration, PostgreSQL, Redis. */
-const CORE = [ConfigModule, DatabaseModule, RedisModule];
+const CORE = [ConfigModule, ClockModule, DatabaseModule, RedisModule];
 
 /** Domain modules: their services are used by both roles; controllers only serve in the api role. */
-const DOMAIN = [AreasModule, NetworkModule, SubscribersModule, StaffModule];
+const DOMAIN = [AreasModule, NetworkModule, SubscribersModule, StaffModule, IncidentsModule, CallsModule];
 
 /** The HTTP role. */
-@Module({ imports: [...CORE, ...DOMAIN, AuthModule, ImportsModule, HealthModule] })
+@Module({ imports: [...CORE, ...DOMAIN, AuthModule, ImportsModule, StatusPageModule, HealthModule] })
 export class ApiModule {}
 
 /** The BullMQ role: job handlers live in the domain modules and are found by the JobRunner. */

@@ -16,3 +16,15 @@ export async function updateColumns(
   }
   await em.query(`UPDATE ${table} SET ${sets.join(', ')} WHERE id = $1`, params);
 }
+
+/** Runs a write and returns how many rows it touched (INSERT, UPDATE or DELETE alike). */
+export async function execute(em: EntityManager, sql: string, params: unknown[] = []): Promise<number> {
+  // Only a QueryRunner reports affected rows; outside a transaction borrow one for the call.
+  const runner = em.queryRunner ?? em.connection.createQueryRunner();
+  try {
+    const result = await runner.query(sql, params, true);
+    return result.affected ?? 0;
+  } finally {
+    if (!em.queryRunner) await runner.release();
+  }
+}

@@ -129,6 +129,22 @@ export class FieldReader {
     return parseHhMm(s) ?? this.fail(field, 'must be a time as HH:MM (00:00-23:59)');
   }
 
+  /** An ISO 8601 date-time with an explicit offset (or Z): a bare local time is ambiguous. */
+  instant(field: string): Date | undefined {
+    const s = this.string(field);
+    if (s === undefined) return undefined;
+    const ms = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i.test(s) ? Date.parse(s) : NaN;
+    return Number.isNaN(ms) ? this.fail(field, 'must be an ISO 8601 date-time with offset, e.g. 2026-11-23T18:00:00+07:00') : new Date(ms);
+  }
+
+  /** A positive integer, given as a JSON number or (query strings) as digits. */
+  positiveInt(field: string): number | undefined {
+    const v = this.input[field];
+    if (v === undefined || v === null || v === '') return undefined;
+    const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d{1,15}$/.test(v) ? Number(v) : NaN;
+    return Number.isSafeInteger(n) && n > 0 && n <= 2_147_483_647 ? n : this.fail(field, 'must be a positive integer');
+  }
+
   oneOf<T extends string>(field: string, allowed: readonly T[]): T | undefined {
     const s = this.string(field);
     if (s === undefined) return undefined;

@@ -30,6 +30,8 @@ export interface AppConfig {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   maxJsonBody: string;
   maxImportBytes: number;
+  /** Subscriber flags that put a customer near the top of the call list. */
+  callListFlags: string[];
   /** Jobs a worker process runs at once, per queue. */
   workerConcurrency: number;
   smsc: SmscConfig;
@@ -121,6 +123,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     publicBaseUrl: url(env, 'PUBLIC_BASE_URL', ['http:', 'https:'], `http://localhost:${port}`).replace(/\/$/, ''),
     logLevel: logLevel as AppConfig['logLevel'],
     maxJsonBody,
+    callListFlags: optional(env, 'CALL_LIST_FLAGS', 'sensitive,medical,life-support')
+      .split(',')
+      .map((f) => f.trim())
+      .filter(Boolean),
     maxImportBytes: integer(env, 'MAX_IMPORT_MB', 2048, 1, 1_000_000) * 1024 * 1024,
     workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 4, 1, 1000),
     smsc: {

@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Clock } from '../../src/common/clock';
 import { createApiApp } from '../../src/http';
 import { JsonLogger } from '../../src/common/json-logger';
 import { freshDatabase, TestDatabase } from './db';
@@ -27,6 +28,13 @@ export class TestApi {
     await app.listen(0, '127.0.0.1');
     const address = app.getHttpServer().address() as { port: number };
     return new TestApi(app, `http://127.0.0.1:${address.port}`, database);
+  }
+
+  /** Freezes the service's clock at `iso` (moves it when called again); real time otherwise. */
+  setNow(iso: string): void {
+    const at = new Date(iso);
+    if (Number.isNaN(at.getTime())) throw new Error(`bad time ${iso}`);
+    this.app.get(Clock).now = () => new Date(at);
   }
 
   get db(): DataSource {

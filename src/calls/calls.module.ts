@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { CallListRepository } from './call-list.repository';
+import { CallsController } from './calls.controller';
+import { CallsService } from './calls.service';
+
+@Module({
+  controllers: [CallsController],
+  providers: [CallsService, CallListRepository],
+  exports: [CallListRepository],
+})
+export class CallsModule {}

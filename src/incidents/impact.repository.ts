@@ -1,0 +1,145 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { execute } from '../common/sql';
+
+/** A scope resolved to ids: every area / element inside a scoped node's subtree. */
+export interface ResolvedScope {
+  areaCodes: string[];
+  elementCodes: string[];
+  areaIds: number[];
+  elementIds: number[];
+  /** The scoped nodes themselves (not their subtrees), stored on the incident. */
+  scopeAreaIds: number[];
+  scopeElementIds: number[];
+}
+
+export interface ImpactGroup {
+  areaId: number;
+  tier: string;
+  timezone: string | null;
+  quietStart: number | null;
+  quietEnd: number | null;
+  count: number;
+}
+
+// The affected set: subscribers whose area is in a scoped subtree or whose access element is.
+// `= ANY(array)` is hashed by PostgreSQL for large arrays, and turns into index scans for small ones.
+const AFFECTED = `(s.area_id = ANY($1::int[]) OR s.access_element_id = ANY($2::int[]))`;
+
+@Injectable()
+export class ImpactRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** Ids of the given codes and of everything below them; unknown codes are returned apart. */
+  async resolveScope(areaCodes: string[], elementCodes: string[], em: EntityManager = this.db.manager) {
+    const [areas, elements]: Array<Array<{ code: string; id: number; root: boolean }>> = await Promise.all([
+      em.query(
+        `SELECT DISTINCT a.id, a.code, a.code = ANY($1) AS root FROM areas s JOIN areas a ON a.path <@ s.path WHERE s.code = ANY($1)`,
+        [areaCodes],
+      ),
+      em.query(
+        `SELECT DISTINCT e.id, e.code, e.code = ANY($1) AS root
+         FROM network_elements s JOIN network_elements e ON e.path <@ s.path WHERE s.code = ANY($1)`,
+        [elementCodes],
+      ),
+    ]);
+    const knownAreas = new Set(areas.filter((a) => a.root).map((a) => a.code));
+    const knownElements = new Set(elements.filter((e) => e.root).map((e) => e.code));
+    const scope: ResolvedScope = {
+      areaCodes,
+      elementCodes,
+      areaIds: areas.map((a) => a.id),
+      elementIds: elements.map((e) => e.id),
+      scopeAreaIds: areas.filter((a) => a.root).map((a) => a.id),
+      scopeElementIds: elements.filter((e) => e.root).map((e) => e.id),
+    };
+    return {
+      scope,
+      unknownAreas: areaCodes.filter((c) => !knownAreas.has(c)),
+      unknownElements: elementCodes.filter((c) => !knownElements.has(c)),
+    };
+  }
+
+  /** The scope's affected subscribers, counted per (area, tier, time zone, quiet window). Writes nothing. */
+  async impactGroups(scope: ResolvedScope): Promise<ImpactGroup[]> {
+    const rows: Array<{ area_id: number; tier: string; tz: string | null; qs: number | null; qe: number | null; n: number }> =
+      await this.db.query(
+        `SELECT s.area_id, s.tier, coalesce(s.timezone, a.effective_timezone) AS tz, s.quiet_start AS qs, s.quiet_end AS qe,
+                count(*)::int AS n
+         FROM subscribers s JOIN areas a ON a.id = s.area_id
+         WHERE ${AFFECTED}
+         GROUP BY 1, 2, 3, 4, 5`,
+        [scope.areaIds, scope.elementIds],
+      );
+    return rows.map((r) => ({ areaId: r.area_id, tier: r.tier, timezone: r.tz, quietStart: r.qs, quietEnd: r.qe, count: r.n }));
+  }
+
+  async areaNames(ids: number[]): Promise<Map<number, { code: string; name: string }>> {
+    const rows: Array<{ id: number; code: string; name: string }> = await this.db.query(
+      `SELECT id, code, name FROM areas WHERE id = ANY($1)`,
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.id, { code: r.code, name: r.name }]));
+  }
+
+  /** Stores who the incident affects; returns how many. */
+  async storeImpact(em: EntityManager, incidentId: number, scope: ResolvedScope, since: Date): Promise<number> {
+    return execute(
+      em,
+      `INSERT INTO incident_impact (incident_id, subscriber_id, added_at)
+       SELECT $3, s.id, $4 FROM subscribers s WHERE ${AFFECTED}`,
+      [scope.areaIds, scope.elementIds, incidentId, since],
+    );
+  }
+
+  /**
+   * Applies a new scope: subscribers it newly covers are added (or re-added), those it no longer
+   * covers are released with removed_at, so the record of who was affected is kept.
+   */
+  async rescope(em: EntityManager, incidentId: number, scope: ResolvedScope, now: Date): Promise<{ added: number; removed: number }> {
+    const added = await execute(
+      em,
+      `INSERT INTO incident_impact AS ii (incident_id, subscriber_id, added_at)
+       SELECT $3, s.id, $4 FROM subscribers s WHERE ${AFFECTED}
+       ON CONFLICT (incident_id, subscriber_id) DO UPDATE SET removed_at = NULL, added_at = excluded.added_at
+       WHERE ii.removed_at IS NOT NULL`,
+      [scope.areaIds, scope.elementIds, incidentId, now],
+    );
+    const removed = await execute(
+      em,
+      `UPDATE incident_impact ii SET removed_at = $4
+       WHERE ii.incident_id = $3 AND ii.removed_at IS NULL
+         AND NOT EXISTS (SELECT 1 FROM subscribers s WHERE s.id = ii.subscriber_id AND ${AFFECTED})`,
+      [scope.areaIds, scope.elementIds, incidentId, now],
+    );
+    return { added, removed };
+  }
+
+  async countAffected(incidentId: number, em: EntityManager = this.db.manager): Promise<number> {
+    const rows = await em.query(
+      `SELECT count(*)::int AS n FROM incident_impact WHERE incident_id = $1 AND removed_at IS NULL`,
+      [incidentId],
+    );
+    return rows[0].n;
+  }
+
+  /**
+   * What a manager must cover: the scoped areas, and where the scoped elements' subtrees sit
+   * (each element's own area, else its nearest ancestor's).
+   */
+  async coveragePaths(em: EntityManager, scope: ResolvedScope): Promise<string[]> {
+    const rows: Array<{ path: string }> = await em.query(
+      `SELECT a.path::text AS path FROM areas a WHERE a.id = ANY($1)
+       UNION
+       SELECT a.path::text FROM network_elements e
+         JOIN LATERAL (SELECT x.area_id FROM network_elements x
+                       WHERE x.path @> e.path AND x.area_id IS NOT NULL
+                       ORDER BY nlevel(x.path) DESC LIMIT 1) own ON true
+         JOIN areas a ON a.id = own.area_id
+       WHERE e.id = ANY($2)`,
+      [scope.scopeAreaIds, scope.elementIds],
+    );
+    return rows.map((r) => r.path);
+  }
+}

@@ -1,0 +1,108 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { KINDS, SEVERITIES, STATUSES } from './incident.errors';
+
+export class ScopeDto {
+  @ApiPropertyOptional({ type: [String], example: ['RU-NSK-C'] }) areaCodes?: string[];
+  @ApiPropertyOptional({ type: [String], example: ['OLT-NSK-017'] }) elementCodes?: string[];
+}
+
+export class PreviewIncidentDto {
+  @ApiProperty({ type: ScopeDto }) scope: ScopeDto;
+}
+
+export class AreaCountDto {
+  @ApiProperty() code: string;
+  @ApiProperty() name: string;
+  @ApiProperty() count: number;
+}
+
+export class PreviewDto {
+  @ApiProperty() affected: number;
+  @ApiProperty({ example: { residential: 900, business: 80, vip: 20 } }) byTier: Record<string, number>;
+  @ApiProperty({ type: [AreaCountDto], description: 'subscribers\' own areas, most affected first (top 50)' })
+  byArea: AreaCountDto[];
+  @ApiProperty({ description: 'affected subscribers inside their quiet hours right now' }) inQuietHoursNow: number;
+}
+
+export class DeclareIncidentDto {
+  @ApiProperty({ example: 'Fibre cut, Lenina st.' }) title: string;
+  @ApiProperty({ enum: KINDS }) kind: string;
+  @ApiPropertyOptional({ enum: SEVERITIES, default: 'major' }) severity?: string;
+  @ApiProperty({ type: ScopeDto }) scope: ScopeDto;
+  @ApiPropertyOptional({ description: 'default now; may be in the future for maintenance' }) startedAt?: string;
+  @ApiPropertyOptional({ description: 'estimated time of restoration, ISO 8601 with offset' }) etr?: string;
+  @ApiPropertyOptional() publicMessage?: string;
+}
+
+export class UpdateIncidentDto {
+  @ApiPropertyOptional({ enum: ['investigating', 'identified', 'monitoring'] }) status?: string;
+  @ApiPropertyOptional({ nullable: true }) etr?: string | null;
+  @ApiPropertyOptional({ description: 'a public update, shown on the status page' }) message?: string;
+  @ApiPropertyOptional({ type: ScopeDto, description: 'replaces the scope: widening adds, narrowing releases' })
+  scope?: ScopeDto;
+}
+
+export class ResolveIncidentDto {
+  @ApiPropertyOptional() message?: string;
+  @ApiPropertyOptional() resolvedAt?: string;
+}
+
+export class CancelIncidentDto {
+  @ApiProperty({ example: 'declared in error: wrong OLT' }) reason: string;
+}
+
+export class AssignManagerDto {
+  @ApiProperty() managerId: number;
+}
+
+export class ManagerRefDto {
+  @ApiProperty() id: number;
+  @ApiProperty() name: string;
+  @ApiProperty() phone: string;
+}
+
+export class IncidentDto {
+  @ApiProperty() id: number;
+  @ApiProperty({ description: 'public tracking code' }) code: string;
+  @ApiProperty() title: string;
+  @ApiProperty({ enum: KINDS }) kind: string;
+  @ApiProperty({ enum: SEVERITIES }) severity: string;
+  @ApiProperty({ enum: STATUSES }) status: string;
+  @ApiProperty({ type: ScopeDto }) scope: { areaCodes: string[]; elementCodes: string[] };
+  @ApiProperty() startedAt: string;
+  @ApiProperty({ nullable: true, type: String }) etr: string | null;
+  @ApiProperty({ description: 'how many times the ETR moved later' }) etrSlips: number;
+  @ApiProperty({ nullable: true, type: String }) publicMessage: string | null;
+  @ApiProperty({ nullable: true, type: String }) resolvedAt: string | null;
+  @ApiProperty({ nullable: true, type: String }) cancelledAt: string | null;
+  @ApiProperty({ nullable: true, type: String }) cancelReason: string | null;
+  @ApiProperty({ description: 'subscribers affected now' }) affected: number;
+  @ApiProperty({ type: ManagerRefDto, nullable: true }) manager: ManagerRefDto | null;
+  @ApiProperty({ description: 'no manager, or the manager went off duty' }) unassigned: boolean;
+  @ApiProperty() needsReassignment: boolean;
+  @ApiProperty() statusUrl: string;
+  @ApiProperty({ description: 'bumped on every customer-relevant change' }) version: number;
+  @ApiProperty() createdAt: string;
+  @ApiProperty() updatedAt: string;
+}
+
+export class TimelineEntryDto {
+  @ApiProperty() at: string;
+  @ApiProperty() actor: string;
+  @ApiProperty() type: string;
+  @ApiProperty({ nullable: true, type: String }) status: string | null;
+  @ApiProperty({ nullable: true, type: String }) etr: string | null;
+  @ApiProperty({ nullable: true, type: String }) message: string | null;
+  @ApiProperty() public: boolean;
+  @ApiProperty() details: Record<string, unknown>;
+}
+
+export class IncidentDetailDto extends IncidentDto {
+  @ApiProperty({ type: [TimelineEntryDto] }) timeline: TimelineEntryDto[];
+  @ApiProperty() stats: Record<string, unknown>;
+}
+
+export class IncidentPageDto {
+  @ApiProperty({ type: [IncidentDto] }) items: IncidentDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'pass as ?cursor= for the next page' }) nextCursor: string | null;
+}

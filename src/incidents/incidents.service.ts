@@ -1,0 +1,350 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Caller } from '../auth/roles.decorator';
+import { assertValid, readBody } from '../common/body';
+import { Clock } from '../common/clock';
+import { NotFound, UnknownReferences } from '../common/errors';
+import { FieldError, FieldReader } from '../common/validation';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { CallListRepository } from '../calls/call-list.repository';
+import { isQuietAt } from '../notifications/quiet-hours';
+import { ImpactRepository, ResolvedScope } from './impact.repository';
+import { readScope, ScopeInput } from './incident-input';
+import { IncidentDetailDto, IncidentDto, IncidentPageDto, PreviewDto } from './incident.dto';
+import {
+  IncidentClosed, IncidentNotFound, IncidentStatus, isOpen, KINDS, ManagerUnavailable, SEVERITIES, STATUSES,
+} from './incident.errors';
+
+/** What an update may set; closing goes through resolve or cancel. */
+const UPDATABLE_STATUSES = ['investigating', 'identified', 'monitoring'] as const;
+import { IncidentRow, IncidentsRepository, NewIncident } from './incidents.repository';
+import { newPublicCode } from './public-code';
+
+/** How far ahead of now a non-maintenance start may be (clock skew between NOC tools and us). */
+const START_SKEW_MS = 5 * 60_000;
+
+@Injectable()
+export class IncidentsService {
+  private readonly logger = new Logger(IncidentsService.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
+    private readonly incidents: IncidentsRepository,
+    private readonly impact: ImpactRepository,
+    private readonly callList: CallListRepository,
+  ) {}
+
+  async preview(body: unknown): Promise<PreviewDto> {
+    const r = readBody(body);
+    r.onlyKnown(['scope']);
+    const input = readScope(r, true);
+    assertValid(r);
+    const scope = await this.resolveScope(input!);
+    const groups = await this.impact.impactGroups(scope);
+
+    const now = this.clock.now().getTime();
+    const byTier: Record<string, number> = { residential: 0, business: 0, vip: 0 };
+    const byAreaId = new Map<number, number>();
+    let affected = 0;
+    let inQuietHoursNow = 0;
+    const quiet = new Map<string, boolean>();
+    for (const g of groups) {
+      affected += g.count;
+      byTier[g.tier] += g.count;
+      byAreaId.set(g.areaId, (byAreaId.get(g.areaId) ?? 0) + g.count);
+      // One quiet-hours evaluation per (zone, window), not per subscriber.
+      const zone = g.timezone ?? this.config.defaultTimezone;
+      const window = g.quietStart === null ? this.config.defaultQuietHours : { start: g.quietStart, end: g.quietEnd! };
+      const key = `${zone}|${window.start}|${window.end}`;
+      if (!quiet.has(key)) quiet.set(key, isQuietAt(now, zone, window));
+      if (quiet.get(key)) inQuietHoursNow += g.count;
+    }
+    const top = [...byAreaId.entries()].sort((a, b) => b[1] - a[1]).slice(0, 50);
+    const names = await this.impact.areaNames(top.map(([id]) => id));
+    return {
+      affected,
+      byTier,
+      byArea: top.map(([id, count]) => ({ code: names.get(id)!.code, name: names.get(id)!.name, count })),
+      inQuietHoursNow,
+    };
+  }
+
+  async declare(body: unknown, caller: Caller): Promise<IncidentDto> {
+    const r = readBody(body);
+    r.onlyKnown(['title', 'kind', 'severity', 'scope', 'startedAt', 'etr', 'publicMessage']);
+    const title = r.string('title', { required: true, max: 200 });
+    const kind = r.has('kind') ? r.oneOf('kind', KINDS) : r.fail('kind', 'is required');
+    const severity = r.oneOf('severity', SEVERITIES) ?? 'major';
+    const input = readScope(r, true);
+    const now = this.clock.now();
+    const startedAt = r.instant('startedAt') ?? now;
+    const etr = r.instant('etr') ?? null;
+    const publicMessage = r.string('publicMessage', { max: 1000 }) ?? null;
+    if (kind && kind !== 'maintenance' && startedAt.getTime() > now.getTime() + START_SKEW_MS) {
+      r.fail('startedAt', 'is in the future: only maintenance can be declared ahead of its start');
+    }
+    if (etr) this.checkEtr(r, etr, startedAt, now);
+    assertValid(r);
+    const scope = await this.resolveScope(input!);
+    const status: IncidentStatus = kind === 'maintenance' && startedAt > now ? 'scheduled' : 'investigating';
+
+    const id = await this.db.transaction(async (em) => {
+      const id = await this.insertWithFreshCode(em, {
+        title: title!, kind: kind!, severity, status, scopeAreaIds: scope.scopeAreaIds, scopeElementIds: scope.scopeElementIds,
+        startedAt, etr, publicMessage, createdBy: caller.name,
+      });
+      const affected = await this.impact.storeImpact(em, id, scope, startedAt);
+      const callTasks = await this.callList.addTasks(em, id, this.config.callListFlags);
+      await this.incidents.addEvent(em, id, {
+        actor: caller.name, type: 'declared', status, etr, message: publicMessage, public: true,
+        details: { affected, callTasks, scope: { areaCodes: scope.areaCodes, elementCodes: scope.elementCodes } },
+      });
+      await this.assign(em, id, scope, caller.name);
+      this.logger.log({ msg: 'incident declared', incidentId: id, kind, affected, callTasks });
+      return id;
+    });
+    return this.get(id);
+  }
+
+  async get(id: number): Promise<IncidentDetailDto> {
+    const row = await this.incidents.findById(id);
+    if (!row) throw new IncidentNotFound(id);
+    const [events, calls] = await Promise.all([this.incidents.events(id), this.callList.counts(id)]);
+    return {
+      ...this.toDto(row),
+      timeline: events.map((e) => ({
+        at: e.at.toISOString(),
+        actor: e.actor,
+        type: e.type,
+        status: e.status ?? null,
+        etr: e.etr?.toISOString() ?? null,
+        message: e.message ?? null,
+        public: e.public ?? false,
+        details: e.details ?? {},
+      })),
+      stats: { affected: row.affected, callList: calls },
+    };
+  }
+
+  async list(query: Record<string, unknown>): Promise<IncidentPageDto> {
+    const r = new FieldReader(query);
+    r.onlyKnown(['status', 'unassigned', 'areaCode', 'managerId', 'cursor', 'limit']);
+    const statusOrOpen = r.oneOf('status', [...STATUSES, 'open'] as const);
+    const unassigned = r.boolean('unassigned');
+    const areaCode = r.code('areaCode');
+    const managerId = r.positiveInt('managerId');
+    const beforeId = r.positiveInt('cursor');
+    const limit = Math.min(r.positiveInt('limit') ?? 50, 200);
+    assertValid(r);
+    const rows = await this.incidents.list({
+      status: statusOrOpen === 'open' ? undefined : statusOrOpen,
+      open: statusOrOpen === 'open',
+      unassigned, areaCode, managerId, beforeId, limit,
+    });
+    return {
+      items: rows.map((row) => this.toDto(row)),
+      nextCursor: rows.length === limit ? String(rows[rows.length - 1].id) : null,
+    };
+  }
+
+  /** Status, ETR, public message and scope changes; each lands in the timeline. */
+  async update(id: number, body: unknown, caller: Caller): Promise<IncidentDetailDto> {
+    const r = readBody(body);
+    r.onlyKnown(['status', 'etr', 'message', 'scope']);
+    const input = body as Record<string, unknown>;
+    const status = ['resolved', 'cancelled'].includes(input.status as string)
+      ? r.fail('status', 'use POST /v1/incidents/:id/resolve or /cancel to close an incident')
+      : r.oneOf('status', UPDATABLE_STATUSES);
+    const etrGiven = r.has('etr') || input.etr === null;
+    const etr = r.instant('etr') ?? null;
+    const message = r.string('message', { max: 1000 });
+    const scopeInput = readScope(r, false);
+    if (!status && !etrGiven && !message && !scopeInput && r.errors.length === 0) {
+      r.fail('body', 'needs at least one of status, etr, message, scope');
+    }
+    assertValid(r);
+    const scope = scopeInput ? await this.resolveScope(scopeInput) : undefined;
+
+    await this.db.transaction(async (em) => {
+      const current = await this.lockOpen(em, id, 'updated');
+      const now = this.clock.now();
+      const row = (await this.incidents.findById(id, em))!;
+      if (etr) {
+        const er = new FieldReader({});
+        this.checkEtr(er, etr, row.started_at, now);
+        assertValid(er);
+      }
+      const columns: Record<string, unknown> = {};
+      const details: Record<string, unknown> = {};
+      if (status && status !== current.status) columns.status = status;
+      if (etrGiven && (etr?.getTime() ?? null) !== (current.etr?.getTime() ?? null)) {
+        columns.etr = etr;
+        if (etr && current.etr && etr > current.etr) {
+          columns.etr_slips = row.etr_slips + 1;
+          details.slippedByMinutes = Math.round((etr.getTime() - current.etr.getTime()) / 60_000);
+        }
+        details.previousEtr = current.etr?.toISOString() ?? null;
+      }
+      if (message) columns.public_message = message;
+      if (scope) {
+        const change = await this.impact.rescope(em, id, scope, now);
+        await this.callList.addTasks(em, id, this.config.callListFlags);
+        columns.scope_area_ids = scope.scopeAreaIds;
+        columns.scope_element_ids = scope.scopeElementIds;
+        Object.assign(details, change, { scope: { areaCodes: scope.areaCodes, elementCodes: scope.elementCodes } });
+      }
+      if (Object.keys(columns).length === 0) return; // nothing changed: nothing to tell anyone
+      await this.incidents.update(em, id, columns);
+      await this.incidents.bumpVersion(em, id);
+      await this.incidents.addEvent(em, id, {
+        actor: caller.name, type: 'updated', status: (columns.status as IncidentStatus) ?? current.status,
+        etr: 'etr' in columns ? etr : null, message: message ?? null, public: message !== undefined || 'status' in columns || 'etr' in columns,
+        details,
+      });
+      this.logger.log({ msg: 'incident updated', incidentId: id, changed: Object.keys(columns) });
+    });
+    return this.get(id);
+  }
+
+  async resolve(id: number, body: unknown, caller: Caller): Promise<IncidentDetailDto> {
+    const r = readBody(body ?? {});
+    r.onlyKnown(['message', 'resolvedAt']);
+    const message = r.string('message', { max: 1000 }) ?? null;
+    const resolvedAtInput = r.instant('resolvedAt');
+    assertValid(r);
+    await this.db.transaction(async (em) => {
+      await this.lockOpen(em, id, 'resolved');
+      const now = this.clock.now();
+      const row = (await this.incidents.findById(id, em))!;
+      const resolvedAt = resolvedAtInput ?? now;
+      const check = new FieldReader({});
+      if (resolvedAt < row.started_at) check.fail('resolvedAt', 'is before the incident started');
+      if (resolvedAt.getTime() > now.getTime() + START_SKEW_MS) check.fail('resolvedAt', 'is in the future');
+      assertValid(check);
+      await this.incidents.update(em, id, { status: 'resolved', resolved_at: resolvedAt, ...(message ? { public_message: message } : {}) });
+      await this.incidents.bumpVersion(em, id);
+      await this.incidents.addEvent(em, id, {
+        actor: caller.name, type: 'resolved', status: 'resolved', message, public: true,
+        details: { durationMinutes: Math.round((resolvedAt.getTime() - row.started_at.getTime()) / 60_000) },
+      });
+      this.logger.log({ msg: 'incident resolved', incidentId: id });
+    });
+    return this.get(id);
+  }
+
+  async cancel(id: number, body: unknown, caller: Caller): Promise<IncidentDetailDto> {
+    const r = readBody(body);
+    r.onlyKnown(['reason']);
+    const reason = r.string('reason', { required: true, max: 1000 });
+    assertValid(r);
+    await this.db.transaction(async (em) => {
+      await this.lockOpen(em, id, 'cancelled');
+      await this.incidents.update(em, id, { status: 'cancelled', cancelled_at: this.clock.now(), cancel_reason: reason });
+      await this.incidents.bumpVersion(em, id);
+      await this.incidents.addEvent(em, id, { actor: caller.name, type: 'cancelled', status: 'cancelled', details: { reason } });
+      this.logger.log({ msg: 'incident cancelled', incidentId: id });
+    });
+    return this.get(id);
+  }
+
+  async assignManager(id: number, body: unknown, caller: Caller): Promise<IncidentDetailDto> {
+    const r = readBody(body);
+    r.onlyKnown(['managerId']);
+    const managerId = r.has('managerId') ? r.positiveInt('managerId') : r.fail('managerId', 'is required');
+    assertValid(r);
+    await this.db.transaction(async (em) => {
+      await this.lockOpen(em, id, 'reassigned');
+      const onDuty = await this.incidents.managerOnDuty(em, managerId!);
+      if (onDuty === undefined) throw new NotFound('outage manager', managerId!);
+      if (!onDuty) throw new ManagerUnavailable(managerId!);
+      await this.incidents.update(em, id, { manager_id: managerId, needs_reassignment: false });
+      await this.incidents.markAssigned(em, managerId!);
+      await this.incidents.bumpVersion(em, id); // the manager's name is in customer messages
+      await this.incidents.addEvent(em, id, { actor: caller.name, type: 'manager_assigned', details: { managerId, manual: true } });
+    });
+    return this.get(id);
+  }
+
+  /** Called when a manager goes off duty: their open incidents need someone else. */
+  async managerWentOffDuty(em: EntityManager, managerId: number, actor: string): Promise<number[]> {
+    const ids = await this.incidents.flagForReassignment(em, managerId, actor);
+    if (ids.length) this.logger.warn({ msg: 'incidents need reassignment', managerId, incidentIds: ids });
+    return ids;
+  }
+
+  toDto(row: IncidentRow): IncidentDto {
+    return {
+      id: row.id,
+      code: row.code,
+      title: row.title,
+      kind: row.kind,
+      severity: row.severity,
+      status: row.status,
+      scope: { areaCodes: row.area_codes, elementCodes: row.element_codes },
+      startedAt: row.started_at.toISOString(),
+      etr: row.etr?.toISOString() ?? null,
+      etrSlips: row.etr_slips,
+      publicMessage: row.public_message,
+      resolvedAt: row.resolved_at?.toISOString() ?? null,
+      cancelledAt: row.cancelled_at?.toISOString() ?? null,
+      cancelReason: row.cancel_reason,
+      affected: row.affected,
+      manager: row.manager_id ? { id: row.manager_id, name: row.manager_name!, phone: row.manager_phone! } : null,
+      unassigned: row.manager_id === null || row.needs_reassignment,
+      needsReassignment: row.needs_reassignment,
+      statusUrl: `${this.config.publicBaseUrl}/status/${row.code}`,
+      version: row.version,
+      createdAt: row.created_at.toISOString(),
+      updatedAt: row.updated_at.toISOString(),
+    };
+  }
+
+  private async assign(em: EntityManager, id: number, scope: ResolvedScope, actor: string): Promise<void> {
+    // Serialise assignments so two incidents declared together see each other's load.
+    await em.query(`SELECT pg_advisory_xact_lock(hashtext('outage-manager-assignment'))`);
+    const managerId = await this.incidents.pickManager(em, await this.impact.coveragePaths(em, scope));
+    if (managerId === undefined) {
+      await this.incidents.addEvent(em, id, { actor, type: 'unassigned', details: { reason: 'no on-duty manager covers the scope' } });
+      this.logger.warn({ msg: 'incident declared without a manager', incidentId: id });
+      return;
+    }
+    await this.incidents.update(em, id, { manager_id: managerId });
+    await this.incidents.markAssigned(em, managerId);
+    await this.incidents.addEvent(em, id, { actor, type: 'manager_assigned', details: { managerId, manual: false } });
+  }
+
+  private async insertWithFreshCode(em: EntityManager, i: Omit<NewIncident, 'code'>): Promise<number> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const id = await this.incidents.insert(em, { ...i, code: newPublicCode() });
+      if (id !== undefined) return id;
+    }
+    throw new Error('could not draw an unused public code in 5 attempts');
+  }
+
+  private async lockOpen(em: EntityManager, id: number, action: string) {
+    const current = await this.incidents.lock(em, id);
+    if (!current) throw new IncidentNotFound(id);
+    if (!isOpen(current.status)) throw new IncidentClosed(id, current.status, action);
+    return current;
+  }
+
+  private checkEtr(r: FieldReader, etr: Date, startedAt: Date, now: Date): void {
+    if (etr <= startedAt) r.fail('etr', 'must be after the incident start');
+    else if (etr < now) r.fail('etr', 'is in the past: give the new estimate');
+  }
+
+  private async resolveScope(input: ScopeInput): Promise<ResolvedScope> {
+    const { scope, unknownAreas, unknownElements } = await this.impact.resolveScope(input.areaCodes, input.elementCodes);
+    const errors: FieldError[] = [];
+    if (unknownAreas.length) errors.push({ field: 'scope.areaCodes', message: `unknown areas: ${unknownAreas.join(', ')}` });
+    if (unknownElements.length) {
+      errors.push({ field: 'scope.elementCodes', message: `unknown network elements: ${unknownElements.join(', ')}` });
+    }
+    if (errors.length) throw new UnknownReferences(errors);
+    return scope;
+  }
+}
+

@@ -1,0 +1,46 @@
+import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Response } from 'express';
+import { Public } from '../auth/roles.decorator';
+import { NotFound } from '../common/errors';
+import { pickLocale, renderNotFound, renderStatusPage } from './status-page.html';
+import { PublicIncident, StatusPageService } from './status-page.service';
+
+// Open incidents change often; closed ones hardly ever. Both are shared caches' business.
+const cacheFor = (open: boolean) => (open ? 'public, max-age=30, stale-while-revalidate=30' : 'public, max-age=300');
+
+@ApiTags('public')
+@Public()
+@Controller()
+export class StatusPageController {
+  constructor(private readonly status: StatusPageService) {}
+
+  @Get('v1/public/incidents/:code')
+  @ApiOkResponse({ description: 'status, ETR, public updates and the manager\'s name; no personal data' })
+  async json(@Param('code') code: string, @Res({ passthrough: true }) res: Response): Promise<PublicIncident> {
+    const { incident, open } = await this.status.find(code);
+    res.setHeader('Cache-Control', cacheFor(open));
+    return incident;
+  }
+
+  @Get('status/:code')
+  async html(
+    @Param('code') code: string,
+    @Query('lang') lang: unknown,
+    @Headers('accept-language') acceptLanguage: string | undefined,
+    @Res() res: Response,
+  ): Promise<void> {
+    const locale = pickLocale(acceptLanguage, lang);
+    res.setHeader('Content-Type', 'text/html; charset=utf-8');
+    res.setHeader('Vary', 'Accept-Language');
+    try {
+      const { incident, open } = await this.status.find(code);
+      res.setHeader('Cache-Control', cacheFor(open));
+      res.status(200).send(renderStatusPage(incident, locale));
+    } catch (e) {
+      if (!(e instanceof NotFound)) throw e;
+      res.setHeader('Cache-Control', 'public, max-age=60');
+      res.status(404).send(renderNotFound(locale));
+    }
+  }
+}
