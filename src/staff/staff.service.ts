@@ -6,6 +6,7 @@ import { assertValid, readBody } from '../common/body';
 import { NotFound, UnknownReferences } from '../common/errors';
 import { FieldReader, isCode } from '../common/validation';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { IncidentsService } from '../incidents/incidents.service';
 import { OutageManagerDto } from './outage-manager.dto';
 import { StaffRepository } from './staff.repository';
 
@@ -18,6 +19,7 @@ export class StaffService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly staff: StaffRepository,
     private readonly areas: AreasRepository,
+    private readonly incidents: IncidentsService,
   ) {}
 
   list(): Promise<OutageManagerDto[]> {
@@ -42,14 +44,17 @@ export class StaffService {
     });
   }
 
-  async patch(id: number, body: unknown): Promise<OutageManagerDto> {
+  async patch(id: number, body: unknown, actor: string): Promise<OutageManagerDto> {
     const r = readBody(body);
     const v = this.read(r, false);
     return this.db.transaction(async (em) => {
       if (!(await this.staff.findById(id, em))) throw new NotFound('outage manager', id);
       await this.staff.update(em, id, { name: v.name, phone: v.phone, email: v.email, on_duty: v.onDuty });
       if (v.areaCodes) await this.staff.setAreas(em, id, await this.resolveAreas(v.areaCodes));
-      if (v.onDuty === false) this.logger.log({ msg: 'outage manager went off duty', managerId: id });
+      if (v.onDuty === false) {
+        const flagged = await this.incidents.managerWentOffDuty(em, id, actor);
+        this.logger.log({ msg: 'outage manager went off duty', managerId: id, incidentsToReassign: flagged.length });
+      }
       return (await this.staff.findById(id, em))!;
     });
   }

@@ -1,6 +1,16 @@
 import { randomBytes } from 'crypto';
 import { Client } from 'pg';
 
+/** Test database names carry their creation time, so leftovers can be told from live ones. */
+export function testDatabaseName(kind: string): string {
+  return `outage_test_${kind}_${Math.floor(Date.now() / 1000)}_${randomBytes(3).toString('hex')}`;
+}
+
+export function isStale(name: string, maxAgeSeconds = 3 * 3600): boolean {
+  const created = Number(/^outage_test_[a-z]+_(\d+)_/.exec(name)?.[1] ?? 0);
+  return Date.now() / 1000 - created > maxAgeSeconds;
+}
+
 export function withDatabase(url: string, db: string): string {
   const u = new URL(url);
   u.pathname = `/${db}`;
@@ -21,7 +31,7 @@ export interface TestDatabase {
 
 /** A fresh database cloned from the migrated template: each suite gets its own. */
 export async function freshDatabase(): Promise<TestDatabase> {
-  const name = `outage_test_${randomBytes(4).toString('hex')}`;
+  const name = testDatabaseName('db');
   const admin = new Client({ connectionString: withDatabase(serverUrl(), 'postgres') });
   await admin.connect();
   try {

@@ -1,8 +1,7 @@
-import { randomBytes } from 'crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/options';
-import { withDatabase } from './db';
+import { isStale, testDatabaseName, withDatabase } from './db';
 
 /**
  * Builds a template database once per run from the real migrations; each suite clones it.
@@ -10,14 +9,16 @@ import { withDatabase } from './db';
  */
 export default async function globalSetup(): Promise<void> {
   if (!process.env.DATABASE_URL || !process.env.REDIS_URL) return; // unit tests alone need no servers
-  const template = `outage_test_tpl_${randomBytes(3).toString('hex')}`;
+  const template = testDatabaseName('tpl');
   process.env.TEST_TEMPLATE_DB = template; // inherited by the test workers
   const admin = new Client({ connectionString: withDatabase(process.env.DATABASE_URL, 'postgres') });
   await admin.connect();
   try {
-    // Leftovers of crashed runs; a database still in use belongs to a live run and stays.
-    const stale = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE 'outage_test_%'`);
-    for (const { datname } of stale.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}"`).catch(() => undefined);
+    // Leftovers of crashed runs, by the time in their name; a younger one may belong to a live run.
+    const old = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE 'outage_test_%'`);
+    for (const { datname } of old.rows.filter((r) => isStale(r.datname))) {
+      await admin.query(`DROP DATABASE IF EXISTS "${datname}"`).catch(() => undefined);
+    }
     await admin.query(`CREATE DATABASE "${template}"`);
   } finally {
     await admin.end();
