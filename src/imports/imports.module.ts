@@ -1,4 +1,10 @@
 import { Module } from '@nestjs/common';
+import { ImportsController } from './imports.controller';
+import { ImportsRepository } from './imports.repository';
+import { ImportsService } from './imports.service';
 
-@Module({})
+@Module({
+  controllers: [ImportsController],
+  providers: [ImportsService, ImportsRepository],
+})
 export class ImportsModule {}
