@@ -2,6 +2,7 @@ import { request } from 'http';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { Readable } from 'stream';
+import { maskText } from '../common/mask';
 import { pipeline } from 'stream/promises';
 import {
   AREA_FIELDS,
@@ -50,8 +51,7 @@ function post(url: string, key: string, contentType: string, body: string | Iter
 }
 
 function expectOk(what: string, r: HttpResult): void {
-  // Bodies of failed imports list line numbers and field names, never the rows' phones.
-  if (r.status >= 300) throw new Error(`seeding ${what} failed: HTTP ${r.status} ${r.body.slice(0, 2000)}`);
+  if (r.status >= 300) throw new Error(`seeding ${what} failed: HTTP ${r.status} ${maskText(r.body.slice(0, 2000))}`);
 }
 
 async function hasImportApi(baseUrl: string): Promise<boolean> {
