@@ -1,0 +1,37 @@
+/**
+ * The one thing the notification engine knows about channels: hand over rendered messages,
+ * get an outcome per message. SMPP and SMTP details live in their adapters (src/sms, src/email).
+ */
+export type ChannelName = 'sms' | 'email';
+
+export interface OutboundMessage {
+  /** Our message id (messages.id): adapters use it for idempotency keys and Message-IDs. */
+  messageId: string;
+  channel: ChannelName;
+  /** E.164 for SMS, an address for email. */
+  to: string;
+  text: string;
+  /** Email only. */
+  subject?: string;
+  html?: string;
+  /** Email only: where List-Unsubscribe points. */
+  unsubscribeUrl?: string;
+}
+
+export type DeliveryOutcome =
+  /** The provider took it: SMSC message ids (one per SMS part) or the SMTP queue id. */
+  | { messageId: string; status: 'accepted'; providerIds: string[]; parts: number }
+  /** Not now (throttled, connection lost, 4xx): the engine tries again later. */
+  | { messageId: string; status: 'retry'; error: string }
+  /** Never (rejected destination, 5xx): recorded with the reason. */
+  | { messageId: string; status: 'failed'; error: string };
+
+export interface ChannelPort {
+  readonly channel: ChannelName;
+  /** Sends a batch; resolves with one outcome per message, in any order, never rejects for one message. */
+  send(batch: OutboundMessage[]): Promise<DeliveryOutcome[]>;
+}
+
+/** Nest injection tokens for the adapters. */
+export const SMS_CHANNEL = Symbol('SMS_CHANNEL');
+export const EMAIL_CHANNEL = Symbol('EMAIL_CHANNEL');
