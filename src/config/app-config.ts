@@ -7,6 +7,25 @@ export interface SmscConfig {
   systemId: string;
   password: string;
   sourceAddress: string;
+  systemType: string;
+  /** Some SMSCs only take a transmitter + receiver pair. */
+  bindMode: 'transceiver' | 'transmitter-receiver';
+  /** Binds (pairs) kept open per worker process. */
+  binds: number;
+  /** Outstanding submit_sm per bind. */
+  window: number;
+  /** Messages a second for the whole account and per bind (what the SMSC grants); 0 = no limit. */
+  maxRate: number;
+  bindMaxRate: number;
+  /** data_coding this SMSC reads as GSM 7-bit: 0 (SMSC default) or 1. UCS-2 is always 8. */
+  gsmDataCoding: number;
+  /** Long texts as UDH-concatenated parts, or one submit_sm with message_payload. */
+  longMessages: 'udh' | 'payload';
+  validityMinutes: number;
+  responseTimeoutMs: number;
+  enquireLinkSeconds: number;
+  /** How long a part keeps being retried (throttling, errors, no bind) before the engine gets `retry`. */
+  retryBudgetSeconds: number;
 }
 
 export interface SmtpConfig {
@@ -79,6 +98,41 @@ function url(env: Env, name: string, protocols: string[], fallback?: string): st
   return raw;
 }
 
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
+  const raw = optional(env, name, fallback);
+  if (!values.includes(raw as T)) throw new ConfigError(name, `must be ${values.join(' or ')}, got "${raw}"`);
+  return raw as T;
+}
+
+function smscConfig(env: Env): SmscConfig {
+  const sourceAddress = optional(env, 'SMSC_SOURCE_ADDRESS', 'Outages');
+  // Handsets show at most 11 characters of an alphanumeric sender; SMSCs refuse longer ones.
+  if (!/^\+?\d{1,20}$/.test(sourceAddress) && !/^[\x20-\x7e]{1,11}$/.test(sourceAddress)) {
+    throw new ConfigError('SMSC_SOURCE_ADDRESS', `must be a number or 1-11 ASCII characters, got "${sourceAddress}"`);
+  }
+  const gsmDataCoding = optional(env, 'SMSC_GSM_DATA_CODING', '0');
+  if (gsmDataCoding !== '0' && gsmDataCoding !== '1') throw new ConfigError('SMSC_GSM_DATA_CODING', `must be 0 or 1, got "${gsmDataCoding}"`);
+  return {
+    host: optional(env, 'SMSC_HOST', '127.0.0.1'),
+    port: integer(env, 'SMSC_PORT', 2775),
+    systemId: optional(env, 'SMSC_SYSTEM_ID', 'outage'),
+    password: optional(env, 'SMSC_PASSWORD', 'secret'),
+    sourceAddress,
+    systemType: env.SMSC_SYSTEM_TYPE?.trim() ?? '',
+    bindMode: oneOf(env, 'SMSC_BIND_MODE', ['transceiver', 'transmitter-receiver'], 'transceiver'),
+    binds: integer(env, 'SMSC_BINDS', 1, 1, 32),
+    window: integer(env, 'SMSC_WINDOW', 50, 1, 1000),
+    maxRate: integer(env, 'SMSC_MAX_RATE', 100, 0, 100_000),
+    bindMaxRate: integer(env, 'SMSC_BIND_MAX_RATE', 0, 0, 100_000),
+    gsmDataCoding: Number(gsmDataCoding),
+    longMessages: oneOf(env, 'SMSC_LONG_MESSAGES', ['udh', 'payload'], 'udh'),
+    validityMinutes: integer(env, 'SMSC_VALIDITY_MINUTES', 360, 1, 43_200),
+    responseTimeoutMs: integer(env, 'SMSC_RESPONSE_TIMEOUT_MS', 10_000, 100, 120_000),
+    enquireLinkSeconds: integer(env, 'SMSC_ENQUIRE_LINK_SECONDS', 30, 1, 3600),
+    retryBudgetSeconds: integer(env, 'SMSC_RETRY_BUDGET_SECONDS', 30, 1, 3600),
+  };
+}
+
 /** Builds the one typed configuration object from the environment; throws naming the variable. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const defaultTimezone = optional(env, 'DEFAULT_TIMEZONE', 'Europe/Moscow');
@@ -129,13 +183,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       .filter(Boolean),
     maxImportBytes: integer(env, 'MAX_IMPORT_MB', 2048, 1, 1_000_000) * 1024 * 1024,
     workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 4, 1, 1000),
-    smsc: {
-      host: optional(env, 'SMSC_HOST', '127.0.0.1'),
-      port: integer(env, 'SMSC_PORT', 2775),
-      systemId: optional(env, 'SMSC_SYSTEM_ID', 'outage'),
-      password: optional(env, 'SMSC_PASSWORD', 'secret'),
-      sourceAddress: optional(env, 'SMSC_SOURCE_ADDRESS', 'Outages'),
-    },
+    smsc: smscConfig(env),
     smtp: {
       host: optional(env, 'SMTP_HOST', '127.0.0.1'),
       port: integer(env, 'SMTP_PORT', 1025),

@@ -1,0 +1,246 @@
+import { connect, PDU, PduFields, Session } from 'smpp';
+import { SmppStatus, statusName } from './smpp-status';
+
+export type BindMode = 'transceiver' | 'transmitter' | 'receiver';
+export type SessionState = 'connecting' | 'bound' | 'unbinding' | 'closed';
+
+export const INTERFACE_VERSION_34 = 0x34;
+const ESME_RINVBNDSTS = 0x0004;
+const MAX_SEQUENCE = 0x7fffffff;
+
+export interface EsmeSessionOptions {
+  host: string;
+  port: number;
+  systemId: string;
+  password: string;
+  systemType: string;
+  mode: BindMode;
+  /** Outstanding submit_sm this session may have at once. */
+  window: number;
+  responseTimeoutMs: number;
+  /** Our keepalive: an enquire_link this often; one left unanswered for responseTimeoutMs kills the session. */
+  enquireLinkMs: number;
+}
+
+/**
+ * How a request ended. `not-sent`: nothing was written, sending it again cannot duplicate.
+ * `no-response`: it was written and its answer never came (timeout, socket closed) — the SMSC
+ * may or may not have acted on it.
+ */
+export type RequestResult = { kind: 'response'; pdu: PDU } | { kind: 'not-sent'; reason: string } | { kind: 'no-response'; reason: string };
+
+export interface EsmeSessionHandlers {
+  onBound(session: EsmeSession): void;
+  onClosed(session: EsmeSession, reason: string): void;
+  /** A deliver_sm (receipt or MO). Resolving acknowledges it; rejecting answers ESME_RX_T_APPN so the SMSC delivers it again. */
+  onDeliver(pdu: PDU, session: EsmeSession): Promise<void> | void;
+}
+
+interface Pending {
+  resolve: (r: RequestResult) => void;
+  timer: NodeJS.Timeout;
+  command: string;
+}
+
+/**
+ * One SMPP bind over one TCP connection: connecting → bound → unbinding → closed, never reused —
+ * a reconnect builds a new session. The smpp package supplies the codec and socket; the request
+ * table, timeouts, window and keepalive are ours, because the package never calls back a request
+ * whose socket closed.
+ */
+export class EsmeSession {
+  state: SessionState = 'connecting';
+  private readonly smpp: Session;
+  private readonly pending = new Map<number, Pending>();
+  private sequence = 0;
+  private submitsInFlight = 0;
+  private keepalive?: NodeJS.Timeout;
+  private readonly connectTimer: NodeJS.Timeout;
+  private corked = false;
+  private drained?: () => void;
+
+  constructor(
+    readonly name: string,
+    private readonly opts: EsmeSessionOptions,
+    private readonly handlers: EsmeSessionHandlers,
+  ) {
+    this.smpp = connect({ host: opts.host, port: opts.port });
+    this.smpp.socket.setNoDelay(true);
+    this.smpp.on('connect', () => {
+      clearTimeout(this.connectTimer);
+      void this.bind();
+    });
+    this.smpp.on('pdu', (pdu: PDU) => this.onPdu(pdu));
+    // Socket errors, and PDUs the codec cannot parse (after which it reads nothing more).
+    this.smpp.on('error', (e: Error) => this.destroy(`socket or PDU error: ${e.message}`));
+    this.smpp.on('close', () => this.closed('connection closed'));
+    // The bind has its own response timeout; this covers a TCP connect that never completes.
+    this.connectTimer = setTimeout(() => this.state === 'connecting' && this.destroy('connect timed out'), opts.responseTimeoutMs);
+  }
+
+  get mode(): BindMode {
+    return this.opts.mode;
+  }
+
+  get inFlight(): number {
+    return this.submitsInFlight;
+  }
+
+  /** Bound, allowed to submit, and below its window. */
+  get canSubmit(): boolean {
+    return this.state === 'bound' && this.opts.mode !== 'receiver' && this.submitsInFlight < this.opts.window;
+  }
+
+  /** Submits one PDU within the window; never rejects. */
+  async submit(fields: PduFields): Promise<RequestResult> {
+    this.submitsInFlight++;
+    try {
+      return await this.request('submit_sm', fields);
+    } finally {
+      this.submitsInFlight--;
+      if (this.submitsInFlight === 0) this.drained?.();
+    }
+  }
+
+  /** Drains in-flight submits (up to drainMs), unbinds, closes. */
+  async unbind(drainMs: number): Promise<void> {
+    if (this.state === 'closed') return;
+    if (this.state === 'connecting') return this.destroy('shutting down before bound');
+    this.state = 'unbinding';
+    if (this.submitsInFlight > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, drainMs);
+        this.drained = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    if (this.isClosed()) return;
+    const closed = new Promise<void>((resolve) => this.smpp.socket.once('close', () => resolve()));
+    await this.request('unbind');
+    this.smpp.close();
+    // A peer that never closes its side must not hold the shutdown.
+    const timer = setTimeout(() => this.destroy('unbind: peer did not close'), this.opts.responseTimeoutMs);
+    await closed;
+    clearTimeout(timer);
+  }
+
+  destroy(reason: string): void {
+    if (this.state === 'closed') return;
+    this.smpp.destroy();
+    this.closed(reason);
+  }
+
+  private isClosed(): boolean {
+    return this.state === 'closed';
+  }
+
+  private async bind(): Promise<void> {
+    const command = `bind_${this.opts.mode}`;
+    const result = await this.request(command, {
+      system_id: this.opts.systemId,
+      password: this.opts.password,
+      system_type: this.opts.systemType,
+      interface_version: INTERFACE_VERSION_34,
+      addr_ton: 0,
+      addr_npi: 0,
+      address_range: '',
+    });
+    if (result.kind !== 'response') return this.destroy(`${command}: ${result.reason}`);
+    if (result.pdu.command_status !== SmppStatus.OK) return this.destroy(`${command} refused: ${statusName(result.pdu.command_status)}`);
+    if (this.state !== 'connecting') return;
+    this.state = 'bound';
+    this.keepalive = setInterval(() => void this.enquireLink(), this.opts.enquireLinkMs);
+    this.handlers.onBound(this);
+  }
+
+  private async enquireLink(): Promise<void> {
+    const result = await this.request('enquire_link');
+    if (result.kind === 'no-response') this.destroy(`enquire_link unanswered: ${result.reason}`);
+  }
+
+  private nextSequence(): number {
+    this.sequence = this.sequence >= MAX_SEQUENCE ? 1 : this.sequence + 1;
+    return this.sequence;
+  }
+
+  private request(command: string, fields: PduFields = {}): Promise<RequestResult> {
+    if (this.state === 'closed') return Promise.resolve({ kind: 'not-sent', reason: 'session closed' });
+    const sequence = this.nextSequence();
+    let written: boolean;
+    try {
+      this.corkForThisTick();
+      written = this.smpp.send(new PDU(command, { ...fields, sequence_number: sequence }));
+    } catch (e) {
+      return Promise.resolve({ kind: 'not-sent', reason: `could not encode ${command}: ${(e as Error).message}` });
+    }
+    if (!written) return Promise.resolve({ kind: 'not-sent', reason: 'socket not writable' });
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.settle(sequence, { kind: 'no-response', reason: `no ${command}_resp within ${this.opts.responseTimeoutMs} ms` }), this.opts.responseTimeoutMs);
+      this.pending.set(sequence, { resolve, timer, command });
+    });
+  }
+
+  private settle(sequence: number, result: RequestResult): void {
+    const p = this.pending.get(sequence);
+    if (!p) return; // an answer after its timeout
+    this.pending.delete(sequence);
+    clearTimeout(p.timer);
+    p.resolve(result);
+  }
+
+  /** Many PDUs written in one tick leave in one TCP write instead of one each. */
+  private corkForThisTick(): void {
+    if (this.corked) return;
+    this.corked = true;
+    this.smpp.socket.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      this.smpp.socket.uncork();
+    });
+  }
+
+  private reply(pdu: PDU, status = 0): void {
+    if (this.state === 'closed') return;
+    this.corkForThisTick();
+    this.smpp.send(pdu.response(status ? { command_status: status } : {}));
+  }
+
+  private onPdu(pdu: PDU): void {
+    if (pdu.isResponse()) return this.settle(pdu.sequence_number, { kind: 'response', pdu });
+    switch (pdu.command) {
+      case 'enquire_link':
+        return this.reply(pdu);
+      case 'deliver_sm':
+        return void Promise.resolve()
+          .then(() => this.handlers.onDeliver(pdu, this))
+          .then(
+            () => this.reply(pdu),
+            () => this.reply(pdu, SmppStatus.TEMPORARY_APP_ERROR),
+          );
+      case 'unbind':
+        this.reply(pdu);
+        this.state = 'unbinding';
+        this.smpp.close();
+        return;
+      case 'alert_notification':
+      case 'outbind':
+        return; // neither has a response
+      default:
+        // 'unknown' becomes generic_nack ESME_RINVCMDID inside response(); a known request an ESME does not serve is out of bind state.
+        return this.reply(pdu, pdu.command === 'unknown' ? SmppStatus.INVALID_COMMAND_ID : ESME_RINVBNDSTS);
+    }
+  }
+
+  /** Ends the session once: every request still waiting learns its answer will not come. */
+  private closed(reason: string): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    clearTimeout(this.connectTimer);
+    clearInterval(this.keepalive);
+    for (const sequence of [...this.pending.keys()]) this.settle(sequence, { kind: 'no-response', reason });
+    this.drained?.();
+    this.handlers.onClosed(this, reason);
+  }
+}

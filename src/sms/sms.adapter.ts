@@ -1,0 +1,102 @@
+import { Logger } from '@nestjs/common';
+import type { PduFields } from 'smpp';
+import { maskPhone } from '../common/mask';
+import { ChannelPort, DeliveryOutcome, OutboundMessage } from '../notifications/channel.port';
+import { normaliseMessageId } from './delivery-receipt';
+import { InboundSms } from './inbound';
+import { EncodedSms, encodeSms, LongMessageMode, MessageTooLong } from './segmentation';
+import { destinationAddress, relativeValidity, SmppAddress, sourceAddress } from './sms-addresses';
+import { SmscClient, SubmitOutcome } from './smsc-client';
+
+export interface SmsAdapterOptions {
+  sender: string;
+  gsmDataCoding: number;
+  longMessages: LongMessageMode;
+  validityMinutes: number;
+}
+
+const REGISTERED_DELIVERY_FINAL = 1;
+
+/**
+ * The SMS channel: each message is encoded and split, every part goes through the SMSC client's
+ * windows and rate limits, and the message's outcome is the worst of its parts' — accepted only
+ * when every part was, with one SMSC id per part (normalised, see normaliseMessageId).
+ */
+export class SmsAdapter implements ChannelPort {
+  readonly channel = 'sms' as const;
+  private readonly logger = new Logger(SmsAdapter.name);
+  private readonly source: SmppAddress;
+  private readonly validity: string;
+
+  constructor(
+    private readonly client: SmscClient,
+    private readonly opts: SmsAdapterOptions,
+  ) {
+    this.source = sourceAddress(opts.sender);
+    this.validity = relativeValidity(opts.validityMinutes);
+  }
+
+  start(): void {
+    this.client.start();
+  }
+
+  stop(drainMs?: number): Promise<void> {
+    return this.client.stop(drainMs);
+  }
+
+  /** Receipts and MO replies; see InboundSms. */
+  onInbound(handler: (event: InboundSms) => Promise<void> | void): void {
+    this.client.onInbound(handler);
+  }
+
+  send(batch: OutboundMessage[]): Promise<DeliveryOutcome[]> {
+    return Promise.all(batch.map((m) => this.sendOne(m)));
+  }
+
+  private async sendOne(m: OutboundMessage): Promise<DeliveryOutcome> {
+    const dest = destinationAddress(m.to);
+    if (!dest) return { messageId: m.messageId, status: 'failed', error: 'InvalidDestination: not an E.164 number' };
+    let encoded: EncodedSms;
+    try {
+      encoded = encodeSms(m.text, { gsmDataCoding: this.opts.gsmDataCoding, longMessages: this.opts.longMessages });
+    } catch (e) {
+      if (e instanceof MessageTooLong) return { messageId: m.messageId, status: 'failed', error: `${e.code}: ${e.message}` };
+      throw e;
+    }
+    const results = await Promise.all(encoded.pdus.map((pdu) => this.client.submit(this.fields(dest, encoded.dataCoding, pdu))));
+    const outcome = this.combine(m.messageId, results);
+    if (outcome.status !== 'accepted') {
+      this.logger.debug({ msg: 'sms not accepted', messageId: m.messageId, to: maskPhone(m.to), status: outcome.status, error: outcome.error });
+    }
+    return outcome;
+  }
+
+  private fields(dest: SmppAddress, dataCoding: number, pdu: EncodedSms['pdus'][number]): PduFields {
+    const fields: PduFields = {
+      source_addr_ton: this.source.ton,
+      source_addr_npi: this.source.npi,
+      source_addr: this.source.addr,
+      dest_addr_ton: dest.ton,
+      dest_addr_npi: dest.npi,
+      destination_addr: dest.addr,
+      esm_class: pdu.esmClass,
+      registered_delivery: REGISTERED_DELIVERY_FINAL,
+      validity_period: this.validity,
+      data_coding: dataCoding,
+      short_message: pdu.shortMessage,
+    };
+    // The package writes a TLV for every key present, even an undefined one.
+    if (pdu.messagePayload) fields.message_payload = pdu.messagePayload;
+    return fields;
+  }
+
+  /** A refused part fails the message; a part still unsure makes it `retry`; else accepted. */
+  private combine(messageId: string, results: SubmitOutcome[]): DeliveryOutcome {
+    const failed = results.find((r) => r.status === 'failed');
+    if (failed) return { messageId, status: 'failed', error: failed.error };
+    const retry = results.find((r) => r.status === 'retry');
+    if (retry) return { messageId, status: 'retry', error: retry.error };
+    const providerIds = results.map((r) => normaliseMessageId((r as { smscMessageId: string }).smscMessageId));
+    return { messageId, status: 'accepted', providerIds, parts: providerIds.length };
+  }
+}
