@@ -31,6 +31,8 @@ export type RequestResult = { kind: 'response'; pdu: PDU } | { kind: 'not-sent';
 
 export interface EsmeSessionHandlers {
   onBound(session: EsmeSession): void;
+  /** A suspect session answered its probe and takes submits again. */
+  onResumed(session: EsmeSession): void;
   onClosed(session: EsmeSession, reason: string): void;
   /** A deliver_sm (receipt or MO). Resolving acknowledges it; rejecting answers ESME_RX_T_APPN so the SMSC delivers it again. */
   onDeliver(pdu: PDU, session: EsmeSession): Promise<void> | void;
@@ -56,6 +58,8 @@ export class EsmeSession {
   private submitsInFlight = 0;
   private keepalive?: NodeJS.Timeout;
   private readonly connectTimer: NodeJS.Timeout;
+  /** A submit went unanswered: no more submits here until an enquire_link shows the SMSC still answers. */
+  private suspect = false;
   private corked = false;
   private drained?: () => void;
 
@@ -88,7 +92,7 @@ export class EsmeSession {
 
   /** Bound, allowed to submit, and below its window. */
   get canSubmit(): boolean {
-    return this.state === 'bound' && this.opts.mode !== 'receiver' && this.submitsInFlight < this.opts.window;
+    return this.state === 'bound' && !this.suspect && this.opts.mode !== 'receiver' && this.submitsInFlight < this.opts.window;
   }
 
   /** Submits one PDU within the window; never rejects. */
@@ -160,6 +164,16 @@ export class EsmeSession {
     if (result.kind === 'no-response') this.destroy(`enquire_link unanswered: ${result.reason}`);
   }
 
+  /** Resending an unanswered part into a session that has stopped answering would only lose it again. */
+  private async probe(): Promise<void> {
+    if (this.suspect || this.state !== 'bound') return;
+    this.suspect = true;
+    await this.enquireLink();
+    if (this.state !== 'bound') return;
+    this.suspect = false;
+    this.handlers.onResumed(this);
+  }
+
   private nextSequence(): number {
     this.sequence = this.sequence >= MAX_SEQUENCE ? 1 : this.sequence + 1;
     return this.sequence;
@@ -177,7 +191,10 @@ export class EsmeSession {
     }
     if (!written) return Promise.resolve({ kind: 'not-sent', reason: 'socket not writable' });
     return new Promise((resolve) => {
-      const timer = setTimeout(() => this.settle(sequence, { kind: 'no-response', reason: `no ${command}_resp within ${this.opts.responseTimeoutMs} ms` }), this.opts.responseTimeoutMs);
+      const timer = setTimeout(() => {
+        if (command === 'submit_sm') void this.probe();
+        this.settle(sequence, { kind: 'no-response', reason: `no ${command}_resp within ${this.opts.responseTimeoutMs} ms` });
+      }, this.opts.responseTimeoutMs);
       this.pending.set(sequence, { resolve, timer, command });
     });
   }

@@ -61,6 +61,7 @@ interface Job {
 
 class Slot {
   session?: EsmeSession;
+  bound = false;
   failures = 0;
   reconnectTimer?: NodeJS.Timeout;
   constructor(
@@ -209,10 +210,12 @@ export class SmscClient {
       {
         onBound: () => {
           slot.failures = 0;
+          slot.bound = true;
           this.counters.binds++;
           this.logger.log({ msg: 'bound', bind: slot.name, host: this.opts.host, port: this.opts.port });
           this.pump();
         },
+        onResumed: () => this.pump(),
         onClosed: (_s, reason) => this.onSessionClosed(slot, reason),
         onDeliver: (pdu) => this.deliver(pdu),
       },
@@ -222,7 +225,9 @@ export class SmscClient {
 
   private onSessionClosed(slot: Slot, reason: string): void {
     this.counters.disconnects++;
-    if (slot.mode !== 'receiver' && this.boundTransmitters === 0) this.unavailableSince = now();
+    // The clock for "SMSC unavailable" starts when the last bound transmitter goes, not at each failed attempt.
+    if (slot.bound && slot.mode !== 'receiver' && this.boundTransmitters === 0) this.unavailableSince = now();
+    slot.bound = false;
     if (this.stopping) return;
     const min = this.opts.reconnectMinMs ?? 500;
     const max = this.opts.reconnectMaxMs ?? 30_000;
