@@ -167,7 +167,8 @@ async function main(argv: string[]): Promise<number> {
   const key = adminKey();
   const port = await choosePort();
   const baseUrl = `http://localhost:${port}`;
-  const env = { ...process.env, ADMIN_API_KEY: key, PORT: String(port) };
+  const smsc = await smscSimulatorPorts();
+  const env = { ...process.env, ADMIN_API_KEY: key, PORT: String(port), SMSC_HOST: '127.0.0.1', SMSC_PORT: String(smsc.smpp) };
 
   await migrate();
 
@@ -192,9 +193,10 @@ async function main(argv: string[]): Promise<number> {
 
   const ctx: DemoContext = { baseUrl, adminKey: key, databaseUrl, subscribers, supervisor, log };
   const run = async (): Promise<number> => {
+    if (!seedOnly) supervisor.start(smscSimulatorProcess(env, smsc));
     for (const spec of demoProcesses(env, seedOnly ? ['api'] : ['api', 'worker'])) supervisor.start(spec);
     await waitReady(baseUrl, supervisor);
-    const lines: string[] = [];
+    const lines: string[] = seedOnly ? [] : [`SMSC simulator: SMPP on 127.0.0.1:${smsc.smpp}; texts it received at http://127.0.0.1:${smsc.http}/messages (also /stats, POST /mo)`];
     for (const step of seedOnly ? [seedStep] : DEMO_STEPS) {
       log(`${step.title}…`);
       lines.push(...(await step.run(ctx)));
@@ -217,6 +219,30 @@ async function main(argv: string[]): Promise<number> {
   await supervisor.stopAll();
   log('stopped');
   return code;
+}
+
+/** The local SMSC (npm run smsc-sim) on 2775 / 2780 when free, else on free ports. */
+async function smscSimulatorPorts(): Promise<{ smpp: number; http: number }> {
+  const pick = async (wanted: number) => {
+    if (await portIsFree(wanted)) return wanted;
+    return new Promise<number>((resolve, reject) => {
+      const server = createServer();
+      server.once('error', reject);
+      server.listen(0, () => {
+        const p = (server.address() as { port: number }).port;
+        server.close(() => resolve(p));
+      });
+    });
+  };
+  const smpp = await pick(2775);
+  let http = await pick(2780);
+  if (http === smpp) http = await pick(0);
+  return { smpp, http };
+}
+
+function smscSimulatorProcess(env: NodeJS.ProcessEnv, ports: { smpp: number; http: number }): ChildSpec {
+  const main = join(__dirname, '..', 'peers', 'smsc-simulator', 'main.js');
+  return { name: 'smsc', command: process.execPath, args: [main], env: { ...env, SMSC_SIM_PORT: String(ports.smpp), SMSC_SIM_HTTP_PORT: String(ports.http) } };
 }
 
 if (require.main === module) {
