@@ -1,7 +1,9 @@
 import { Logger } from '@nestjs/common';
+import { loadConfig } from '../../src/config/app-config';
 import { OutboundMessage } from '../../src/notifications/channel.port';
 import { SmscSimulator, SmscSimulatorOptions, startSmscSimulator } from '../../src/peers/smsc-simulator/smsc-simulator';
 import { InboundSms } from '../../src/sms/inbound';
+import { createSmsAdapter } from '../../src/sms/sms.module';
 import { SmsAdapter } from '../../src/sms/sms.adapter';
 import { SmscClient, SmscClientOptions } from '../../src/sms/smsc-client';
 
@@ -221,6 +223,55 @@ describe('SMS over SMPP', () => {
     expect(outcomes.every((o) => o.status === 'accepted')).toBe(true);
     expect(sim!.stats().unbinds).toBe(1);
     sut = undefined;
+  });
+
+  it('should answer a deliver_sm the handler could not take with ESME_RX_T_APPN, so the SMSC delivers it again', async () => {
+    await setup({ receipts: { delayMs: 10 } });
+    let refused = 0;
+    sut!.onInbound((e) => {
+      if (refused++ === 0) throw new Error('database down');
+      inbound.push(e);
+    });
+    await sut!.send(messages(1));
+    await waitFor(() => inbound.length === 1, 'the receipt, delivered again');
+
+    expect(refused).toBe(2);
+    expect(sim!.stats()).toMatchObject({ receiptsSent: 2, receiptsAcked: 1 });
+  });
+
+  it('should take MO messages injected over the simulator HTTP endpoint and list what the SMSC received', async () => {
+    await setup();
+    const mo = await fetch(`${sim!.httpUrl}/mo`, { method: 'POST', body: JSON.stringify({ from: '+79131234567', to: 'Outages', text: 'СТАТУС' }) });
+    expect(mo.status).toBe(202);
+    await waitFor(() => inbound.length === 1, 'the MO message');
+    expect(inbound[0]).toMatchObject({ kind: 'mo', from: '+79131234567', text: 'СТАТУС', dataCoding: 8 });
+
+    await sut!.send([{ messageId: 'g', channel: 'sms', to: '+79131234567', text: 'Price: 5€ [ok]' }]);
+    const listed = (await (await fetch(`${sim!.httpUrl}/messages`)).json()) as Array<{ text: string; dataCoding: number }>;
+    expect(listed[0]).toMatchObject({ text: 'Price: 5€ [ok]', dataCoding: 0 });
+    expect(((await (await fetch(`${sim!.httpUrl}/stats`)).json()) as { moSent: number }).moSent).toBe(1);
+  });
+
+  it('should send with the settings read from the environment', async () => {
+    sim = await startSmscSimulator({ systemId: 'acme', password: 'pw' });
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://x@127.0.0.1/x',
+      REDIS_URL: 'redis://127.0.0.1',
+      SMSC_PORT: String(sim.smppPort),
+      SMSC_SYSTEM_ID: 'acme',
+      SMSC_PASSWORD: 'pw',
+      SMSC_BIND_MODE: 'transmitter-receiver',
+      SMSC_GSM_DATA_CODING: '1',
+      SMSC_SOURCE_ADDRESS: '+79000000000',
+    });
+    sut = createSmsAdapter(config.smsc);
+    sut.start();
+    const [outcome] = await sut.send(messages(1));
+
+    expect(outcome).toMatchObject({ status: 'accepted', parts: 1 });
+    expect(sim.messages()[0]).toMatchObject({ from: '79000000000', dataCoding: 1 });
+    await waitFor(() => sim!.stats().bound.receiver === 1, 'receiver bound');
+    expect(sim.stats().bound).toEqual({ transmitter: 1, receiver: 1 });
   });
 
   it('should fail a message to a number that is not E.164 without submitting it', async () => {
