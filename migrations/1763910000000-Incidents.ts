@@ -33,6 +33,8 @@ export class Incidents1763910000000 implements MigrationInterface {
         manager_id integer REFERENCES outage_managers(id) ON DELETE SET NULL,
         needs_reassignment boolean NOT NULL DEFAULT false,
         version integer NOT NULL DEFAULT 1,
+        -- kept with the impact so reading an incident never counts a million rows
+        affected integer NOT NULL DEFAULT 0,
         created_by text NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now(),
@@ -58,10 +60,12 @@ export class Incidents1763910000000 implements MigrationInterface {
     await q.query(`CREATE INDEX incident_events_incident ON incident_events (incident_id, id)`);
 
     // One row per affected subscriber; narrowing the scope sets removed_at instead of deleting.
+    // No foreign keys on purpose: rows are only ever written by INSERT … SELECT from the very tables
+    // they point at, and a per-row FK check would cost ~10 s on a million-subscriber declare.
     await q.query(`
       CREATE TABLE incident_impact (
-        incident_id integer NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
-        subscriber_id integer NOT NULL REFERENCES subscribers(id) ON DELETE CASCADE,
+        incident_id integer NOT NULL,
+        subscriber_id integer NOT NULL,
         added_at timestamptz NOT NULL,
         removed_at timestamptz,
         PRIMARY KEY (incident_id, subscriber_id)
@@ -71,11 +75,11 @@ export class Incidents1763910000000 implements MigrationInterface {
     await q.query(
       `CREATE TYPE call_outcome AS ENUM ('reached', 'no_answer', 'voicemail', 'callback_requested', 'wrong_number')`,
     );
-    // The call list: stored at declare / widen with the keys it is ranked by.
+    // The call list: stored at declare / widen with the keys it is ranked by (no FKs, as above).
     await q.query(`
       CREATE TABLE call_tasks (
-        incident_id integer NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
-        subscriber_id integer NOT NULL REFERENCES subscribers(id) ON DELETE CASCADE,
+        incident_id integer NOT NULL,
+        subscriber_id integer NOT NULL,
         -- tier first (vip 0, business 1, residential 2), then flagged, then hit repeatedly: lower calls first
         priority smallint NOT NULL,
         flagged boolean NOT NULL,
@@ -87,6 +91,8 @@ export class Incidents1763910000000 implements MigrationInterface {
         callback_at timestamptz,
         note text,
         attempts integer NOT NULL DEFAULT 0,
+        -- set when a narrower scope releases the customer: off the list, history kept
+        released boolean NOT NULL DEFAULT false,
         last_called_at timestamptz,
         last_called_by text,
         PRIMARY KEY (incident_id, subscriber_id)

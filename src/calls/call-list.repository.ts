@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { execute } from '../common/sql';
+import { AFFECTED, ResolvedScope } from '../incidents/impact.repository';
 
 export interface CallTaskRow {
   subscriber_id: number;
@@ -37,41 +38,51 @@ export class CallListRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /**
-   * Puts every currently affected customer who deserves a call on the incident's list, once:
-   * vip and business tiers, flagged accounts, people hit by another incident in the last
-   * 90 days, and people no message can reach. One set-based statement.
+   * Puts every customer of the scope who deserves a call on the incident's list, once: vip and
+   * business tiers, flagged accounts, people hit by another incident in the last 90 days, and
+   * people no message can reach. Reads subscribers by the scope (not the stored impact), so the
+   * plan does not depend on statistics of rows inserted a moment ago. One statement.
    */
-  async addTasks(em: EntityManager, incidentId: number, priorityFlags: string[]): Promise<number> {
+  async addTasks(em: EntityManager, incidentId: number, scope: ResolvedScope, since: Date, priorityFlags: string[]): Promise<number> {
     return execute(
       em,
-      `WITH me AS (SELECT id, started_at FROM incidents WHERE id = $1),
+      `WITH me AS (SELECT id, started_at FROM incidents WHERE id = $3),
        repeaters AS (
          SELECT o.subscriber_id, count(DISTINCT o.incident_id)::int AS others
          FROM incident_impact o JOIN incidents oi ON oi.id = o.incident_id, me
          WHERE oi.id <> me.id AND oi.status <> 'cancelled' AND oi.started_at > me.started_at - interval '90 days'
          GROUP BY o.subscriber_id)
        INSERT INTO call_tasks (incident_id, subscriber_id, priority, flagged, repeat, unreachable, reasons, affected_since)
-       SELECT $1, s.id,
+       SELECT $3, s.id,
               t.tier_rank * 4 + CASE WHEN t.flagged THEN 0 ELSE 2 END + CASE WHEN r.others IS NOT NULL THEN 0 ELSE 1 END,
               t.flagged, r.others IS NOT NULL, t.unreachable,
               array_remove(ARRAY[
                 CASE WHEN s.tier <> 'residential' THEN s.tier || ' customer' END,
-                CASE WHEN t.flagged THEN 'flagged: ' || array_to_string(ARRAY(SELECT unnest(s.flags) INTERSECT SELECT unnest($2::text[])), ', ') END,
+                CASE WHEN t.flagged THEN 'flagged: ' || array_to_string(ARRAY(SELECT unnest(s.flags) INTERSECT SELECT unnest($5::text[])), ', ') END,
                 CASE WHEN r.others IS NOT NULL THEN 'hit by ' || (r.others + 1) || ' incidents in 90 days' END,
                 CASE WHEN t.unreachable THEN 'no reachable channel' END], NULL),
-              ii.added_at
-       FROM incident_impact ii
-       JOIN subscribers s ON s.id = ii.subscriber_id
+              $4
+       FROM subscribers s
        LEFT JOIN repeaters r ON r.subscriber_id = s.id
        CROSS JOIN LATERAL (SELECT
          CASE s.tier WHEN 'vip' THEN 0 WHEN 'business' THEN 1 ELSE 2 END AS tier_rank,
-         s.flags && $2::text[] AS flagged,
+         s.flags && $5::text[] AS flagged,
          (s.phone IS NULL OR NOT s.sms_consent OR s.sms_opted_out_at IS NOT NULL)
            AND (s.email IS NULL OR NOT s.email_consent) AS unreachable) t
-       WHERE ii.incident_id = $1 AND ii.removed_at IS NULL
-         AND (s.tier <> 'residential' OR t.flagged OR r.others IS NOT NULL OR t.unreachable)
+       WHERE ${AFFECTED} AND (s.tier <> 'residential' OR t.flagged OR r.others IS NOT NULL OR t.unreachable)
        ON CONFLICT (incident_id, subscriber_id) DO NOTHING`,
-      [incidentId, priorityFlags],
+      [scope.areaIds, scope.elementIds, incidentId, since, priorityFlags],
+    );
+  }
+
+  /** After a scope change: customers the incident no longer affects leave the list, those back return. */
+  async syncWithImpact(em: EntityManager, incidentId: number): Promise<void> {
+    await em.query(
+      `UPDATE call_tasks c SET released = (ii.removed_at IS NOT NULL)
+       FROM incident_impact ii
+       WHERE c.incident_id = $1 AND ii.incident_id = c.incident_id AND ii.subscriber_id = c.subscriber_id
+         AND c.released <> (ii.removed_at IS NOT NULL)`,
+      [incidentId],
     );
   }
 
@@ -96,10 +107,9 @@ export class CallListRepository {
               c.outcome, c.callback_at, c.note, c.attempts, c.last_called_at,
               coalesce(s.timezone, a.effective_timezone) AS tz, s.quiet_start, s.quiet_end
        FROM call_tasks c
-       JOIN incident_impact ii ON ii.incident_id = c.incident_id AND ii.subscriber_id = c.subscriber_id AND ii.removed_at IS NULL
        JOIN subscribers s ON s.id = c.subscriber_id
        JOIN areas a ON a.id = s.area_id
-       WHERE c.incident_id = $1 ${where.map((w) => `AND ${w}`).join(' ')}
+       WHERE c.incident_id = $1 AND NOT c.released ${where.map((w) => `AND ${w}`).join(' ')}
        ORDER BY c.priority, c.affected_since, c.subscriber_id
        LIMIT $2`,
       params,
@@ -111,8 +121,7 @@ export class CallListRepository {
       `SELECT count(*)::int AS total,
               count(*) FILTER (WHERE c.outcome IS NULL OR c.outcome <> ALL($2::call_outcome[]))::int AS pending
        FROM call_tasks c
-       JOIN incident_impact ii ON ii.incident_id = c.incident_id AND ii.subscriber_id = c.subscriber_id AND ii.removed_at IS NULL
-       WHERE c.incident_id = $1`,
+       WHERE c.incident_id = $1 AND NOT c.released`,
       [incidentId, DONE_OUTCOMES],
     );
     return rows[0];
@@ -129,7 +138,7 @@ export class CallListRepository {
         em,
         `UPDATE call_tasks SET outcome = $3, note = coalesce($4, note), callback_at = $5, attempts = attempts + 1,
                 last_called_at = now(), last_called_by = $6
-         WHERE incident_id = $1 AND subscriber_id = $2`,
+         WHERE incident_id = $1 AND subscriber_id = $2 AND NOT released`,
         [incidentId, subscriberId, call.outcome, call.note, call.callbackAt, call.actor],
       );
       if (updated === 0) return false;
@@ -139,14 +148,5 @@ export class CallListRepository {
       );
       return true;
     });
-  }
-
-  /** Whether the subscriber is affected by the incident now (a customer may be called though not listed). */
-  async isAffected(incidentId: number, subscriberId: number): Promise<boolean> {
-    const rows = await this.db.query(
-      `SELECT 1 FROM incident_impact WHERE incident_id = $1 AND subscriber_id = $2 AND removed_at IS NULL`,
-      [incidentId, subscriberId],
-    );
-    return rows.length > 0;
   }
 }

@@ -23,9 +23,12 @@ export interface ImpactGroup {
   count: number;
 }
 
-// The affected set: subscribers whose area is in a scoped subtree or whose access element is.
-// `= ANY(array)` is hashed by PostgreSQL for large arrays, and turns into index scans for small ones.
-const AFFECTED = `(s.area_id = ANY($1::int[]) OR s.access_element_id = ANY($2::int[]))`;
+/**
+ * The affected set, as a condition on `subscribers s` with the scope's area ids in $1 and element
+ * ids in $2: the subscriber's area is in a scoped subtree or their access element is.
+ * `= ANY(array)` is hashed by PostgreSQL for large arrays and becomes index scans for small ones.
+ */
+export const AFFECTED = `(s.area_id = ANY($1::int[]) OR s.access_element_id = ANY($2::int[]))`;
 
 @Injectable()
 export class ImpactRepository {
@@ -85,12 +88,14 @@ export class ImpactRepository {
 
   /** Stores who the incident affects; returns how many. */
   async storeImpact(em: EntityManager, incidentId: number, scope: ResolvedScope, since: Date): Promise<number> {
-    return execute(
+    const affected = await execute(
       em,
       `INSERT INTO incident_impact (incident_id, subscriber_id, added_at)
        SELECT $3, s.id, $4 FROM subscribers s WHERE ${AFFECTED}`,
       [scope.areaIds, scope.elementIds, incidentId, since],
     );
+    await em.query(`UPDATE incidents SET affected = $2 WHERE id = $1`, [incidentId, affected]);
+    return affected;
   }
 
   /**
@@ -113,15 +118,8 @@ export class ImpactRepository {
          AND NOT EXISTS (SELECT 1 FROM subscribers s WHERE s.id = ii.subscriber_id AND ${AFFECTED})`,
       [scope.areaIds, scope.elementIds, incidentId, now],
     );
+    await em.query(`UPDATE incidents SET affected = affected + $2 - $3 WHERE id = $1`, [incidentId, added, removed]);
     return { added, removed };
-  }
-
-  async countAffected(incidentId: number, em: EntityManager = this.db.manager): Promise<number> {
-    const rows = await em.query(
-      `SELECT count(*)::int AS n FROM incident_impact WHERE incident_id = $1 AND removed_at IS NULL`,
-      [incidentId],
-    );
-    return rows[0].n;
   }
 
   /**

@@ -69,8 +69,7 @@ export interface IncidentFilter {
 const SELECT_INCIDENT = `
   SELECT i.*, m.name AS manager_name, m.phone AS manager_phone,
          ARRAY(SELECT code FROM areas WHERE id = ANY(i.scope_area_ids) ORDER BY code) AS area_codes,
-         ARRAY(SELECT code FROM network_elements WHERE id = ANY(i.scope_element_ids) ORDER BY code) AS element_codes,
-         (SELECT count(*)::int FROM incident_impact ii WHERE ii.incident_id = i.id AND ii.removed_at IS NULL) AS affected
+         ARRAY(SELECT code FROM network_elements WHERE id = ANY(i.scope_element_ids) ORDER BY code) AS element_codes
   FROM incidents i LEFT JOIN outage_managers m ON m.id = i.manager_id`;
 
 @Injectable()

@@ -96,14 +96,18 @@ export class IncidentsService {
         title: title!, kind: kind!, severity, status, scopeAreaIds: scope.scopeAreaIds, scopeElementIds: scope.scopeElementIds,
         startedAt, etr, publicMessage, createdBy: caller.name,
       });
+      const t0 = Date.now();
       const affected = await this.impact.storeImpact(em, id, scope, startedAt);
-      const callTasks = await this.callList.addTasks(em, id, this.config.callListFlags);
+      const t1 = Date.now();
+      const callTasks = await this.callList.addTasks(em, id, scope, startedAt, this.config.callListFlags);
+      const t2 = Date.now();
       await this.incidents.addEvent(em, id, {
         actor: caller.name, type: 'declared', status, etr, message: publicMessage, public: true,
         details: { affected, callTasks, scope: { areaCodes: scope.areaCodes, elementCodes: scope.elementCodes } },
       });
       await this.assign(em, id, scope, caller.name);
-      this.logger.log({ msg: 'incident declared', incidentId: id, kind, affected, callTasks });
+      const ms = { impact: t1 - t0, callTasks: t2 - t1, assign: Date.now() - t2 };
+      this.logger.log({ msg: 'incident declared', incidentId: id, kind, affected, callTasks, ms });
       return id;
     });
     return this.get(id);
@@ -191,7 +195,8 @@ export class IncidentsService {
       if (message) columns.public_message = message;
       if (scope) {
         const change = await this.impact.rescope(em, id, scope, now);
-        await this.callList.addTasks(em, id, this.config.callListFlags);
+        await this.callList.syncWithImpact(em, id);
+        await this.callList.addTasks(em, id, scope, now, this.config.callListFlags);
         columns.scope_area_ids = scope.scopeAreaIds;
         columns.scope_element_ids = scope.scopeElementIds;
         Object.assign(details, change, { scope: { areaCodes: scope.areaCodes, elementCodes: scope.elementCodes } });

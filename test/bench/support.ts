@@ -35,8 +35,8 @@ export async function benchDatabase(name: string): Promise<string> {
 
 /** The real HTTP app, in this process, over `databaseUrl`. */
 export async function startApi(databaseUrl: string): Promise<{ app: INestApplication; baseUrl: string }> {
-  Object.assign(process.env, { DATABASE_URL: databaseUrl, ADMIN_API_KEY: BENCH_ADMIN_KEY, LOG_LEVEL: 'warn' });
-  const app = await createApiApp(new JsonLogger('warn'));
+  Object.assign(process.env, { DATABASE_URL: databaseUrl, ADMIN_API_KEY: BENCH_ADMIN_KEY });
+  const app = await createApiApp(new JsonLogger(process.env.LOG_LEVEL ?? 'warn'));
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   return { app, baseUrl: `http://127.0.0.1:${port}` };
