@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { isSupportedCountry } from 'libphonenumber-js';
 import { isIanaZone, parseQuietWindow, QuietWindow } from '../common/validation';
 
@@ -34,6 +35,18 @@ export interface SmtpConfig {
   user?: string;
   password?: string;
   from: string;
+  /** TLS from the first byte (usually port 465); otherwise plain, upgraded per `starttls`. */
+  secure: boolean;
+  /** opportunistic: upgrade when the relay offers it; required: never send in clear; off: never upgrade. */
+  starttls: 'opportunistic' | 'required' | 'off';
+  /** Connections kept open to the relay; a batch sends this many messages at once. */
+  poolSize: number;
+  /** Messages a second across the pool (what the relay allows); 0 = no limit. */
+  ratePerSecond: number;
+  /** Connect, greeting and idle-socket timeout. */
+  timeoutMs: number;
+  /** Right-hand side of our Message-IDs: <msg-42.outage-notifier@DOMAIN>. */
+  messageIdDomain: string;
 }
 
 export interface AppConfig {
@@ -46,6 +59,8 @@ export interface AppConfig {
   defaultQuietHours: QuietWindow;
   defaultPhoneRegion: string;
   publicBaseUrl: string;
+  /** HMAC key of the unsubscribe links in emails. */
+  unsubscribeSecret: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   maxJsonBody: string;
   maxImportBytes: number;
@@ -133,6 +148,43 @@ function smscConfig(env: Env): SmscConfig {
   };
 }
 
+const DOMAIN = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
+
+function smtpConfig(env: Env): SmtpConfig {
+  const from = optional(env, 'SMTP_FROM', 'Outage Notifier <noreply@example.net>');
+  const fromDomain = /@([A-Za-z0-9.-]+)>?$/.exec(from)?.[1];
+  if (!fromDomain) throw new ConfigError('SMTP_FROM', `must be an address or "Name <address>", got "${from}"`);
+  const messageIdDomain = optional(env, 'SMTP_MESSAGE_ID_DOMAIN', fromDomain);
+  if (!DOMAIN.test(messageIdDomain)) throw new ConfigError('SMTP_MESSAGE_ID_DOMAIN', `must be a domain name, got "${messageIdDomain}"`);
+  return {
+    host: optional(env, 'SMTP_HOST', '127.0.0.1'),
+    port: integer(env, 'SMTP_PORT', 1025),
+    user: env.SMTP_USER?.trim() || undefined,
+    password: env.SMTP_PASSWORD?.trim() || undefined,
+    from,
+    secure: oneOf(env, 'SMTP_SECURE', ['true', 'false'], 'false') === 'true',
+    starttls: oneOf(env, 'SMTP_STARTTLS', ['opportunistic', 'required', 'off'], 'opportunistic'),
+    poolSize: integer(env, 'SMTP_POOL_SIZE', 5, 1, 100),
+    ratePerSecond: integer(env, 'SMTP_RATE_PER_SECOND', 0, 0, 100_000),
+    timeoutMs: integer(env, 'SMTP_TIMEOUT_MS', 30_000, 1000, 600_000),
+    messageIdDomain,
+  };
+}
+
+/**
+ * Production must set its own; elsewhere a key derived from DATABASE_URL keeps links valid
+ * across restarts and the same in the api (which checks them) and the worker (which signs them).
+ */
+function unsubscribeSecret(env: Env, environment: string, databaseUrl: string): string {
+  const secret = env.UNSUBSCRIBE_SECRET?.trim();
+  if (secret) {
+    if (secret.length < 32) throw new ConfigError('UNSUBSCRIBE_SECRET', 'must be at least 32 characters');
+    return secret;
+  }
+  if (environment === 'production') throw new ConfigError('UNSUBSCRIBE_SECRET', 'is missing (required when NODE_ENV=production)');
+  return createHash('sha256').update(`outage-notifier development unsubscribe key|${databaseUrl}`).digest('base64url');
+}
+
 /** Builds the one typed configuration object from the environment; throws naming the variable. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const defaultTimezone = optional(env, 'DEFAULT_TIMEZONE', 'Europe/Moscow');
@@ -165,16 +217,20 @@ export function loadConfig(env: Env = process.env): AppConfig {
     throw new ConfigError('MAX_JSON_BODY', `must be a size such as 512kb or 1mb, got "${maxJsonBody}"`);
   }
 
+  const environment = optional(env, 'NODE_ENV', 'development');
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+
   return {
-    env: optional(env, 'NODE_ENV', 'development'),
+    env: environment,
     port,
-    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    databaseUrl,
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     adminApiKey,
     defaultTimezone,
     defaultQuietHours,
     defaultPhoneRegion: region,
     publicBaseUrl: url(env, 'PUBLIC_BASE_URL', ['http:', 'https:'], `http://localhost:${port}`).replace(/\/$/, ''),
+    unsubscribeSecret: unsubscribeSecret(env, environment, databaseUrl),
     logLevel: logLevel as AppConfig['logLevel'],
     maxJsonBody,
     callListFlags: optional(env, 'CALL_LIST_FLAGS', 'sensitive,medical,life-support')
@@ -184,13 +240,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     maxImportBytes: integer(env, 'MAX_IMPORT_MB', 2048, 1, 1_000_000) * 1024 * 1024,
     workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 4, 1, 1000),
     smsc: smscConfig(env),
-    smtp: {
-      host: optional(env, 'SMTP_HOST', '127.0.0.1'),
-      port: integer(env, 'SMTP_PORT', 1025),
-      user: env.SMTP_USER?.trim() || undefined,
-      password: env.SMTP_PASSWORD?.trim() || undefined,
-      from: optional(env, 'SMTP_FROM', 'Outage Notifier <noreply@example.net>'),
-    },
+    smtp: smtpConfig(env),
   };
 }
 
