@@ -1,0 +1,92 @@
+import { Logger } from '@nestjs/common';
+import type { SendMailOptions } from 'nodemailer';
+import { OutboundMessage } from '../notifications/channel.port';
+import { EmailAdapter, MailTransport } from './email.adapter';
+
+/** A transport whose sends finish when the test says so. */
+class FakeTransport implements MailTransport {
+  inFlight = 0;
+  maxInFlight = 0;
+  closed = false;
+  sent: SendMailOptions[] = [];
+  private waiting: (() => void)[] = [];
+
+  async sendMail(mail: SendMailOptions): Promise<{ response?: string }> {
+    this.sent.push(mail);
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.inFlight--;
+    if (String(mail.to).startsWith('bounce')) throw Object.assign(new Error('550 no such user'), { responseCode: 550, response: '550 no such user' });
+    return { response: `250 Ok: queued as Q${this.sent.indexOf(mail)}` };
+  }
+
+  /** Lets every send started so far finish. */
+  async release(): Promise<void> {
+    while (this.waiting.length) this.waiting.shift()!();
+    await new Promise((r) => setImmediate(r));
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+}
+
+const email = (i: number, to = `user${i}@example.com`): OutboundMessage => ({ messageId: `m${i}`, channel: 'email', to, subject: 's', text: 't' });
+
+async function settle<T>(p: Promise<T>, transport: FakeTransport): Promise<T> {
+  let done = false;
+  void p.then(() => (done = true));
+  while (!done) await transport.release();
+  return p;
+}
+
+describe(EmailAdapter.name, () => {
+  let transport: FakeTransport;
+  let sut: EmailAdapter;
+
+  beforeAll(() => Logger.overrideLogger(['error']));
+
+  beforeEach(() => {
+    transport = new FakeTransport();
+    sut = new EmailAdapter(transport, { from: 'Outages <noreply@example.net>', messageIdDomain: 'example.net', concurrency: 3 });
+  });
+
+  it('should keep at most `concurrency` sends in flight and answer every message in batch order', async () => {
+    const batch = Array.from({ length: 10 }, (_, i) => email(i));
+    const outcomes = await settle(sut.send(batch), transport);
+    expect(transport.maxInFlight).toBe(3);
+    expect(outcomes.map((o) => o.messageId)).toEqual(batch.map((m) => m.messageId));
+    expect(outcomes.every((o) => o.status === 'accepted')).toBe(true);
+  });
+
+  it('should fail only the refused message when the relay refuses one of a batch', async () => {
+    const outcomes = await settle(sut.send([email(1), email(2, 'bounce@example.com'), email(3)]), transport);
+    expect(outcomes.map((o) => o.status)).toEqual(['accepted', 'failed', 'accepted']);
+  });
+
+  it('should fail a message without touching the transport when its address is not a single address', async () => {
+    const outcomes = await sut.send([email(1, 'a@example.com, b@example.com')]);
+    expect(outcomes).toEqual([{ messageId: 'm1', status: 'failed', error: 'InvalidAddress: not a single email address' }]);
+    expect(transport.sent).toHaveLength(0);
+  });
+
+  it('should finish the batch in flight before closing the pool when stopped', async () => {
+    const sending = sut.send([email(1), email(2), email(3), email(4)]);
+    await new Promise((r) => setImmediate(r));
+    const stopping = sut.stop(5_000);
+    await new Promise((r) => setImmediate(r));
+    expect(transport.closed).toBe(false);
+
+    const outcomes = await settle(sending, transport);
+    await stopping;
+    expect(outcomes.every((o) => o.status === 'accepted')).toBe(true);
+    expect(transport.closed).toBe(true);
+  });
+
+  it('should answer retry without sending when a batch arrives after stop', async () => {
+    await sut.stop();
+    expect(await sut.send([email(1)])).toEqual([{ messageId: 'm1', status: 'retry', error: 'email channel is shutting down' }]);
+    expect(transport.sent).toHaveLength(0);
+  });
+});

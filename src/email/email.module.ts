@@ -1,0 +1,56 @@
+import { Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { createTransport } from 'nodemailer';
+import { APP_CONFIG, AppConfig, SmtpConfig } from '../config/app-config';
+import { EMAIL_CHANNEL } from '../notifications/channel.port';
+import { EmailAdapter, MailTransport } from './email.adapter';
+import { UnsubscribeLinks } from './unsubscribe-links';
+
+/** A pool of SMTP connections, opened on the first send and reused across batches. */
+export function createEmailTransport(smtp: SmtpConfig): MailTransport {
+  return createTransport({
+    pool: true,
+    host: smtp.host,
+    port: smtp.port,
+    secure: smtp.secure,
+    requireTLS: smtp.starttls === 'required',
+    ignoreTLS: smtp.starttls === 'off',
+    auth: smtp.user ? { user: smtp.user, pass: smtp.password } : undefined,
+    maxConnections: smtp.poolSize,
+    rateLimit: smtp.ratePerSecond || undefined,
+    rateDelta: 1000,
+    connectionTimeout: smtp.timeoutMs,
+    greetingTimeout: smtp.timeoutMs,
+    socketTimeout: smtp.timeoutMs,
+    // Messages are our own text and HTML: nothing in them may make nodemailer read files or URLs.
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  });
+}
+
+export function createEmailAdapter(smtp: SmtpConfig): EmailAdapter {
+  return new EmailAdapter(createEmailTransport(smtp), { from: smtp.from, messageIdDomain: smtp.messageIdDomain, concurrency: smtp.poolSize });
+}
+
+/** After the job runner has let in-flight jobs finish, lets the last sends end and closes the pool. */
+@Injectable()
+class EmailLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(EMAIL_CHANNEL) private readonly email: EmailAdapter) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.email.stop();
+  }
+}
+
+/**
+ * The SMTP channel for the worker role: EMAIL_CHANNEL is the ChannelPort (an EmailAdapter);
+ * UnsubscribeLinks makes the List-Unsubscribe / body link for a subscriber.
+ */
+@Module({
+  providers: [
+    { provide: EMAIL_CHANNEL, useFactory: (config: AppConfig) => createEmailAdapter(config.smtp), inject: [APP_CONFIG] },
+    EmailLifecycle,
+    UnsubscribeLinks,
+  ],
+  exports: [EMAIL_CHANNEL, UnsubscribeLinks],
+})
+export class EmailModule {}
