@@ -64,6 +64,8 @@ export interface AppConfig {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   maxJsonBody: string;
   maxImportBytes: number;
+  /** Where the message templates live (config/templates/<channel>/<locale>/<kind>.txt). */
+  templatesDir: string;
   /** Subscriber flags that put a customer near the top of the call list. */
   callListFlags: string[];
   /** Jobs a worker process runs at once, per queue. */
@@ -233,6 +235,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     unsubscribeSecret: unsubscribeSecret(env, environment, databaseUrl),
     logLevel: logLevel as AppConfig['logLevel'],
     maxJsonBody,
+    templatesDir: optional(env, 'TEMPLATES_DIR', 'config/templates'),
     callListFlags: optional(env, 'CALL_LIST_FLAGS', 'sensitive,medical,life-support')
       .split(',')
       .map((f) => f.trim())
