@@ -168,7 +168,16 @@ async function main(argv: string[]): Promise<number> {
   const port = await choosePort();
   const baseUrl = `http://localhost:${port}`;
   const smsc = await smscSimulatorPorts();
-  const env = { ...process.env, ADMIN_API_KEY: key, PORT: String(port), SMSC_HOST: '127.0.0.1', SMSC_PORT: String(smsc.smpp) };
+  const sink = await smtpSinkPorts([port, smsc.smpp, smsc.http]);
+  const env = {
+    ...process.env,
+    ADMIN_API_KEY: key,
+    PORT: String(port),
+    SMSC_HOST: '127.0.0.1',
+    SMSC_PORT: String(smsc.smpp),
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(sink.smtp),
+  };
 
   await migrate();
 
@@ -194,9 +203,15 @@ async function main(argv: string[]): Promise<number> {
   const ctx: DemoContext = { baseUrl, adminKey: key, databaseUrl, subscribers, supervisor, log };
   const run = async (): Promise<number> => {
     if (!seedOnly) supervisor.start(smscSimulatorProcess(env, smsc));
+    if (!seedOnly) supervisor.start(smtpSinkProcess(env, sink));
     for (const spec of demoProcesses(env, seedOnly ? ['api'] : ['api', 'worker'])) supervisor.start(spec);
     await waitReady(baseUrl, supervisor);
-    const lines: string[] = seedOnly ? [] : [`SMSC simulator: SMPP on 127.0.0.1:${smsc.smpp}; texts it received at http://127.0.0.1:${smsc.http}/messages (also /stats, POST /mo)`];
+    const lines: string[] = seedOnly
+      ? []
+      : [
+          `SMSC simulator: SMPP on 127.0.0.1:${smsc.smpp}; texts it received at http://127.0.0.1:${smsc.http}/messages (also /stats, POST /mo)`,
+          `SMTP inbox:     http://127.0.0.1:${sink.http}/ (emails the sink on 127.0.0.1:${sink.smtp} received; JSON at /messages)`,
+        ];
     for (const step of seedOnly ? [seedStep] : DEMO_STEPS) {
       log(`${step.title}…`);
       lines.push(...(await step.run(ctx)));
@@ -243,6 +258,34 @@ async function smscSimulatorPorts(): Promise<{ smpp: number; http: number }> {
 function smscSimulatorProcess(env: NodeJS.ProcessEnv, ports: { smpp: number; http: number }): ChildSpec {
   const main = join(__dirname, '..', 'peers', 'smsc-simulator', 'main.js');
   return { name: 'smsc', command: process.execPath, args: [main], env: { ...env, SMSC_SIM_PORT: String(ports.smpp), SMSC_SIM_HTTP_PORT: String(ports.http) } };
+}
+
+/** The local SMTP relay (npm run smtp-sink) on 1025 / 1080 when free, else on free ports. */
+async function smtpSinkPorts(taken: number[]): Promise<{ smtp: number; http: number }> {
+  const anyFreePort = () =>
+    new Promise<number>((resolve, reject) => {
+      const server = createServer();
+      server.once('error', reject);
+      server.listen(0, () => {
+        const p = (server.address() as { port: number }).port;
+        server.close(() => resolve(p));
+      });
+    });
+  const pick = async (wanted: number): Promise<number> => {
+    if (!taken.includes(wanted) && (await portIsFree(wanted))) return wanted;
+    let port = await anyFreePort();
+    while (taken.includes(port)) port = await anyFreePort();
+    return port;
+  };
+  const smtp = await pick(1025);
+  taken = [...taken, smtp];
+  const http = await pick(1080);
+  return { smtp, http };
+}
+
+function smtpSinkProcess(env: NodeJS.ProcessEnv, ports: { smtp: number; http: number }): ChildSpec {
+  const main = join(__dirname, '..', 'peers', 'smtp-sink', 'main.js');
+  return { name: 'smtp', command: process.execPath, args: [main], env: { ...env, SMTP_SINK_PORT: String(ports.smtp), SMTP_SINK_HTTP_PORT: String(ports.http) } };
 }
 
 if (require.main === module) {
