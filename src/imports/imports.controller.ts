@@ -27,8 +27,9 @@ function ImportEndpoint(path: string, columns: string) {
     ApiOperation({
       summary: `Bulk upsert of ${path}, all-or-nothing`,
       description:
-        `CSV with a header row (${columns}) or NDJSON, one object per line. Any bad line imports nothing; ` +
-        'the 422 lists the first 100 problems as {line, field, message}.',
+        `CSV with a header row (${columns}) or NDJSON, one object per line. Rows are upserted by their key and ` +
+        'each line is the whole record: a field left empty or out is reset to its default. Any bad line imports ' +
+        'nothing; the 422 lists the first 100 problems as {line, field, message}.',
     }),
     ApiConsumes('text/csv', 'application/x-ndjson'),
     ApiBody({ schema: { type: 'string', format: 'binary' } }),

@@ -38,7 +38,8 @@ export class ImportsService {
     const client = new Client({ connectionString: this.config.databaseUrl, application_name: 'outage-notifier-import' });
     await client.connect();
     try {
-      await client.query(`SET work_mem = '64MB'`);
+      // Enough for the repeated-key check to hash a million keys without spilling to disk.
+      await client.query(`SET work_mem = '128MB'`);
       await client.query('BEGIN');
       await this.imports.createStaging(client, kind);
       const problems = new ProblemList();
@@ -99,12 +100,13 @@ export class ImportsService {
           }
           const line = copyRow([rec.line, ...row]);
           // PostgreSQL text cannot hold NUL; checked on the encoded row, once.
-          if (line.includes('\0')) problems.add(rec.line, { field: 'row', message: 'contains a NUL character' });
-          else {
-            // Good lines are staged even after a bad one, so the database checks report on the whole file.
-            text += line;
-            counts.rows++;
+          if (line.includes('\0')) {
+            problems.add(rec.line, { field: 'row', message: 'contains a NUL character' });
+            continue;
           }
+          // Good lines are staged even after a bad one, so the database checks cover the whole file.
+          text += line;
+          counts.rows++;
         }
         if (text) yield text;
       }

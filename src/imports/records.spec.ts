@@ -1,10 +1,10 @@
 import { Readable } from 'stream';
 import { ImportInvalid, ImportTooLarge } from './import.errors';
-import { CsvRecordParser, ImportRecord, NdjsonRecordParser, readRecords } from './records';
+import { CsvRecordParser, ImportRecord, NdjsonRecordParser, readRecords, RecordParser } from './records';
 
 const columns = { known: ['code', 'name', 'phone', 'email'], required: ['code', 'name'], oneOf: ['phone', 'email'] };
 
-async function readAll(chunks: string[], parser = new CsvRecordParser(columns), maxBytes = 1 << 20): Promise<ImportRecord[]> {
+async function readAll(chunks: string[], parser: RecordParser = new CsvRecordParser(columns), maxBytes = 1 << 20): Promise<ImportRecord[]> {
   const out: ImportRecord[] = [];
   for await (const batch of readRecords(Readable.from(chunks.map((c) => Buffer.from(c))), parser, maxBytes)) out.push(...batch);
   return out;

@@ -102,6 +102,12 @@ describe('imports of areas and network elements', () => {
     expect(res.body.error.message).toBe('the file has 4 problems; nothing was imported');
   });
 
+  it('should refuse a NUL character, which PostgreSQL text cannot hold', async () => {
+    const res = await ndjson('areas', [{ code: 'Z-1', name: 'bad\u0000name' }]);
+    expect(res.status).toBe(422);
+    expect(res.body.error.details).toEqual([{ line: 1, field: 'row', message: 'contains a NUL character' }]);
+  });
+
   it('should import network elements in CSV and NDJSON with their areas', async () => {
     await csv('areas', 'code,name\nNE-AREA,Area');
     const first = await csv(
