@@ -3,7 +3,8 @@ import type { SinkMessage, SinkStats } from './smtp-sink';
 const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-const SHOWN_HEADERS = ['from', 'to', 'subject', 'date', 'message-id', 'list-unsubscribe', 'list-unsubscribe-post', 'content-type'];
+// Shown as sent; From, To and Subject are shown decoded instead.
+const SHOWN_HEADERS = ['date', 'message-id', 'list-unsubscribe', 'list-unsubscribe-post', 'content-type'];
 
 function page(title: string, body: string, refreshSeconds?: number): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -38,9 +39,13 @@ ${messages.length ? `<table><tr><th>received (UTC)</th><th>to</th><th>from</th><
 
 export function renderMessage(m: SinkMessage | undefined): string {
   if (!m) return page('Not found', '<p><a href="/">← inbox</a></p><p>No such message (or no longer kept).</p>');
-  const shown = SHOWN_HEADERS.filter((h) => h in m.headers)
-    .map((h) => `<tr><th>${esc(h)}</th><td>${esc(m.headers[h])}</td></tr>`)
-    .join('');
+  const row = (name: string, value: string) => `<tr><th>${esc(name)}</th><td>${esc(value)}</td></tr>`;
+  const shown = [
+    row('from', m.from),
+    row('to', m.to),
+    row('subject', m.subject),
+    ...SHOWN_HEADERS.filter((h) => h in m.headers).map((h) => row(h, m.headers[h])),
+  ].join('');
   const all = Object.entries(m.headers)
     .map(([k, v]) => `${k}: ${v}`)
     .join('\n');
