@@ -139,7 +139,7 @@ async function main(): Promise<void> {
     const port = await freePort();
     const key = randomBytes(24).toString('hex');
     const started = await startApi(
-      { ...process.env, DATABASE_URL: dbUrl, ADMIN_API_KEY: key, PORT: String(port), LOG_LEVEL: 'info', NODE_ENV: 'production' },
+      { ...process.env, DATABASE_URL: dbUrl, ADMIN_API_KEY: key, PORT: String(port), LOG_LEVEL: 'info' },
       port,
     );
     api = started.child;
