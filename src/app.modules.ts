@@ -8,23 +8,26 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { ImportsModule } from './imports/imports.module';
 import { IncidentsModule } from './incidents/incidents.module';
+import { JobQueueModule } from './jobs/job-queue';
 import { JobsModule } from './jobs/jobs.module';
 import { RedisModule } from './jobs/redis.module';
 import { NetworkModule } from './network/network.module';
+import { DeliveryModule } from './notifications/delivery.module';
+import { TemplatesModule } from './notifications/templates/templates.module';
 import { StaffModule } from './staff/staff.module';
 import { StatusPageModule } from './status-page/status-page.module';
 import { SubscribersModule } from './subscribers/subscribers.module';
 
 /** What both roles share: configuration, PostgreSQL, Redis. */
-const CORE = [ConfigModule, ClockModule, DatabaseModule, RedisModule];
+const CORE = [ConfigModule, ClockModule, DatabaseModule, RedisModule, JobQueueModule];
 
 /** Domain modules: their services are used by both roles; controllers only serve in the api role. */
 const DOMAIN = [AreasModule, NetworkModule, SubscribersModule, StaffModule, IncidentsModule, CallsModule];
 
 /** The HTTP role. */
-@Module({ imports: [...CORE, ...DOMAIN, AuthModule, ImportsModule, StatusPageModule, HealthModule] })
+@Module({ imports: [...CORE, ...DOMAIN, AuthModule, ImportsModule, StatusPageModule, TemplatesModule, HealthModule] })
 export class ApiModule {}
 
 /** The BullMQ role: job handlers live in the domain modules and are found by the JobRunner. */
-@Module({ imports: [...CORE, ...DOMAIN, JobsModule] })
+@Module({ imports: [...CORE, ...DOMAIN, DeliveryModule, JobsModule] })
 export class WorkerModule {}

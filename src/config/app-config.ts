@@ -72,6 +72,27 @@ export interface AppConfig {
   workerConcurrency: number;
   smsc: SmscConfig;
   smtp: SmtpConfig;
+  notifications: NotificationsConfig;
+  /** Redis key prefix of the queues: separate deployments (or test runs) may share one Redis. */
+  queuePrefix: string;
+}
+
+export interface NotificationsConfig {
+  etrLaterMinutes: number;
+  etrEarlierMinutes: number;
+  /** null: an outage over before anyone could be told gets no morning summary. */
+  summaryMinMinutes: number | null;
+  reassuranceHours: number;
+  followupHours: number;
+  /** SMS per subscriber per rolling 24 h, across incidents. */
+  smsDailyCap: number;
+  /** Whether email waits for waking hours too (SMS always does). */
+  emailQuietHours: boolean;
+  /** Threads per delivery job. */
+  batchSize: number;
+  /** How long a claim holds before another worker may take the threads over. */
+  leaseSeconds: number;
+  dispatchIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -99,6 +120,12 @@ function integer(env: Env, name: string, fallback: number, min = 1, max = 65535)
     throw new ConfigError(name, `must be an integer between ${min} and ${max}, got "${raw}"`);
   }
   return Number(raw);
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = optional(env, name, String(fallback)).toLowerCase();
+  if (!['true', 'false', '1', '0', 'on', 'off'].includes(raw)) throw new ConfigError(name, `must be true or false, got "${raw}"`);
+  return ['true', '1', 'on'].includes(raw);
 }
 
 function url(env: Env, name: string, protocols: string[], fallback?: string): string {
@@ -243,6 +270,19 @@ export function loadConfig(env: Env = process.env): AppConfig {
     maxImportBytes: integer(env, 'MAX_IMPORT_MB', 2048, 1, 1_000_000) * 1024 * 1024,
     workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 4, 1, 1000),
     smsc: smscConfig(env),
+    queuePrefix: optional(env, 'QUEUE_PREFIX', 'outage'),
+    notifications: {
+      etrLaterMinutes: integer(env, 'ETR_LATER_MINUTES', 30, 1, 10_000),
+      etrEarlierMinutes: integer(env, 'ETR_EARLIER_MINUTES', 60, 1, 10_000),
+      summaryMinMinutes: optional(env, 'OVERNIGHT_SUMMARY', 'on') === 'off' ? null : integer(env, 'OVERNIGHT_SUMMARY_MIN_MINUTES', 30, 0, 10_000),
+      reassuranceHours: integer(env, 'REASSURANCE_HOURS', 12, 1, 1000),
+      followupHours: integer(env, 'FOLLOWUP_HOURS', 2, 1, 1000),
+      smsDailyCap: integer(env, 'SMS_DAILY_CAP', 4, 1, 1000),
+      emailQuietHours: flag(env, 'EMAIL_QUIET_HOURS', false),
+      batchSize: integer(env, 'DELIVERY_BATCH_SIZE', 500, 1, 10_000),
+      leaseSeconds: integer(env, 'CLAIM_LEASE_SECONDS', 300, 5, 86_400),
+      dispatchIntervalMs: integer(env, 'DISPATCH_INTERVAL_MS', 1000, 50, 60_000),
+    },
     smtp: smtpConfig(env),
   };
 }

@@ -8,6 +8,8 @@ import { NotFound, UnknownReferences } from '../common/errors';
 import { FieldError, FieldReader } from '../common/validation';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { CallListRepository } from '../calls/call-list.repository';
+import { DispatcherService } from '../notifications/dispatcher.service';
+import { NotificationsRepository } from '../notifications/notifications.repository';
 import { isQuietAt } from '../notifications/quiet-hours';
 import { ImpactRepository, ResolvedScope } from './impact.repository';
 import { readScope, ScopeInput } from './incident-input';
@@ -35,6 +37,8 @@ export class IncidentsService {
     private readonly incidents: IncidentsRepository,
     private readonly impact: ImpactRepository,
     private readonly callList: CallListRepository,
+    private readonly dispatcher: DispatcherService,
+    private readonly notifications: NotificationsRepository,
   ) {}
 
   async preview(body: unknown): Promise<PreviewDto> {
@@ -110,13 +114,17 @@ export class IncidentsService {
       this.logger.log({ msg: 'incident declared', incidentId: id, kind, affected, callTasks, ms });
       return id;
     });
-    return this.get(id);
+    return this.changed(id);
   }
 
   async get(id: number): Promise<IncidentDetailDto> {
     const row = await this.incidents.findById(id);
     if (!row) throw new IncidentNotFound(id);
-    const [events, calls] = await Promise.all([this.incidents.events(id), this.callList.counts(id)]);
+    const [events, calls, notifications] = await Promise.all([
+      this.incidents.events(id),
+      this.callList.counts(id),
+      this.notifications.stats(id),
+    ]);
     return {
       ...this.toDto(row),
       timeline: events.map((e) => ({
@@ -129,7 +137,7 @@ export class IncidentsService {
         public: e.public ?? false,
         details: e.details ?? {},
       })),
-      stats: { affected: row.affected, callList: calls },
+      stats: { affected: row.affected, callList: calls, ...notifications },
     };
   }
 
@@ -211,7 +219,7 @@ export class IncidentsService {
       });
       this.logger.log({ msg: 'incident updated', incidentId: id, changed: Object.keys(columns) });
     });
-    return this.get(id);
+    return this.changed(id);
   }
 
   async resolve(id: number, body: unknown, caller: Caller): Promise<IncidentDetailDto> {
@@ -237,7 +245,7 @@ export class IncidentsService {
       });
       this.logger.log({ msg: 'incident resolved', incidentId: id });
     });
-    return this.get(id);
+    return this.changed(id);
   }
 
   async cancel(id: number, body: unknown, caller: Caller): Promise<IncidentDetailDto> {
@@ -252,7 +260,7 @@ export class IncidentsService {
       await this.incidents.addEvent(em, id, { actor: caller.name, type: 'cancelled', status: 'cancelled', details: { reason } });
       this.logger.log({ msg: 'incident cancelled', incidentId: id });
     });
-    return this.get(id);
+    return this.changed(id);
   }
 
   async assignManager(id: number, body: unknown, caller: Caller): Promise<IncidentDetailDto> {
@@ -267,10 +275,21 @@ export class IncidentsService {
       if (!onDuty) throw new ManagerUnavailable(managerId!);
       await this.incidents.update(em, id, { manager_id: managerId, needs_reassignment: false });
       await this.incidents.markAssigned(em, managerId!);
-      await this.incidents.bumpVersion(em, id); // the manager's name is in customer messages
       await this.incidents.addEvent(em, id, { actor: caller.name, type: 'manager_assigned', details: { managerId, manual: true } });
     });
     return this.get(id);
+  }
+
+  /**
+   * After a committed change: the notification planner takes it from here. If Redis is down the
+   * dispatcher's next tick finds the unplanned version in PostgreSQL, so nothing is lost.
+   */
+  private async changed(id: number): Promise<IncidentDetailDto> {
+    const detail = await this.get(id);
+    await this.dispatcher.planLater(id, detail.version).catch((err) =>
+      this.logger.warn({ msg: 'could not queue planning; the dispatcher will find it', incidentId: id, err }),
+    );
+    return detail;
   }
 
   /** Called when a manager goes off duty: their open incidents need someone else. */

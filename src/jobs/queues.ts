@@ -3,13 +3,17 @@
  * refuses to start when a job has no handler or two.
  */
 export const QUEUES = {
-  maintenance: 'maintenance',
+  /** Planning (marking threads due) and dispatching (claiming due threads into batches). */
+  notifications: 'notifications',
+  /** Batches of claimed threads to render and hand to the channels. */
+  deliveries: 'deliveries',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 /** Registered job names per queue; a handler must exist for each. */
 export const JOBS: Record<QueueName, readonly string[]> = {
-  maintenance: [],
+  notifications: ['PlanIncidentJob', 'DispatchJob'],
+  deliveries: ['DeliverBatchJob'],
 };
 
 export const DEFAULT_JOB_OPTIONS = {

@@ -1,0 +1,41 @@
+import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { JobsOptions, Queue } from 'bullmq';
+import IORedis from 'ioredis';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { DEFAULT_JOB_OPTIONS, QueueName } from './queues';
+import { REDIS } from './redis.module';
+
+/** Puts jobs on the queues. Payloads carry ids only: state lives in PostgreSQL. */
+@Injectable()
+export class JobQueue implements OnApplicationShutdown {
+  private readonly queues = new Map<QueueName, Queue>();
+
+  constructor(@Inject(REDIS) private readonly redis: IORedis, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  queue(name: QueueName): Queue {
+    let q = this.queues.get(name);
+    if (!q) {
+      q = new Queue(name, { connection: this.redis, prefix: this.config.queuePrefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+      this.queues.set(name, q);
+    }
+    return q;
+  }
+
+  async add(queue: QueueName, name: string, data: object, opts: JobsOptions = {}): Promise<void> {
+    await this.queue(queue).add(name, data, opts);
+  }
+
+  async addBulk(queue: QueueName, jobs: Array<{ name: string; data: object; opts?: JobsOptions }>): Promise<void> {
+    if (jobs.length) await this.queue(queue).addBulk(jobs);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    // The connection is the shared one; RedisModule closes it.
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+  }
+}
+
+@Global()
+@Module({ providers: [JobQueue], exports: [JobQueue] })
+export class JobQueueModule {}
+

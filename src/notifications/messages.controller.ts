@@ -1,0 +1,46 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../auth/roles.decorator';
+import { assertValid, IdPipe } from '../common/body';
+import { FieldReader } from '../common/validation';
+import { NotificationsRepository } from './notifications.repository';
+
+const MESSAGE_STATES = ['sending', 'accepted', 'delivered', 'failed', 'expired', 'undeliverable', 'rejected'] as const;
+
+@ApiTags('messages')
+@ApiBearerAuth()
+@Controller('v1')
+export class MessagesController {
+  constructor(private readonly repo: NotificationsRepository) {}
+
+  @Get('incidents/:id/messages')
+  @Roles('noc', 'manager')
+  @ApiQuery({ name: 'state', required: false, enum: MESSAGE_STATES })
+  @ApiQuery({ name: 'channel', required: false, enum: ['sms', 'email'] })
+  @ApiQuery({ name: 'cursor', required: false })
+  @ApiQuery({ name: 'limit', required: false, type: Number })
+  forIncident(@Param('id', new IdPipe()) id: number, @Query() query: Record<string, unknown>) {
+    return this.page({ incidentId: id }, query);
+  }
+
+  /** Every message sent to this subscriber, newest first. */
+  @Get('subscribers/:id/messages')
+  @Roles('noc')
+  @ApiQuery({ name: 'cursor', required: false })
+  @ApiQuery({ name: 'limit', required: false, type: Number })
+  forSubscriber(@Param('id', new IdPipe()) id: number, @Query() query: Record<string, unknown>) {
+    return this.page({ subscriberId: id }, query);
+  }
+
+  private async page(filter: { incidentId?: number; subscriberId?: number }, query: Record<string, unknown>) {
+    const r = new FieldReader(query);
+    r.onlyKnown(['state', 'channel', 'cursor', 'limit']);
+    const state = r.oneOf('state', MESSAGE_STATES);
+    const channel = r.oneOf('channel', ['sms', 'email'] as const);
+    const beforeId = r.positiveInt('cursor');
+    const limit = Math.min(r.positiveInt('limit') ?? 50, 500);
+    assertValid(r);
+    const items = await this.repo.messages({ ...filter, state, channel, beforeId, limit });
+    return { items, nextCursor: items.length === limit ? String(items[items.length - 1].id) : null };
+  }
+}

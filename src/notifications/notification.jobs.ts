@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { HandlesJob, JobHandler, JobResult } from '../jobs/job-handler.decorator';
+import { QUEUES } from '../jobs/queues';
+import { DeliveryService } from './delivery.service';
+import { DispatcherService } from './dispatcher.service';
+import { PlannerService } from './planner.service';
+
+@Injectable()
+@JobHandler(QUEUES.notifications)
+export class PlanIncidentJob implements HandlesJob<{ incidentId: number }> {
+  constructor(private readonly planner: PlannerService, private readonly dispatcher: DispatcherService) {}
+
+  async handle({ incidentId }: { incidentId: number }): Promise<JobResult> {
+    const result = await this.planner.plan(incidentId);
+    if (result.status === 'done') await this.dispatcher.kick();
+    return result;
+  }
+}
+
+@Injectable()
+@JobHandler(QUEUES.notifications)
+export class DispatchJob implements HandlesJob {
+  constructor(private readonly dispatcher: DispatcherService) {}
+
+  handle(): Promise<JobResult> {
+    return this.dispatcher.tick();
+  }
+}
+
+@Injectable()
+@JobHandler(QUEUES.deliveries)
+export class DeliverBatchJob implements HandlesJob<{ claimId: string }> {
+  constructor(private readonly delivery: DeliveryService) {}
+
+  handle({ claimId }: { claimId: string }): Promise<JobResult> {
+    return this.delivery.deliver(claimId);
+  }
+}

@@ -1,0 +1,219 @@
+import { TestEngine } from '../support/engine';
+import { seedTopology, SubscriberKey, SUBSCRIBERS } from '../support/topology';
+
+// 16:00Z: 23:00 in Novosibirsk (s1, s2, s5 unless moved), 02:00 in Vladivostok (s3, s4), 19:00 in Moscow.
+const EVENING = '2026-11-23T16:00:00Z';
+const NSK_MORNING = '2026-11-24T02:00:00Z'; // 09:00 in Novosibirsk
+const phone = (k: SubscriberKey) => SUBSCRIBERS[k].phone;
+const email = (k: SubscriberKey) => SUBSCRIBERS[k].email;
+
+async function kinds(engine: TestEngine, subscriberId: number, channel: 'sms' | 'email'): Promise<string[]> {
+  const rows = await engine.api.db.query(
+    `SELECT kind FROM messages WHERE subscriber_id = $1 AND channel = $2 AND state = 'accepted' ORDER BY id`,
+    [subscriberId, channel],
+  );
+  return rows.map((r: { kind: string }) => r.kind);
+}
+
+async function declare(engine: TestEngine, body: Record<string, unknown> = {}) {
+  const res = await engine.api.post('/v1/incidents', {
+    title: 'Ring failure', kind: 'outage', scope: { areaCodes: ['RU'] }, etr: '2026-11-24T06:00:00Z', ...body,
+  });
+  if (res.status !== 201) throw new Error(JSON.stringify(res.body));
+  return res.body;
+}
+
+describe('notification engine: quiet hours and coalescing', () => {
+  let engine: TestEngine;
+  let ids: Record<SubscriberKey, number>;
+  beforeAll(async () => {
+    engine = await TestEngine.start();
+    ids = await seedTopology(engine.api, { s5: { timezone: 'Europe/Moscow' }, s3: { flags: ['24x7'] }, s2: { channels: { sms: false, email: true } } });
+  });
+  afterAll(() => engine.stop());
+
+  it('should text the awake, email everyone, and hold SMS for the asleep until their morning with the latest state', async () => {
+    engine.setNow(EVENING);
+    const incident = await declare(engine);
+    await engine.settle();
+
+    expect(engine.sms.to(phone('s5'))).toHaveLength(1); // Moscow, 19:00: awake
+    expect(engine.sms.to(phone('s1'))).toHaveLength(0); // Novosibirsk, 23:00: asleep
+    expect(engine.sms.to(phone('s2'))).toHaveLength(0); // SMS consent off
+    expect(engine.email.to(email('s1'))).toHaveLength(1); // email may go at any hour
+    expect(engine.email.to(email('s2'))).toHaveLength(1);
+    expect(await kinds(engine, ids.s5, 'sms')).toEqual(['notice']);
+
+    // Three ETR changes during the night.
+    for (const [at, etr] of [['2026-11-23T17:00:00Z', '2026-11-24T08:00:00Z'], ['2026-11-23T19:00:00Z', '2026-11-24T10:00:00Z'],
+      ['2026-11-23T21:00:00Z', '2026-11-24T12:00:00Z']]) {
+      engine.setNow(at);
+      expect((await engine.api.post(`/v1/incidents/${incident.id}/updates`, { etr })).status).toBe(200);
+      await engine.settle();
+    }
+    expect(engine.sms.to(phone('s1'))).toHaveLength(0);
+    expect(await kinds(engine, ids.s5, 'sms')).toEqual(['notice', 'etr_change']); // 20:00 Moscow yes; 22:00 and later no
+
+    engine.setNow(NSK_MORNING);
+    await engine.settle();
+    const morning = engine.sms.to(phone('s1'));
+    expect(morning).toHaveLength(1); // one message, not a backlog of four
+    expect(await kinds(engine, ids.s1, 'sms')).toEqual(['notice']);
+    const [row] = await engine.api.db.query(
+      `SELECT m.incident_version = i.version AS latest FROM messages m JOIN incidents i ON i.id = m.incident_id
+       WHERE m.subscriber_id = $1 AND m.channel = 'sms'`,
+      [ids.s1],
+    );
+    expect(row.latest).toBe(true);
+    expect(morning[0].text).toContain('19:00'); // the latest ETR, 12:00Z, in Novosibirsk time
+  });
+
+  it('should tell a subscriber flagged 24/7 at night, and record that quiet hours were bypassed', async () => {
+    const rows = await engine.api.db.query(
+      `SELECT kind, quiet_bypass FROM messages WHERE subscriber_id = $1 AND channel = 'sms' ORDER BY id`,
+      [ids.s3],
+    );
+    expect(rows[0]).toEqual({ kind: 'notice', quiet_bypass: true }); // 02:00 in Vladivostok
+    const [s4] = await engine.api.db.query(
+      `SELECT quiet_bypass, created_at FROM messages WHERE subscriber_id = $1 AND channel = 'sms' ORDER BY id LIMIT 1`,
+      [ids.s4],
+    );
+    expect(s4).toEqual({ quiet_bypass: false, created_at: new Date(NSK_MORNING) }); // same zone, not flagged: 12:00 local
+  });
+
+  it('should show thread and message counts by channel and state on the incident', async () => {
+    const list = await engine.api.get('/v1/incidents?limit=1');
+    const detail = await engine.api.get(`/v1/incidents/${list.body.items[0].id}`);
+    expect(detail.body.stats.messages.sms.accepted).toBeGreaterThan(0);
+    expect(detail.body.stats.messages.email.accepted).toBeGreaterThan(0);
+    const page = await engine.api.get(`/v1/incidents/${list.body.items[0].id}/messages?channel=sms&limit=2`);
+    expect(page.body.items).toHaveLength(2);
+    expect(page.body.items.every((m: any) => m.channel === 'sms')).toBe(true);
+    const mine = await engine.api.get(`/v1/subscribers/${ids.s1}/messages`);
+    // Email goes at any hour, so each overnight ETR change was emailed; SMS waited and said it once.
+    expect(mine.body.items.map((m: any) => `${m.channel}:${m.kind}`)).toEqual([
+      'sms:notice', 'email:etr_change', 'email:etr_change', 'email:etr_change', 'email:notice',
+    ]);
+  });
+});
+
+describe('notification engine: endings', () => {
+  let engine: TestEngine;
+  let ids: Record<SubscriberKey, number>;
+  beforeAll(async () => {
+    engine = await TestEngine.start();
+    ids = await seedTopology(engine.api, { s5: { timezone: 'Europe/Moscow' } });
+  });
+  afterAll(() => engine.stop());
+
+  it('should turn an outage that began and ended overnight into one morning summary', async () => {
+    engine.setNow(EVENING);
+    const incident = await declare(engine, { scope: { areaCodes: ['DIST-A1a'] } }); // s1 only, asleep
+    await engine.settle();
+    engine.setNow('2026-11-23T20:00:00Z');
+    await engine.api.post(`/v1/incidents/${incident.id}/resolve`, {});
+    await engine.settle();
+    expect(await kinds(engine, ids.s1, 'sms')).toEqual([]);
+    engine.setNow(NSK_MORNING);
+    await engine.settle();
+    expect(await kinds(engine, ids.s1, 'sms')).toEqual(['summary']);
+    expect(await kinds(engine, ids.s1, 'email')).toEqual(['notice', 'restored']);
+
+    engine.setNow('2026-11-24T04:00:00Z'); // 11:00 in Novosibirsk, past the follow-up delay
+    await engine.settle();
+    expect(await kinds(engine, ids.s1, 'sms')).toEqual(['summary', 'followup']);
+  });
+
+  it('should correct a cancelled incident only towards those who were told', async () => {
+    engine.setNow(EVENING);
+    const incident = await declare(engine, { scope: { areaCodes: ['CITY-A1'] } }); // s1, s2 asleep; s5 in Moscow awake
+    await engine.settle();
+    await engine.api.post(`/v1/incidents/${incident.id}/cancel`, { reason: 'declared in error' });
+    await engine.settle();
+    engine.setNow(NSK_MORNING);
+    await engine.settle();
+    const sms = await engine.api.db.query(
+      `SELECT subscriber_id, kind FROM messages WHERE incident_id = $1 AND channel = 'sms' ORDER BY id`,
+      [incident.id],
+    );
+    expect(sms).toEqual([
+      { subscriber_id: ids.s5, kind: 'notice' },
+      { subscriber_id: ids.s5, kind: 'correction' },
+    ]);
+  });
+});
+
+describe('notification engine: caps and failures', () => {
+  let engine: TestEngine;
+  let ids: Record<SubscriberKey, number>;
+  beforeAll(async () => {
+    engine = await TestEngine.start({ CLAIM_LEASE_SECONDS: '60', DELIVERY_BATCH_SIZE: '2' });
+    ids = await seedTopology(engine.api, { s5: { timezone: 'Europe/Moscow' } });
+  });
+  afterAll(() => engine.stop());
+
+  it('should hold SMS beyond 4 in 24 hours and send the latest state when a slot frees', async () => {
+    engine.setNow('2026-11-23T08:00:00Z'); // 11:00 in Moscow
+    const incident = await declare(engine, { scope: { areaCodes: ['CITY-A1'] }, etr: '2026-11-23T10:00:00Z' });
+    await engine.settle();
+    for (let i = 1; i <= 5; i++) {
+      engine.setNow(`2026-11-23T${String(8 + i).padStart(2, '0')}:00:00Z`);
+      await engine.api.post(`/v1/incidents/${incident.id}/updates`, { etr: `2026-11-23T${String(10 + i).padStart(2, '0')}:30:00Z` });
+      await engine.settle();
+    }
+    expect(await kinds(engine, ids.s5, 'sms')).toEqual(['notice', 'etr_change', 'etr_change', 'etr_change']);
+    engine.setNow('2026-11-24T09:00:00Z'); // 12:00 Moscow, the first text is 25 h old
+    await engine.settle();
+    const texts = await kinds(engine, ids.s5, 'sms');
+    expect(texts).toHaveLength(5);
+    expect(engine.sms.to(phone('s5')).at(-1)!.text).toContain('18:30'); // the latest ETR (15:30Z) in Moscow time
+  });
+
+  it('should lose nothing and double at most one batch when a worker dies mid-batch and Redis is flushed', async () => {
+    engine.setNow('2026-11-25T08:00:00Z');
+    engine.sms.clear();
+    let hang = true;
+    const gate = new Promise<void>(() => undefined); // never resolves: the worker dies holding its batch
+    const original = engine.sms.send.bind(engine.sms);
+    engine.sms.send = async (batch) => {
+      if (hang) {
+        hang = false;
+        batch.forEach((m) => engine.sms.sent.push(m)); // handed over, outcome never recorded
+        await gate;
+      }
+      return original(batch);
+    };
+    const incident = await declare(engine, { scope: { areaCodes: ['RU'] }, etr: '2026-11-25T12:00:00Z' });
+    await waitFor(() => !hang);
+    await engine.stopWorker(); // killed: the claim stays, the message row says 'sending'
+
+    const redis = new (require('ioredis'))(process.env.REDIS_URL);
+    const keys: string[] = await redis.keys(`${process.env.QUEUE_PREFIX}:*`);
+    if (keys.length) await redis.del(...keys);
+    await redis.quit();
+
+    engine.setNow('2026-11-25T08:02:00Z'); // past the 60 s lease
+    engine.sms.send = original;
+    await engine.startWorker();
+    await engine.settle();
+
+    const reachable = ['s1', 's2', 's3', 's5'] as const; // s4 has no phone
+    for (const k of reachable) expect(engine.sms.to(phone(k)).length).toBeGreaterThanOrEqual(1);
+    const doubled = reachable.filter((k) => engine.sms.to(phone(k)).length > 1);
+    expect(doubled.length).toBeLessThanOrEqual(2); // the one batch in flight, DELIVERY_BATCH_SIZE = 2
+    const [row] = await engine.api.db.query(
+      `SELECT count(*)::int AS n, count(DISTINCT subscriber_id)::int AS subscribers FROM messages
+       WHERE incident_id = $1 AND channel = 'sms' AND state = 'accepted'`,
+      [incident.id],
+    );
+    expect(row).toEqual({ n: reachable.length, subscribers: reachable.length }); // one recorded message each
+  });
+});
+
+async function waitFor(predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
