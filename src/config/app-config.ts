@@ -73,6 +73,8 @@ export interface AppConfig {
   smsc: SmscConfig;
   smtp: SmtpConfig;
   notifications: NotificationsConfig;
+  /** On shutdown, how long in-flight jobs may take before the worker leaves them to expire and be retried. */
+  shutdownGraceSeconds: number;
   /** Redis key prefix of the queues: separate deployments (or test runs) may share one Redis. */
   queuePrefix: string;
 }
@@ -271,6 +273,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 4, 1, 1000),
     smsc: smscConfig(env),
     queuePrefix: optional(env, 'QUEUE_PREFIX', 'outage'),
+    shutdownGraceSeconds: integer(env, 'SHUTDOWN_GRACE_SECONDS', 30, 0, 3600),
     notifications: {
       etrLaterMinutes: integer(env, 'ETR_LATER_MINUTES', 30, 1, 10_000),
       etrEarlierMinutes: integer(env, 'ETR_EARLIER_MINUTES', 60, 1, 10_000),

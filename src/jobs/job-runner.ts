@@ -5,7 +5,7 @@ import IORedis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { HandlesJob, JOB_HANDLER, JobHandlerMeta } from './job-handler.decorator';
 import { JOBS, QueueName } from './queues';
-import { redisConnection } from './redis';
+import { closeRedis, redisConnection } from './redis';
 
 /** Which jobs each queue must have a handler for; JOBS unless a module (a test) provides its own. */
 export const EXPECTED_JOBS = Symbol('EXPECTED_JOBS');
@@ -35,6 +35,7 @@ export function buildHandlerTable(
 export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(JobRunner.name);
   private readonly workers: Array<{ worker: Worker; connection: IORedis }> = [];
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -52,6 +53,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       const connection = redisConnection(this.config.redisUrl);
       const worker = new Worker(queue, (job: Job) => this.run(queue as QueueName, byName, job), {
         connection,
+        prefix: this.config.queuePrefix,
         concurrency: this.config.workerConcurrency,
       });
       worker.on('failed', (job, err) => this.logger.warn({ msg: 'job failed', queue, job: job?.name, jobId: job?.id, err }));
@@ -66,22 +68,35 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     const handler = byName.get(job.name);
     if (!handler) throw new Error(`no handler for ${queue}/${job.name}`);
     const started = Date.now();
-    const result = await handler.handle(job.data);
-    this.logger.debug({ msg: 'job finished', queue, job: job.name, jobId: job.id, ms: Date.now() - started, ...result });
-    return result;
+    const running = handler.handle(job.data);
+    this.inFlight.add(running);
+    try {
+      const result = await running;
+      this.logger.debug({ msg: 'job finished', queue, job: job.name, jobId: job.id, ms: Date.now() - started, ...result });
+      return result;
+    } finally {
+      this.inFlight.delete(running);
+    }
   }
 
   /**
-   * Lets in-flight jobs finish, then closes the connections. Runs before the shutdown hooks,
-   * because the global database and Redis modules close their pools in theirs, and jobs still
-   * running need them.
+   * Lets in-flight jobs finish, then closes the connections. Runs before every module's
+   * onApplicationShutdown, so whatever a running job uses (pools, SMSC / SMTP sessions of
+   * other modules) is still open until it is done, whatever order those modules close in.
    */
   async beforeApplicationShutdown(): Promise<void> {
+    // Take no new jobs, give the running ones the grace period, then close without waiting: a job
+    // still stuck is abandoned, and its claim expires so another worker redoes it.
+    await Promise.all(this.workers.map(({ worker }) => worker.pause(true)));
+    const grace = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), this.config.shutdownGraceSeconds * 1000).unref());
+    if ((await Promise.race([Promise.allSettled([...this.inFlight]), grace])) === 'late') {
+      this.logger.warn({ msg: 'jobs still running after the grace period were abandoned', jobs: this.inFlight.size });
+    }
     await Promise.all(
       this.workers.map(async ({ worker, connection }) => {
-        await worker.close();
+        await worker.close(true);
         // BullMQ does not close a connection it was given.
-        await connection.quit().catch(() => connection.disconnect());
+        await closeRedis(connection);
       }),
     );
     this.workers.length = 0;
