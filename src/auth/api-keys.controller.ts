@@ -22,7 +22,11 @@ export class ApiKeysController {
     const role = r.oneOf('role', ROLES);
     if (role === undefined && !r.has('role')) r.fail('role', 'is required');
     const managerId = body.managerId;
-    if (managerId !== undefined && !Number.isInteger(managerId)) r.fail('managerId', 'must be an integer');
+    if (managerId !== undefined && !(Number.isInteger(managerId) && managerId > 0 && managerId < 2 ** 31)) {
+      r.fail('managerId', 'must be a positive integer');
+    } else if (managerId !== undefined && role !== undefined && role !== 'manager') {
+      r.fail('managerId', 'is only for manager keys');
+    }
     assertValid(r);
     return this.keys.create({ name: name!, role: role!, managerId });
   }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomBytes } from 'crypto';
 import { DataSource } from 'typeorm';
+import { UnknownReferences } from '../common/errors';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ApiKeyEntity, Role } from './api-key.entity';
 import { Caller } from './roles.decorator';
@@ -10,7 +11,11 @@ export function hashKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
-const CACHE_MS = 10_000;
+/**
+ * How long a key lookup is reused. Keys are revoked by setting revoked_at (SQL or CLI), which
+ * every api process notices only when its cached entry expires: this bounds that delay.
+ */
+export const API_KEY_CACHE_MS = 2_000;
 
 @Injectable()
 export class ApiKeysService implements OnApplicationBootstrap {
@@ -45,11 +50,17 @@ export class ApiKeysService implements OnApplicationBootstrap {
     );
     const caller = rows[0] ? { keyId: rows[0].id, name: rows[0].name, role: rows[0].role, managerId: rows[0].manager_id } : null;
     if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(hash, { caller, until: Date.now() + CACHE_MS });
+    this.cache.set(hash, { caller, until: Date.now() + API_KEY_CACHE_MS });
     return caller;
   }
 
   async create(input: { name: string; role: Role; managerId?: number }): Promise<{ id: number; key: string }> {
+    if (input.managerId !== undefined) {
+      const found = await this.db.query(`SELECT 1 FROM outage_managers WHERE id = $1`, [input.managerId]);
+      if (found.length === 0) {
+        throw new UnknownReferences([{ field: 'managerId', message: `outage manager ${input.managerId} does not exist` }]);
+      }
+    }
     const key = `onk_${randomBytes(32).toString('base64url')}`;
     const saved = await this.db.getRepository(ApiKeyEntity).save({
       name: input.name,
