@@ -41,14 +41,14 @@ describe(buildHandlerTable.name, () => {
 
 describe(JobHandler.name, () => {
   it('should record the queue and the class name as the job name', () => {
-    @JobHandler('maintenance')
+    @JobHandler('some-queue' as QueueName)
     class PruneSomethingJob implements HandlesJob {
       async handle() {
         return { status: 'skipped' as const };
       }
     }
     expect(Reflect.getMetadata(JOB_HANDLER, PruneSomethingJob) as JobHandlerMeta).toEqual({
-      queue: 'maintenance',
+      queue: 'some-queue',
       name: 'PruneSomethingJob',
     });
   });

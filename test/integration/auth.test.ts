@@ -1,0 +1,295 @@
+import { createHash } from 'crypto';
+import { API_KEY_CACHE_MS } from '../../src/auth/api-keys.service';
+import { ADMIN_KEY, Reply, TestApi } from '../support/api';
+import { newArea } from '../support/factories';
+
+type Role = 'admin' | 'noc' | 'manager';
+type Access = 'public' | { noc: boolean; manager: boolean };
+
+const ADMIN_ONLY = { noc: false, manager: false };
+const REFERENCE_DATA = /^\/v1\/(areas|network-elements|subscribers|outage-managers)(\/|$)/;
+
+/**
+ * Who may call what, first match wins. The matrix is API.md's: admin everything; noc: incidents
+ * and reading reference data; manager: reading incidents, own call lists, feedback. Public:
+ * health, metrics, docs, /v1/public/*, /status/*. Deviations are listed first, each with its
+ * reason. A route no rule matches fails the test: a new route needs a line here.
+ */
+const ROLE_RULES: Array<{ method?: string; path: RegExp; access: Access; why?: string }> = [
+  { path: /^\/health(\/ready)?$/, access: 'public' },
+  { path: /^\/metrics$/, access: 'public' },
+  { path: /^\/docs([-/]|$)/, access: 'public' },
+  { path: /^\/v1\/public\//, access: 'public' },
+  { path: /^\/status\//, access: 'public' },
+
+  {
+    method: 'GET',
+    path: /^\/v1\/outage-managers(\/:id)?$/,
+    access: { noc: true, manager: true },
+    why: 'managers read the staff directory (names and direct lines) to hand an incident over',
+  },
+  {
+    method: 'PATCH',
+    path: /^\/v1\/outage-managers\/:id$/,
+    access: { noc: true, manager: false },
+    why: 'NOC takes a manager off duty; any other field stays admin-only (tested below)',
+  },
+
+  { path: /^\/v1\/api-keys(\/|$)/, access: ADMIN_ONLY },
+  { path: /^\/v1\/imports\//, access: ADMIN_ONLY },
+  { method: 'GET', path: REFERENCE_DATA, access: { noc: true, manager: false } },
+  { path: REFERENCE_DATA, access: ADMIN_ONLY },
+  { method: 'GET', path: /^\/v1\/incidents\/:\w+\/call-list$/, access: { noc: true, manager: true } },
+  { path: /^\/v1\/incidents\/:\w+\/calls(\/|$)/, access: { noc: true, manager: true } },
+  { method: 'GET', path: /^\/v1\/incidents(\/|$)/, access: { noc: true, manager: true } },
+  { path: /^\/v1\/incidents(\/|$)/, access: { noc: true, manager: false } },
+  { method: 'GET', path: /^\/v1\/feedback(\/|$)/, access: { noc: false, manager: true } },
+  // Message templates are configuration, read like reference data: NOC previews what customers will be told.
+  { method: 'GET', path: /^\/v1\/templates(\/|$)/, access: { noc: true, manager: false } },
+];
+
+interface Route {
+  method: string;
+  path: string;
+}
+
+function accessFor(route: Route): Access | undefined {
+  return ROLE_RULES.find((r) => (!r.method || r.method === route.method) && r.path.test(route.path))?.access;
+}
+
+/** Every route the running app serves, read from the Express router (Nest's and Swagger's alike). */
+function servedRoutes(api: TestApi): Route[] {
+  const router = (api.app.getHttpAdapter().getInstance() as { router: { stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }> } }).router;
+  const routes: Route[] = [];
+  for (const layer of router.stack) {
+    if (!layer.route) continue;
+    for (const method of Object.keys(layer.route.methods)) {
+      routes.push({ method: method === '_all' ? 'GET' : method.toUpperCase(), path: layer.route.path });
+    }
+  }
+  return routes;
+}
+
+/** A concrete URL for a route pattern: ids that do not exist, codes that do not exist. */
+function concrete(path: string): string {
+  return path
+    .replace(/:(\w+)/g, (_m, name: string) => (/id$/i.test(name) ? '999999' : 'NO-SUCH-CODE'))
+    .replace(/\{?\*\w*\}?/g, 'x');
+}
+
+const isRoleRefusal = (res: Reply) =>
+  res.status === 403 && res.body?.error?.code === 'FORBIDDEN' && /needs one of the roles/.test(res.body.error.message);
+
+describe('auth', () => {
+  let api: TestApi;
+  let keys: Record<Role, string>;
+  let managerId: number;
+
+  beforeAll(async () => {
+    api = await TestApi.start();
+    const area = newArea();
+    await api.post('/v1/areas', area);
+    const manager = await api.post('/v1/outage-managers', {
+      name: 'Ирина',
+      phone: '+73832000101',
+      email: 'irina@operator.example',
+      areaCodes: [area.code],
+    });
+    managerId = manager.body.id;
+    const managerKey = await api.post('/v1/api-keys', { name: 'irina', role: 'manager', managerId });
+    keys = { admin: ADMIN_KEY, noc: await api.keyFor('noc'), manager: managerKey.body.key };
+  });
+  afterAll(() => api.stop());
+
+  describe('every route', () => {
+    it('should have a role rule for every route the app serves', () => {
+      const routes = servedRoutes(api);
+      expect(routes.length).toBeGreaterThan(10);
+      const unruled = routes.filter((r) => accessFor(r) === undefined).map((r) => `${r.method} ${r.path}`);
+      expect(unruled).toEqual([]); // add a line to ROLE_RULES for each of these
+    });
+
+    it('should serve every reference-data and auth route the contract names', () => {
+      const served = servedRoutes(api).map((r) => `${r.method} ${r.path}`);
+      expect(served).toEqual(
+        expect.arrayContaining([
+          'POST /v1/api-keys',
+          'POST /v1/areas',
+          'GET /v1/areas/:code',
+          'POST /v1/network-elements',
+          'POST /v1/subscribers',
+          'GET /v1/subscribers/:id',
+          'PATCH /v1/subscribers/:id',
+          'POST /v1/outage-managers',
+          'PATCH /v1/outage-managers/:id',
+          'GET /health',
+          'GET /health/ready',
+          'GET /metrics',
+          'GET /docs',
+        ]),
+      );
+    });
+
+    it('should answer every public route without a key', async () => {
+      const failures: string[] = [];
+      for (const route of servedRoutes(api).filter((r) => accessFor(r) === 'public')) {
+        const res = await api.request(route.method, concrete(route.path), { key: null, body: route.method === 'GET' ? undefined : {} });
+        if (res.status === 401 || res.status === 403 || res.status >= 500) failures.push(`${route.method} ${route.path} → ${res.status}`);
+      }
+      expect(failures).toEqual([]);
+    });
+
+    it('should answer 401 on every other route when there is no key or a wrong one', async () => {
+      const failures: string[] = [];
+      for (const route of servedRoutes(api).filter((r) => accessFor(r) !== 'public')) {
+        for (const key of [null, 'onk_wrong-key']) {
+          const res = await api.request(route.method, concrete(route.path), { key, body: route.method === 'GET' ? undefined : {} });
+          if (res.status !== 401 || res.body?.error?.code !== 'UNAUTHENTICATED') {
+            failures.push(`${route.method} ${route.path} with ${key ? 'a wrong key' : 'no key'} → ${res.status}`);
+          }
+        }
+      }
+      expect(failures).toEqual([]);
+    });
+
+    it('should follow the role matrix on every other route for admin, noc and manager keys', async () => {
+      const failures: string[] = [];
+      for (const route of servedRoutes(api)) {
+        const access = accessFor(route);
+        if (access === undefined || access === 'public') continue;
+        for (const role of ['admin', 'noc', 'manager'] as const) {
+          const allowed = role === 'admin' || access[role];
+          const res = await api.request(route.method, concrete(route.path), {
+            key: keys[role],
+            body: route.method === 'GET' ? undefined : {},
+          });
+          const what = `${role} ${route.method} ${route.path} → ${res.status} ${res.body?.error?.code ?? ''}`;
+          if (allowed && (res.status === 401 || isRoleRefusal(res) || res.status >= 500)) failures.push(`${what}, expected allowed`);
+          if (!allowed && !isRoleRefusal(res)) failures.push(`${what}, expected 403 FORBIDDEN`);
+        }
+      }
+      expect(failures).toEqual([]);
+    });
+  });
+
+  describe('bearer keys', () => {
+    it.each([
+      ['no Authorization header', {}],
+      ['a wrong key', { authorization: 'Bearer onk_not-a-key' }],
+      ['Basic credentials', { authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}` }],
+      ['"Bearer" without a key', { authorization: 'Bearer' }],
+      ['"Bearer" with two words', { authorization: `Bearer ${ADMIN_KEY} extra` }],
+      ['the key without the scheme', { authorization: ADMIN_KEY }],
+      ['another scheme', { authorization: `Token ${ADMIN_KEY}` }],
+    ])('should answer 401 UNAUTHENTICATED when there is %s', async (_case, headers: Record<string, string>) => {
+      const res = await fetch(`${api.baseUrl}/v1/areas/X`, { headers });
+      const body = (await res.json()) as { error: unknown };
+      expect(res.status).toBe(401);
+      expect(body.error).toMatchObject({ code: 'UNAUTHENTICATED', message: expect.any(String) });
+    });
+
+    it('should accept the scheme in any case when the key is right', async () => {
+      const res = await fetch(`${api.baseUrl}/v1/areas/NO-SUCH`, { headers: { authorization: `bearer ${ADMIN_KEY}` } });
+      expect(res.status).toBe(404);
+    });
+
+    it('should accept the ADMIN_API_KEY bootstrap key and store only its hash', async () => {
+      expect((await api.post('/v1/areas', newArea())).status).toBe(201);
+      const rows: Array<{ row: string; key_hash: string; role: string }> = await api.db.query(
+        `SELECT t::text AS row, key_hash, role FROM api_keys t WHERE key_hash = $1`,
+        [createHash('sha256').update(ADMIN_KEY).digest('hex')],
+      );
+      expect(rows).toHaveLength(1);
+      expect(rows[0].role).toBe('admin');
+      expect(rows[0].row).not.toContain(ADMIN_KEY);
+    });
+
+    it('should answer 403 FORBIDDEN naming the roles when the key lacks the role', async () => {
+      const res = await api.post('/v1/areas', newArea(), keys.noc);
+      expect(res.status).toBe(403);
+      expect(res.body.error).toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('admin') });
+    });
+  });
+
+  describe('POST /v1/api-keys', () => {
+    it('should return the key once and store only a hash of it', async () => {
+      const res = await api.post('/v1/api-keys', { name: 'noc-shift-1', role: 'noc' });
+      expect(res.status).toBe(201);
+      expect(res.body).toEqual({ id: expect.any(Number), key: expect.stringMatching(/^onk_[A-Za-z0-9_-]{43}$/) });
+      const key: string = res.body.key;
+
+      const everything: Array<{ row: string }> = await api.db.query(`SELECT t::text AS row FROM api_keys t`);
+      expect(everything.filter((r) => r.row.includes(key) || r.row.includes(key.slice(4)))).toEqual([]);
+      const [stored] = await api.db.query(`SELECT name, role, key_hash FROM api_keys WHERE id = $1`, [res.body.id]);
+      expect(stored).toEqual({ name: 'noc-shift-1', role: 'noc', key_hash: createHash('sha256').update(key).digest('hex') });
+
+      expect((await api.get('/v1/areas/NO-SUCH', key)).status).toBe(404); // authenticated as noc
+      expect((await api.post('/v1/areas', newArea(), key)).status).toBe(403);
+    });
+
+    it('should give a different key each time', async () => {
+      const a = await api.post('/v1/api-keys', { name: 'a', role: 'noc' });
+      const b = await api.post('/v1/api-keys', { name: 'a', role: 'noc' });
+      expect(a.body.key).not.toBe(b.body.key);
+    });
+
+    it.each([
+      ['the name is missing', { role: 'noc' }, 'name', 'VALIDATION_FAILED'],
+      ['the role is missing', { name: 'x' }, 'role', 'VALIDATION_FAILED'],
+      ['the role is unknown', { name: 'x', role: 'root' }, 'role', 'VALIDATION_FAILED'],
+      ['managerId is not an integer', { name: 'x', role: 'manager', managerId: '7' }, 'managerId', 'VALIDATION_FAILED'],
+      ['managerId is negative', { name: 'x', role: 'manager', managerId: -1 }, 'managerId', 'VALIDATION_FAILED'],
+      ['managerId is given for a noc key', { name: 'x', role: 'noc', managerId: 1 }, 'managerId', 'VALIDATION_FAILED'],
+      ['managerId names no manager', { name: 'x', role: 'manager', managerId: 999999 }, 'managerId', 'UNKNOWN_REFERENCE'],
+      ['a field is unknown', { name: 'x', role: 'noc', expires: 'never' }, 'expires', 'VALIDATION_FAILED'],
+    ])('should refuse with 422 naming the field and create no key when %s', async (_case, body, field, code) => {
+      const before = await api.count('api_keys');
+      const res = await api.post('/v1/api-keys', body);
+      expect({ status: res.status, code: res.body.error?.code }).toEqual({ status: 422, code });
+      expect(res.body.error.details.map((d: { field: string }) => d.field)).toContain(field);
+      expect(await api.count('api_keys')).toBe(before);
+    });
+
+    it('should refuse non-admin keys with 403 and create no key', async () => {
+      const before = await api.count('api_keys');
+      for (const role of ['noc', 'manager'] as const) {
+        expect((await api.post('/v1/api-keys', { name: 'x', role: 'admin' }, keys[role])).status).toBe(403);
+      }
+      expect(await api.count('api_keys')).toBe(before);
+    });
+  });
+
+  describe('revocation', () => {
+    it(`should answer 401 within ${API_KEY_CACHE_MS} ms when the key is revoked`, async () => {
+      const created = await api.post('/v1/api-keys', { name: 'to-revoke', role: 'noc' });
+      const key: string = created.body.key;
+      expect((await api.get('/v1/areas/NO-SUCH', key)).status).toBe(404); // now cached as valid
+
+      await api.db.query(`UPDATE api_keys SET revoked_at = now() WHERE id = $1`, [created.body.id]);
+      const deadline = Date.now() + API_KEY_CACHE_MS + 2000;
+      let status = 0;
+      while (Date.now() < deadline) {
+        status = (await api.get('/v1/areas/NO-SUCH', key)).status;
+        if (status === 401) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(status).toBe(401);
+    });
+  });
+
+  describe('PATCH /v1/outage-managers/:id for noc', () => {
+    it('should let noc change onDuty', async () => {
+      const res = await api.patch(`/v1/outage-managers/${managerId}`, { onDuty: false }, keys.noc);
+      expect(res.status).toBe(200);
+      expect(res.body.onDuty).toBe(false);
+    });
+
+    it('should refuse noc with 403 and change nothing when it touches another field', async () => {
+      const before = (await api.get(`/v1/outage-managers/${managerId}`)).body;
+      const res = await api.patch(`/v1/outage-managers/${managerId}`, { onDuty: true, phone: '+79990000000' }, keys.noc);
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe('FORBIDDEN');
+      expect((await api.get(`/v1/outage-managers/${managerId}`)).body).toEqual(before);
+    });
+  });
+});

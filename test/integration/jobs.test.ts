@@ -1,0 +1,202 @@
+import { BeforeApplicationShutdown, Injectable, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { Test, TestingModule } from '@nestjs/testing';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Job, Queue, QueueEvents } from 'bullmq';
+import { randomBytes } from 'crypto';
+import IORedis from 'ioredis';
+import { DataSource } from 'typeorm';
+import { WorkerModule } from '../../src/app.modules';
+import { JsonLogger } from '../../src/common/json-logger';
+import { APP_CONFIG } from '../../src/config/app-config';
+import { ConfigModule } from '../../src/config/config.module';
+import { DatabaseModule } from '../../src/database/database.module';
+import { HandlesJob, JobHandler, JobResult } from '../../src/jobs/job-handler.decorator';
+import { EXPECTED_JOBS, JobRunner } from '../../src/jobs/job-runner';
+import { QueueName } from '../../src/jobs/queues';
+import { closeRedis, redisConnection } from '../../src/jobs/redis';
+import { RedisModule } from '../../src/jobs/redis.module';
+import { freshDatabase, TestDatabase } from '../support/db';
+
+// A queue of this run only, so parallel runs on one Redis do not take each other's jobs.
+const TEST_QUEUE = `test-jobs-${randomBytes(4).toString('hex')}` as QueueName;
+const PREFIX = `test-${randomBytes(4).toString('hex')}`;
+process.env.QUEUE_PREFIX = PREFIX;
+
+function deferred<T = void>() {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/** Test-only handlers: one answers at once, one waits at a gate the test opens. */
+const slow = { started: deferred(), gate: deferred(), events: [] as string[] };
+
+@Injectable()
+@JobHandler(TEST_QUEUE)
+class EchoTestJob implements HandlesJob<{ value: string }> {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async handle(data: { value: string }): Promise<JobResult> {
+    const [row] = await this.db.query(`SELECT current_database() AS db`);
+    return { status: 'done', echoed: data.value, db: row.db };
+  }
+}
+
+@Injectable()
+@JobHandler(TEST_QUEUE)
+class SlowTestJob implements HandlesJob {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async handle(): Promise<JobResult> {
+    slow.started.resolve();
+    await slow.gate.promise;
+    // Still needs PostgreSQL after shutdown began: the pool must outlive in-flight jobs.
+    const [row] = await this.db.query(`SELECT 42 AS answer`);
+    slow.events.push('job finished');
+    return { status: 'done', answer: row.answer };
+  }
+}
+
+/** Opens the gate once shutdown has begun: a runner that did not wait for it would lose the job. */
+@Injectable()
+class OpenGateOnShutdown implements BeforeApplicationShutdown {
+  beforeApplicationShutdown(): void {
+    slow.events.push('shutdown began');
+    slow.gate.resolve();
+  }
+}
+
+const CORE = [ConfigModule, DatabaseModule, RedisModule, DiscoveryModule];
+
+@Module({
+  imports: CORE,
+  providers: [
+    JobRunner,
+    EchoTestJob,
+    SlowTestJob,
+    OpenGateOnShutdown,
+    { provide: EXPECTED_JOBS, useValue: { [TEST_QUEUE]: ['EchoTestJob', 'SlowTestJob'] } },
+  ],
+})
+class TestWorkerModule {}
+
+/** The module compiled but not started: `init()` runs the start-up checks and starts the workers. */
+function compile(module: new () => unknown): Promise<TestingModule> {
+  return Test.createTestingModule({ imports: [module] }).setLogger(new JsonLogger('fatal')).compile();
+}
+
+async function start(module: new () => unknown): Promise<TestingModule> {
+  return (await compile(module)).init();
+}
+
+describe(JobRunner.name, () => {
+  let database: TestDatabase;
+  let queue: Queue;
+  let events: QueueEvents;
+  const redisUrl = () => process.env.REDIS_URL!;
+
+  const connections: IORedis[] = [];
+  const connect = () => {
+    const c = redisConnection(redisUrl());
+    connections.push(c);
+    return c;
+  };
+
+  beforeAll(async () => {
+    database = await freshDatabase();
+    process.env.DATABASE_URL = database.url;
+    queue = new Queue(TEST_QUEUE, { connection: connect(), prefix: PREFIX });
+    events = new QueueEvents(TEST_QUEUE, { connection: connect(), prefix: PREFIX });
+    await events.waitUntilReady();
+  });
+
+  afterAll(async () => {
+    await queue.obliterate({ force: true });
+    await events.close();
+    await queue.close();
+    await Promise.all(connections.map((c) => closeRedis(c))); // BullMQ leaves connections it was given open
+    await database.drop();
+  });
+
+  it('should run a job with its registered handler against real Redis and PostgreSQL', async () => {
+    const sut = await start(TestWorkerModule);
+    try {
+      const job = await queue.add('EchoTestJob', { value: 'hello' });
+      const result = await job.waitUntilFinished(events, 15_000);
+      expect(result).toEqual({ status: 'done', echoed: 'hello', db: database.name });
+    } finally {
+      await sut.close();
+    }
+  });
+
+  it('should fail a job whose name has no handler and keep it for inspection', async () => {
+    const sut = await start(TestWorkerModule);
+    try {
+      const job = await queue.add('NoSuchJob', {}, { attempts: 1 });
+      await expect(job.waitUntilFinished(events, 15_000)).rejects.toThrow(`no handler for ${TEST_QUEUE}/NoSuchJob`);
+      expect(await (await Job.fromId(queue, job.id!))!.getState()).toBe('failed');
+    } finally {
+      await sut.close();
+    }
+  });
+
+  it('should let an in-flight job finish, using the database, before shutdown completes', async () => {
+    const sut = await start(TestWorkerModule);
+    slow.events.length = 0;
+    const job = await queue.add('SlowTestJob', {});
+    await slow.started.promise;
+    await sut.close().then(() => slow.events.push('closed'));
+
+    expect(slow.events).toEqual(['shutdown began', 'job finished', 'closed']);
+    const finished = (await Job.fromId(queue, job.id!))!;
+    expect(await finished.getState()).toBe('completed');
+    expect(finished.returnvalue).toEqual({ status: 'done', answer: 42 });
+  });
+
+  // Nothing here opens a connection: the runner refuses before it starts any worker.
+  const handlerClass = () => {
+    @Injectable()
+    @JobHandler(TEST_QUEUE)
+    class PlainTestJob implements HandlesJob {
+      async handle(): Promise<JobResult> {
+        return { status: 'skipped' };
+      }
+    }
+    return PlainTestJob;
+  };
+  const runnerModule = (handlers: Array<new () => HandlesJob>, expected: string[]) => {
+    @Module({
+      imports: [DiscoveryModule],
+      providers: [
+        JobRunner,
+        ...handlers,
+        { provide: APP_CONFIG, useValue: { redisUrl: redisUrl(), workerConcurrency: 1 } },
+        { provide: EXPECTED_JOBS, useValue: { [TEST_QUEUE]: expected } },
+      ],
+    })
+    class RunnerModule {}
+    return RunnerModule;
+  };
+
+  it('should refuse to start when a listed job has no handler', async () => {
+    const sut = await compile(runnerModule([handlerClass()], ['PlainTestJob', 'MissingJob']));
+    await expect(sut.init()).rejects.toThrow(`job ${TEST_QUEUE}/MissingJob has no handler`);
+  });
+
+  it('should refuse to start when a job has two handlers', async () => {
+    const sut = await compile(runnerModule([handlerClass(), handlerClass()], ['PlainTestJob']));
+    await expect(sut.init()).rejects.toThrow(`job ${TEST_QUEUE}/PlainTestJob has two handlers`);
+  });
+
+  it('should refuse to start when a handler is for a job that is not listed', async () => {
+    const sut = await compile(runnerModule([handlerClass()], []));
+    await expect(sut.init()).rejects.toThrow(`job ${TEST_QUEUE}/PlainTestJob is not listed in JOBS`);
+  });
+
+  it('should start the real worker module when every job in JOBS has exactly one handler', async () => {
+    const sut = await compile(WorkerModule);
+    await expect(sut.init()).resolves.toBe(sut);
+    await sut.close();
+  });
+});
