@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { Response } from 'express';
+import { QueryFailedError } from 'typeorm';
 import { DomainError } from './errors';
 
 const HTTP_CODES: Record<number, string> = {
@@ -12,6 +13,31 @@ const HTTP_CODES: Record<number, string> = {
   415: 'UNSUPPORTED_MEDIA_TYPE',
   429: 'TOO_MANY_REQUESTS',
 };
+
+/**
+ * Constraint violations that reach here lost a race with a concurrent request (the services
+ * check first, so a single request gets its own clearer error): the caller's mistake, not ours.
+ * The message never quotes the database's detail, which carries the row's values.
+ */
+const UNIQUE_CODES: Record<string, string> = {
+  areas_code_key: 'AREA_EXISTS',
+  network_elements_code_key: 'NETWORK_ELEMENT_EXISTS',
+  subscribers_external_id_key: 'SUBSCRIBER_EXISTS',
+};
+
+function constraintViolation(e: QueryFailedError): { status: number; body: { code: string; message: string; details: unknown[] } } | undefined {
+  const { code, constraint } = e.driverError as { code?: string; constraint?: string };
+  if (code === '23505') {
+    return { status: 409, body: { code: UNIQUE_CODES[constraint ?? ''] ?? 'ALREADY_EXISTS', message: 'a record with this key already exists', details: [] } };
+  }
+  if (code === '23503') {
+    return { status: 422, body: { code: 'UNKNOWN_REFERENCE', message: 'a referenced record does not exist (any more)', details: [] } };
+  }
+  if (code === '23514' && constraint?.endsWith('_no_cycle')) {
+    return { status: 409, body: { code: 'HIERARCHY_CYCLE', message: 'the new parent is this node or one of its descendants', details: [] } };
+  }
+  return undefined;
+}
 
 /** Maps every failure to the contract's `{error: {code, message, details}}` body. */
 @Catch()
@@ -32,6 +58,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
   private toBody(exception: unknown): { status: number; body: { code: string; message: string; details: unknown[] } } {
     if (exception instanceof DomainError) {
       return { status: exception.status, body: { code: exception.code, message: exception.message, details: exception.details } };
+    }
+    if (exception instanceof QueryFailedError) {
+      const mapped = constraintViolation(exception);
+      if (mapped) return mapped;
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

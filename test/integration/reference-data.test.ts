@@ -555,6 +555,32 @@ describe('reference data', () => {
     });
   });
 
+  describe('concurrent duplicates', () => {
+    it.each([
+      ['/v1/areas', () => newArea(), 'AREA_EXISTS', 'areas'],
+      ['/v1/network-elements', () => newElement(), 'NETWORK_ELEMENT_EXISTS', 'network_elements'],
+    ])('should create one and answer 409, never 500, when %s gets the same code ten times at once', async (path, make, code, table) => {
+      const body = make();
+      const before = await api.count(table);
+      const replies = await Promise.all(Array.from({ length: 10 }, () => api.post(path, body)));
+      expect(replies.map((r) => `${r.status} ${r.body.error?.code ?? ''}`).sort()).toEqual([
+        '201 ',
+        ...Array.from({ length: 9 }, () => `409 ${code}`),
+      ]);
+      expect(await api.count(table)).toBe(before + 1);
+    });
+
+    it('should create one subscriber and answer 409, never 500, when the same externalId arrives ten times at once', async () => {
+      const area = await createArea();
+      const body = newSubscriber({ areaCode: area.code });
+      const replies = await Promise.all(Array.from({ length: 10 }, () => api.post('/v1/subscribers', body)));
+      expect(replies.map((r) => `${r.status} ${r.body.error?.code ?? ''}`).sort()).toEqual([
+        '201 ',
+        ...Array.from({ length: 9 }, () => '409 SUBSCRIBER_EXISTS'),
+      ]);
+    });
+  });
+
   describe('request bodies', () => {
     const createPaths = ['/v1/areas', '/v1/network-elements', '/v1/subscribers', '/v1/outage-managers'];
 
