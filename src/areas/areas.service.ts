@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { assertValid, readBody } from '../common/body';
+import { assertValid, readBody, refuseClearing } from '../common/body';
 import { Conflict, NotFound, UnknownReferences } from '../common/errors';
 import { assertNoCycle } from '../common/tree';
 import { AreaDto } from './area.dto';
@@ -40,6 +40,7 @@ export class AreasService {
   async patch(code: string, body: unknown): Promise<AreaDto> {
     const r = readBody(body);
     r.onlyKnown(['name', 'parentCode', 'timezone']);
+    refuseClearing(r, body, ['name']);
     const name = r.string('name', { max: 200 });
     const parentCode = r.code('parentCode');
     const timezone = r.timezone('timezone');

@@ -14,6 +14,18 @@ export function readBody(body: unknown): FieldReader {
   return new FieldReader(bodyObject(body));
 }
 
+/**
+ * For updates: a required field sent as null or "" cannot be cleared. The readers treat both
+ * as "not given", which silently ignored such a request; naming the field is clearer.
+ */
+export function refuseClearing(reader: FieldReader, body: unknown, fields: readonly string[]): void {
+  const input = bodyObject(body);
+  for (const field of fields) {
+    const v = input[field];
+    if (v === null || (typeof v === 'string' && v.trim() === '')) reader.fail(field, 'cannot be cleared');
+  }
+}
+
 /** Throws one 422 listing every field problem the reader collected. */
 export function assertValid(reader: FieldReader): void {
   if (reader.errors.length > 0) throw new ValidationFailed(reader.errors);

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AreasRepository } from '../areas/areas.repository';
-import { assertValid, readBody } from '../common/body';
+import { assertValid, readBody, refuseClearing } from '../common/body';
 import { Conflict, NotFound, UnknownReferences } from '../common/errors';
 import { assertNoCycle } from '../common/tree';
 import { FieldError } from '../common/validation';
@@ -47,6 +47,7 @@ export class NetworkService {
   async patch(code: string, body: unknown): Promise<NetworkElementDto> {
     const r = readBody(body);
     r.onlyKnown(['name', 'kind', 'parentCode', 'areaCode']);
+    refuseClearing(r, body, ['name', 'kind']);
     const name = r.string('name', { max: 200 });
     const kind = r.string('kind', { max: 50 });
     const parentCode = r.code('parentCode');

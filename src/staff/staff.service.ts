@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AreasRepository } from '../areas/areas.repository';
-import { assertValid, readBody } from '../common/body';
+import { assertValid, readBody, refuseClearing } from '../common/body';
 import { NotFound, UnknownReferences } from '../common/errors';
 import { FieldReader, isCode } from '../common/validation';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -46,6 +46,7 @@ export class StaffService {
 
   async patch(id: number, body: unknown, actor: string): Promise<OutageManagerDto> {
     const r = readBody(body);
+    refuseClearing(r, body, ['name', 'phone', 'email', 'areaCodes', 'onDuty']);
     const v = this.read(r, false);
     return this.db.transaction(async (em) => {
       if (!(await this.staff.findById(id, em))) throw new NotFound('outage manager', id);

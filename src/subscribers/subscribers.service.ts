@@ -2,9 +2,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AreasRepository } from '../areas/areas.repository';
-import { bodyObject } from '../common/body';
+import { bodyObject, refuseClearing } from '../common/body';
 import { Conflict, NotFound, UnknownReferences, ValidationFailed } from '../common/errors';
-import { FieldError } from '../common/validation';
+import { FieldError, FieldReader } from '../common/validation';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { NetworkRepository } from '../network/network.repository';
 import { SubscriberDto } from './subscriber.dto';
@@ -48,10 +48,11 @@ export class SubscribersService {
 
   async patch(id: number, body: unknown): Promise<SubscriberDto> {
     const raw = bodyObject(body);
-    // null clears an optional field; readSubscriber treats null as "not given".
-    const cleared = (f: string) => raw[f] === null;
+    // null (or "") clears an optional field; readSubscriber treats both as "not given".
+    const cleared = (f: string) => raw[f] === null || raw[f] === '';
     const { value, errors } = readSubscriber(raw, this.config.defaultPhoneRegion, { partial: true });
     if ('externalId' in raw) errors.push({ field: 'externalId', message: 'cannot be changed' });
+    refuseClearing(new FieldReader(raw, '', errors), raw, ['name', 'areaCode', 'locale', 'tier', 'flags', 'channels']);
     if (!value || errors.length) throw new ValidationFailed(errors);
 
     return this.db.transaction(async (em) => {

@@ -132,6 +132,8 @@ describe('reference data', () => {
       ['parentCode is unknown', { parentCode: 'NO-SUCH-AREA' }, 'parentCode', 'UNKNOWN_REFERENCE'],
       ['code is patched', { code: 'NEW-CODE' }, 'code', 'VALIDATION_FAILED'],
       ['name is too long', { name: 'x'.repeat(201) }, 'name', 'VALIDATION_FAILED'],
+      ['name is cleared with null', { name: null }, 'name', 'VALIDATION_FAILED'],
+      ['name is cleared with ""', { name: '' }, 'name', 'VALIDATION_FAILED'],
     ])('should refuse a patch with 422 and change nothing when %s', async (_case, body, field, code) => {
       const area = await createArea({ timezone: 'Asia/Tomsk' });
       await expectRefused(() => api.patch(`/v1/areas/${area.code}`, body), { status: 422, code, field });
@@ -200,6 +202,17 @@ describe('reference data', () => {
         status: 404,
         code: 'NETWORK_ELEMENT_NOT_FOUND',
       });
+    });
+
+    it.each([
+      ['kind is cleared', { kind: null }, 'kind', 'VALIDATION_FAILED'],
+      ['name is blank', { name: '  ' }, 'name', 'VALIDATION_FAILED'],
+      ['parentCode is unknown', { parentCode: 'NO-SUCH-NE' }, 'parentCode', 'UNKNOWN_REFERENCE'],
+      ['areaCode is unknown', { areaCode: 'NO-SUCH-AREA' }, 'areaCode', 'UNKNOWN_REFERENCE'],
+      ['a field is unknown', { vendor: 'x' }, 'vendor', 'VALIDATION_FAILED'],
+    ])('should refuse an element patch with 422 and change nothing when %s', async (_case, body, field, code) => {
+      const element = await createElement({ areaCode: (await createArea()).code });
+      await expectRefused(() => api.patch(`/v1/network-elements/${element.code}`, body), { status: 422, code, field });
     });
 
     it('should refuse a patch that would create a cycle and change nothing', async () => {
@@ -411,6 +424,8 @@ describe('reference data', () => {
       const res = await api.patch(`/v1/subscribers/${s.id}`, { phone: null });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ phone: null, email: s.email });
+      const again = await api.patch(`/v1/subscribers/${(await createSubscriber()).id}`, { email: '' });
+      expect(again.body).toMatchObject({ email: null, phone: expect.stringMatching(/^\+7/) });
     });
 
     it.each([
@@ -422,6 +437,10 @@ describe('reference data', () => {
       ['a field is unknown', { nickname: 'x' }, 'nickname', 'VALIDATION_FAILED'],
       ['the area is unknown', { areaCode: 'NO-SUCH-AREA' }, 'areaCode', 'UNKNOWN_REFERENCE'],
       ['the access element is unknown', { accessElementCode: 'NO-SUCH-NE' }, 'accessElementCode', 'UNKNOWN_REFERENCE'],
+      ['the area is cleared', { areaCode: null }, 'areaCode', 'VALIDATION_FAILED'],
+      ['the name is cleared', { name: '' }, 'name', 'VALIDATION_FAILED'],
+      ['the tier is cleared', { tier: null }, 'tier', 'VALIDATION_FAILED'],
+      ['the channels are cleared', { channels: null }, 'channels', 'VALIDATION_FAILED'],
     ])('should refuse a patch with 422 and change nothing when %s', async (_case, body, field, code) => {
       const s = await createSubscriber({ tier: 'vip', quietHours: { start: '23:00', end: '07:00' } });
       await expectRefused(() => api.patch(`/v1/subscribers/${s.id}`, body), { status: 422, code, field });
@@ -535,6 +554,9 @@ describe('reference data', () => {
       ['areaCodes has an unknown code', { areaCodes: ['NO-SUCH-AREA'] }, 'areaCodes', 'UNKNOWN_REFERENCE'],
       ['the phone is invalid', { phone: 'x' }, 'phone', 'VALIDATION_FAILED'],
       ['areaCodes is empty', { areaCodes: [] }, 'areaCodes', 'VALIDATION_FAILED'],
+      ['the phone is cleared', { phone: null }, 'phone', 'VALIDATION_FAILED'],
+      ['the name is cleared', { name: '' }, 'name', 'VALIDATION_FAILED'],
+      ['onDuty is cleared', { onDuty: null }, 'onDuty', 'VALIDATION_FAILED'],
     ])('should refuse a patch with 422 and change nothing when %s', async (_case, body, field, code) => {
       const m = (await api.post('/v1/outage-managers', manager())).body;
       await expectRefused(() => api.patch(`/v1/outage-managers/${m.id}`, body), { status: 422, code, field });
