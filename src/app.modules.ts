@@ -5,6 +5,7 @@ import { CallsModule } from './calls/calls.module';
 import { ClockModule } from './common/clock';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { UnsubscribeModule } from './email/unsubscribe.module';
 import { HealthModule } from './health/health.module';
 import { ImportsModule } from './imports/imports.module';
 import { IncidentsModule } from './incidents/incidents.module';
@@ -25,7 +26,7 @@ const CORE = [ConfigModule, ClockModule, DatabaseModule, RedisModule, JobQueueMo
 const DOMAIN = [AreasModule, NetworkModule, SubscribersModule, StaffModule, IncidentsModule, CallsModule];
 
 /** The HTTP role. */
-@Module({ imports: [...CORE, ...DOMAIN, AuthModule, ImportsModule, StatusPageModule, TemplatesModule, HealthModule] })
+@Module({ imports: [...CORE, ...DOMAIN, AuthModule, ImportsModule, StatusPageModule, TemplatesModule, UnsubscribeModule, HealthModule] })
 export class ApiModule {}
 
 /** The BullMQ role: job handlers live in the domain modules and are found by the JobRunner. */

@@ -75,6 +75,8 @@ export interface AppConfig {
   notifications: NotificationsConfig;
   /** On shutdown, how long in-flight jobs may take before the worker leaves them to expire and be retried. */
   shutdownGraceSeconds: number;
+  /** live: SMPP and SMTP; noop: accept and drop every message (benchmarks of the engine alone). */
+  channels: 'live' | 'noop';
   /** Redis key prefix of the queues: separate deployments (or test runs) may share one Redis. */
   queuePrefix: string;
 }
@@ -273,6 +275,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 4, 1, 1000),
     smsc: smscConfig(env),
     queuePrefix: optional(env, 'QUEUE_PREFIX', 'outage'),
+    channels: oneOf(env, 'CHANNELS', ['live', 'noop'] as const, 'live'),
     shutdownGraceSeconds: integer(env, 'SHUTDOWN_GRACE_SECONDS', 30, 0, 3600),
     notifications: {
       etrLaterMinutes: integer(env, 'ETR_LATER_MINUTES', 30, 1, 10_000),

@@ -2,6 +2,7 @@ import { Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/commo
 import { createTransport } from 'nodemailer';
 import { APP_CONFIG, AppConfig, SmtpConfig } from '../config/app-config';
 import { EMAIL_CHANNEL } from '../notifications/channel.port';
+import { NoopChannel } from '../notifications/noop.channel';
 import { EmailAdapter, MailTransport } from './email.adapter';
 import { UnsubscribeLinks } from './unsubscribe-links';
 
@@ -47,7 +48,7 @@ class EmailLifecycle implements OnApplicationShutdown {
  */
 @Module({
   providers: [
-    { provide: EMAIL_CHANNEL, useFactory: (config: AppConfig) => createEmailAdapter(config.smtp), inject: [APP_CONFIG] },
+    { provide: EMAIL_CHANNEL, useFactory: (config: AppConfig) => (config.channels === 'noop' ? new NoopChannel('email') : createEmailAdapter(config.smtp)), inject: [APP_CONFIG] },
     EmailLifecycle,
     UnsubscribeLinks,
   ],

@@ -138,8 +138,9 @@ export class NotificationsRepository {
   ): Promise<number> {
     return execute(
       em,
-      `WITH g AS (
-         SELECT * FROM unnest($5::text[], $6::smallint[], $7::smallint[], $8::boolean[], $9::timestamptz[], $10::timestamptz[])
+      `WITH g AS MATERIALIZED (
+         SELECT tz || '|' || qs || '|' || qe || '|' || bypass AS key, sms_at, email_at, bypass
+         FROM unnest($5::text[], $6::smallint[], $7::smallint[], $8::boolean[], $9::timestamptz[], $10::timestamptz[])
            AS g(tz, qs, qe, bypass, sms_at, email_at))
        INSERT INTO notification_threads AS t (incident_id, subscriber_id, channel, priority, state, send_after, due_version, quiet_bypass)
        SELECT $1, s.id, ch.channel, CASE s.tier WHEN 'vip' THEN 0 WHEN 'business' THEN 1 ELSE 2 END, 'due',
@@ -147,7 +148,8 @@ export class NotificationsRepository {
        FROM incident_impact ii
        JOIN subscribers s ON s.id = ii.subscriber_id
        JOIN areas a ON a.id = s.area_id
-       JOIN g ON g.tz = ${ZONE} AND g.qs = ${QSTART} AND g.qe = ${QEND} AND g.bypass = ${BYPASS}
+       -- one hashable key per group, so a million rows join their group by hash, not by scanning groups
+       JOIN g ON g.key = ${ZONE} || '|' || ${QSTART} || '|' || ${QEND} || '|' || ${BYPASS}
        CROSS JOIN LATERAL (VALUES ('sms'::notification_channel, ${SMS_OK}), ('email'::notification_channel, ${EMAIL_OK})) ch(channel, ok)
        WHERE ii.incident_id = $1 AND ii.removed_at IS NULL AND ch.ok
        ON CONFLICT (incident_id, subscriber_id, channel) DO UPDATE

@@ -6,7 +6,9 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { NotificationsRepository, PlanGroup, TimedGroup } from './notifications.repository';
 import { nextAllowedAt } from './quiet-hours';
 
-export type PlanResult = { status: 'skipped'; reason: string } | { status: 'done'; version: number; groups: number; threads: number; ms: number };
+export type PlanResult =
+  | { status: 'skipped'; reason: string }
+  | { status: 'done'; version: number; groups: number; threads: number; groupsMs: number; ms: number };
 
 /**
  * Marks an incident's threads due after a customer-relevant change: groups the affected by
@@ -36,12 +38,13 @@ export class PlannerService {
       const now = this.clock.now();
       const groups = await this.repo.planGroups(em, incidentId, zone, quiet);
       const timed = this.timeGroups(groups, now, incident.kind === 'outage');
+      const groupsMs = Date.now() - started;
       const threads = await this.repo.markDue(em, incidentId, incident.version, timed, zone, quiet);
       await this.repo.idleReleased(em, incidentId);
       await this.repo.markPlanned(em, incidentId, incident.version);
       const ms = Date.now() - started;
-      this.logger.log({ msg: 'incident planned', incidentId, version: incident.version, groups: groups.length, threads, ms });
-      return { status: 'done', version: incident.version, groups: groups.length, threads, ms };
+      this.logger.log({ msg: 'incident planned', incidentId, version: incident.version, groups: groups.length, threads, groupsMs, ms });
+      return { status: 'done', version: incident.version, groups: groups.length, threads, groupsMs, ms };
     });
   }
 

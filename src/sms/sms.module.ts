@@ -1,6 +1,7 @@
 import { Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, SmscConfig } from '../config/app-config';
 import { SMS_CHANNEL } from '../notifications/channel.port';
+import { NoopChannel } from '../notifications/noop.channel';
 import { SmsAdapter } from './sms.adapter';
 import { SmscClient } from './smsc-client';
 
@@ -48,7 +49,7 @@ class SmsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
  * receipts / replies code registers itself with `onInbound`.
  */
 @Module({
-  providers: [{ provide: SMS_CHANNEL, useFactory: (config: AppConfig) => createSmsAdapter(config.smsc), inject: [APP_CONFIG] }, SmsLifecycle],
+  providers: [{ provide: SMS_CHANNEL, useFactory: (config: AppConfig) => (config.channels === 'noop' ? new NoopChannel('sms') : createSmsAdapter(config.smsc)), inject: [APP_CONFIG] }, SmsLifecycle],
   exports: [SMS_CHANNEL],
 })
 export class SmsModule {}

@@ -11,7 +11,7 @@ import { Client } from 'pg';
 import { seedDemo } from '../../src/demo/seed';
 import { arg, BENCH_ADMIN_KEY, benchDatabase, postJson, report, startApi, timed } from './support';
 
-async function pickScope(db: Client, wanted: number): Promise<{ areaCodes: string[]; elementCodes: string[] }> {
+export async function pickScope(db: Client, wanted: number): Promise<{ areaCodes: string[]; elementCodes: string[] }> {
   // Regions (depth 2) by size, largest first, while they fit; then access elements from the rest.
   const regions = await db.query(`
     SELECT r.code, count(s.id)::int AS n FROM areas r JOIN areas a ON a.path <@ r.path JOIN subscribers s ON s.area_id = a.id
@@ -97,7 +97,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,153 @@
+/**
+ * npm run bench:fanout [-- --subscribers 2000000 --affected 1000000]
+ *
+ * The notification engine alone: api and worker as real processes, channels set to no-op, an
+ * incident hitting about half the operator across its time zones at a moment when part of them
+ * sleeps. Times: deferral groups, first message handed over, every awake subscriber's SMS handed
+ * over; peak RSS of both processes and Redis. Baselines in the same run: a raw INSERT … SELECT of
+ * the same rows and a raw BullMQ addBulk of as many jobs as the run used.
+ */
+import { Queue } from 'bullmq';
+import { randomBytes } from 'crypto';
+import IORedis from 'ioredis';
+import { createServer } from 'net';
+import { Client } from 'pg';
+import { seedDemo } from '../../src/demo/seed';
+import { arg, BENCH_ADMIN_KEY, benchDatabase, report, startApi, timed } from './support';
+import { ServiceProcess } from './processes';
+import { pickScope } from './impact.bench';
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+
+async function main(): Promise<void> {
+  const subscribers = arg('subscribers', 2_000_000);
+  const wanted = arg('affected', subscribers / 2);
+  const url = await benchDatabase(`outage_bench_${subscribers}`);
+  {
+    const { app, baseUrl } = await startApi(url); // seeding only
+    await seedDemo({ baseUrl, adminKey: BENCH_ADMIN_KEY, databaseUrl: url, subscribers, log: (l) => console.log(`  ${l}`) });
+    await app.close();
+  }
+  const db = new Client({ connectionString: url });
+  await db.connect();
+  await db.query(`TRUNCATE incidents, incident_events, incident_impact, call_tasks, call_attempts, notification_threads, messages, message_parts`);
+  await db.query(`VACUUM ANALYZE`);
+  const dbSize = async () => Number((await db.query(`SELECT pg_database_size(current_database()) AS n`)).rows[0].n) / 1048576;
+  const sizeBefore = await dbSize();
+
+  const redis = new IORedis(process.env.REDIS_URL!);
+  await redis.config('RESETSTAT');
+  const redisBefore = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))![1]);
+  const prefix = `bench-${randomBytes(3).toString('hex')}`;
+  const port = await freePort();
+  const env = { DATABASE_URL: url, QUEUE_PREFIX: prefix, CHANNELS: 'noop', PORT: String(port), ADMIN_API_KEY: BENCH_ADMIN_KEY, LOG_LEVEL: 'info' };
+  const api = new ServiceProcess('api', env);
+  const worker = new ServiceProcess('worker', env);
+  let redisPeak = redisBefore;
+  const redisSampler = setInterval(async () => {
+    redisPeak = Math.max(redisPeak, Number(/used_memory:(\d+)/.exec(await redis.info('memory'))![1]));
+  }, 200);
+  try {
+    await api.waitFor((l) => l.msg === 'api listening');
+    await worker.waitFor((l) => l.msg === 'worker started');
+    const scope = await pickScope(db, wanted);
+    const base = `http://127.0.0.1:${port}`;
+    const post = (path: string, body: unknown) =>
+      fetch(base + path, { method: 'POST', headers: { authorization: `Bearer ${BENCH_ADMIN_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+        .then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+    const preview = await post('/v1/incidents/preview', { scope });
+
+    const declared = await timed(() =>
+      post('/v1/incidents', { title: 'Benchmark fan-out', kind: 'outage', scope, etr: new Date(Date.now() + 4 * 3600_000).toISOString() }),
+    );
+    const declaredAt = Date.now();
+    if (declared.result.status !== 201) {
+      throw new Error(`declare: ${JSON.stringify(api.lines.filter((l) => l.level === 'error'))}`);
+    }
+    const incidentId = declared.result.body.id;
+    const planned = await worker.waitFor((l) => l.msg === 'incident planned' && l.incidentId === incidentId, 600_000);
+
+    // Done when nothing due now is left and nothing is claimed.
+    for (;;) {
+      const { rows } = await db.query(
+        `SELECT count(*) FILTER (WHERE state = 'claimed' OR (state = 'due' AND send_after <= now()))::int AS pending FROM notification_threads`,
+      );
+      if (rows[0].pending === 0) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const { rows: [m] } = await db.query(
+      `SELECT count(*) FILTER (WHERE channel = 'sms')::int AS sms, count(*) FILTER (WHERE channel = 'email')::int AS email,
+              extract(epoch FROM min(sent_at)) * 1000 AS first_ms, extract(epoch FROM max(sent_at) FILTER (WHERE channel = 'sms')) * 1000 AS last_sms_ms,
+              count(*) FILTER (WHERE channel = 'sms' AND quiet_bypass)::int AS bypassed
+       FROM messages WHERE incident_id = $1 AND state = 'accepted'`,
+      [incidentId],
+    );
+    const { rows: [t] } = await db.query(
+      `SELECT count(*) FILTER (WHERE channel = 'sms')::int AS sms_threads,
+              count(*) FILTER (WHERE channel = 'sms' AND told_kind IS NULL AND state = 'due' AND send_after > now())::int AS deferred
+       FROM notification_threads WHERE incident_id = $1`,
+      [incidentId],
+    );
+    const { rows: [dup] } = await db.query(
+      `SELECT count(*)::int AS n FROM (SELECT thread_id FROM messages WHERE incident_id = $1 GROUP BY thread_id, kind HAVING count(*) > 1) d`,
+      [incidentId],
+    );
+    // Asleep now by the data: SMS threads whose subscriber is in quiet hours (and not 24/7).
+    const jobsUsed = Math.ceil((m.sms + m.email) / 500);
+
+    // Baselines.
+    const raw = await timed(async () => {
+      await db.query(`CREATE TEMP TABLE raw_threads (LIKE notification_threads INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING INDEXES)`);
+      await db.query(
+        `INSERT INTO raw_threads (incident_id, subscriber_id, channel, priority, state, send_after, due_version)
+         SELECT incident_id, subscriber_id, 'sms', 2, 'due', now(), 1 FROM incident_impact WHERE incident_id = $1`,
+        [incidentId],
+      );
+    });
+    const queue = new Queue('bench-raw', { connection: redis, prefix });
+    const bulk = await timed(() => queue.addBulk(Array.from({ length: jobsUsed }, (_, i) => ({ name: 'DeliverBatchJob', data: { claimId: `raw-${i}` } }))));
+    await queue.obliterate({ force: true });
+
+    clearInterval(redisSampler);
+    const sizeAfter = await dbSize();
+    const ms = (x: number) => `${x.toFixed(0)} ms`;
+    console.log(`\nbench:fanout — ${subscribers.toLocaleString('en')} subscribers, ${declared.result.body.affected.toLocaleString('en')} affected, channels no-op`);
+    report('declare (api answer)', ms(declared.ms));
+    report('asleep now (preview)', `${preview.body.inQuietHoursNow} of ${preview.body.affected}`);
+    const ok = [
+      report('deferral groups computed', ms(Number(planned.groupsMs)), { ok: Number(planned.groupsMs) <= 1000, text: '≤ 1000 ms' }),
+      report('planning (threads marked due)', ms(Number(planned.ms))),
+      report('first message handed after declare', ms(m.first_ms - declaredAt), { ok: m.first_ms - declaredAt <= 1000, text: '≤ 1000 ms' }),
+      report('all awake SMS handed after declare', ms(m.last_sms_ms - declaredAt), { ok: m.last_sms_ms - declaredAt <= 60_000, text: '≤ 60000 ms' }),
+      report('SMS sent / deferred / SMS threads', `${m.sms} / ${t.deferred} / ${t.sms_threads}`, {
+        ok: m.sms + t.deferred === t.sms_threads, text: 'sent + deferred = threads' }),
+      report('duplicates (thread × kind sent twice)', String(dup.n), { ok: dup.n === 0, text: '0' }),
+      report('worker peak RSS', `${worker.peakMb.toFixed(0)} MB`, { ok: worker.peakMb <= 512, text: '≤ 512 MB' }),
+      report('api peak RSS', `${api.peakMb.toFixed(0)} MB`, { ok: api.peakMb <= 512, text: '≤ 512 MB' }),
+      report('Redis peak memory (growth)', `${((redisPeak - redisBefore) / 1048576).toFixed(1)} MB`, {
+        ok: (redisPeak - redisBefore) / 1048576 <= 100, text: '≤ 100 MB' }),
+    ].every(Boolean);
+    report('emails handed', String(m.email));
+    report('24/7 subscribers told at night', String(m.bypassed));
+    report('PostgreSQL growth', `${(sizeAfter - sizeBefore).toFixed(0)} MB`);
+    report('baseline: raw INSERT … SELECT of the rows', ms(raw.ms));
+    report(`baseline: raw BullMQ addBulk of ${jobsUsed} jobs`, ms(bulk.ms));
+    process.exitCode = ok ? 0 : 1;
+  } finally {
+    clearInterval(redisSampler);
+    await Promise.all([api.stop(), worker.stop()]);
+    await redis.quit();
+    await db.end();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
