@@ -73,6 +73,7 @@ export interface AppConfig {
   smsc: SmscConfig;
   smtp: SmtpConfig;
   notifications: NotificationsConfig;
+  inbound: InboundConfig;
   /** On shutdown, how long in-flight jobs may take before the worker leaves them to expire and be retried. */
   shutdownGraceSeconds: number;
   /** live: SMPP and SMTP; noop: accept and drop every message (benchmarks of the engine alone). */
@@ -97,6 +98,18 @@ export interface NotificationsConfig {
   /** How long a claim holds before another worker may take the threads over. */
   leaseSeconds: number;
   dispatchIntervalMs: number;
+}
+
+/** Delivery receipts and subscribers' SMS replies (src/inbound). */
+export interface InboundConfig {
+  /** How long receipts are collected before one batched write (the SMSC waits for it to be acknowledged). */
+  receiptFlushMs: number;
+  /** How long a receipt whose id is not recorded yet is kept and matched again before it counts as unknown. */
+  receiptGraceSeconds: number;
+  /** Replies one number may send an hour; more are dropped, only counted. */
+  hourlyReplyLimit: number;
+  /** How long after a follow-up SMS a bare 1-5 counts as the rating of its incident. */
+  ratingWindowDays: number;
 }
 
 export class ConfigError extends Error {
@@ -288,6 +301,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
       batchSize: integer(env, 'DELIVERY_BATCH_SIZE', 500, 1, 10_000),
       leaseSeconds: integer(env, 'CLAIM_LEASE_SECONDS', 300, 5, 86_400),
       dispatchIntervalMs: integer(env, 'DISPATCH_INTERVAL_MS', 1000, 50, 60_000),
+    },
+    inbound: {
+      receiptFlushMs: integer(env, 'INBOUND_RECEIPT_FLUSH_MS', 20, 1, 10_000),
+      receiptGraceSeconds: integer(env, 'INBOUND_RECEIPT_GRACE_SECONDS', 120, 0, 86_400),
+      hourlyReplyLimit: integer(env, 'INBOUND_HOURLY_LIMIT', 10, 1, 10_000),
+      ratingWindowDays: integer(env, 'RATING_WINDOW_DAYS', 7, 1, 365),
     },
     smtp: smtpConfig(env),
   };
