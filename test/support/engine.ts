@@ -8,9 +8,17 @@ import { EMAIL_CHANNEL, SMS_CHANNEL } from '../../src/notifications/channel.port
 import { TestApi } from './api';
 import { RecordingChannel } from './recording-channel';
 
+export interface EngineOptions {
+  /**
+   * recording (default): the worker's channels are the recording fakes below.
+   * real: the worker builds its SmsAdapter and EmailAdapter from SMSC_* / SMTP_* in the env.
+   */
+  channels?: 'recording' | 'real';
+}
+
 /**
  * The api and a real worker (BullMQ on real Redis, its own queue prefix) over one fresh database,
- * with recording channels and one clock for both.
+ * with recording (or real) channels and one clock for both.
  */
 export class TestEngine {
   readonly sms = new RecordingChannel('sms');
@@ -18,11 +26,14 @@ export class TestEngine {
   worker?: INestApplicationContext;
   private now = new Date();
 
-  private constructor(readonly api: TestApi) {}
+  private constructor(
+    readonly api: TestApi,
+    private readonly options: EngineOptions,
+  ) {}
 
-  static async start(env: Record<string, string> = {}): Promise<TestEngine> {
+  static async start(env: Record<string, string> = {}, options: EngineOptions = {}): Promise<TestEngine> {
     const api = await TestApi.start({ QUEUE_PREFIX: `test-${randomBytes(4).toString('hex')}`, DISPATCH_INTERVAL_MS: '100', ...env });
-    const engine = new TestEngine(api);
+    const engine = new TestEngine(api, options);
     engine.setNow(new Date().toISOString());
     await engine.startWorker();
     return engine;
@@ -30,13 +41,11 @@ export class TestEngine {
 
   /** Starts (again) a worker process over the same database and queues. */
   async startWorker(): Promise<void> {
-    const moduleRef = await Test.createTestingModule({ imports: [WorkerModule] })
-      .overrideProvider(SMS_CHANNEL)
-      .useValue(this.sms)
-      .overrideProvider(EMAIL_CHANNEL)
-      .useValue(this.email)
-      .setLogger(new JsonLogger(process.env.TEST_WORKER_LOG ?? 'error'))
-      .compile();
+    const builder = Test.createTestingModule({ imports: [WorkerModule] });
+    if (this.options.channels !== 'real') {
+      builder.overrideProvider(SMS_CHANNEL).useValue(this.sms).overrideProvider(EMAIL_CHANNEL).useValue(this.email);
+    }
+    const moduleRef = await builder.setLogger(new JsonLogger(process.env.TEST_WORKER_LOG ?? 'error')).compile();
     moduleRef.get(Clock).now = () => new Date(this.now);
     await moduleRef.init();
     this.worker = moduleRef;
