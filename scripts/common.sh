@@ -4,7 +4,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "[setup] installing npm dependencies" >&2
-  npm ci --no-audit --no-fund >&2
+  # Some npm 11 builds write a lock without other platforms' optional packages and then refuse it
+  # in `npm ci`; `npm install` still honours the locked versions.
+  npm ci --no-audit --no-fund >&2 || npm install --no-audit --no-fund >&2
 fi
 STARTED_POSTGRES='' STARTED_REDIS=''
 eval "$(bash scripts/services.sh start)"
