@@ -3,13 +3,15 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'f
 import { createServer } from 'net';
 import { join } from 'path';
 import { DataSource } from 'typeorm';
+import { loadConfig } from '../config/app-config';
 import { dataSourceOptions } from '../database/options';
 import { ChildSpec, Supervisor } from './processes';
 import { seedDemo } from './seed';
+import { runStory } from './story';
 
 /**
- * `npm run demo`: migrate, start the service's processes, seed, print where to look, and stay up
- * until Ctrl-C. Run from the repository root after a build (scripts/demo.sh does both).
+ * `npm run demo`: migrate, start the service's processes, seed, declare a sample incident
+ * (story.ts), print where to look, and stay up until Ctrl-C. Run from the repository root after a build (scripts/demo.sh does both).
  *
  * Later parts of the product slot in as further child processes (demoProcesses) and further
  * steps after readiness (DEMO_STEPS); each step returns the lines it wants in the banner.
@@ -26,6 +28,10 @@ export interface DemoContext {
   databaseUrl: string;
   subscribers: number;
   supervisor: Supervisor;
+  /** The environment the api and worker run with. */
+  env: NodeJS.ProcessEnv;
+  smscMessagesUrl: string;
+  smtpInboxUrl: string;
   log: (line: string) => void;
 }
 
@@ -106,7 +112,12 @@ const seedStep: DemoStep = {
   },
 };
 
-const DEMO_STEPS: DemoStep[] = [seedStep];
+const storyStep: DemoStep = {
+  title: 'declare the sample incident',
+  run: (ctx) => runStory({ ...ctx, config: loadConfig(ctx.env) }),
+};
+
+const DEMO_STEPS: DemoStep[] = [seedStep, storyStep];
 
 async function apiPaths(baseUrl: string): Promise<Set<string>> {
   const res = await fetch(`${baseUrl}/docs-json`).catch(() => undefined);
@@ -200,7 +211,11 @@ async function main(argv: string[]): Promise<number> {
     stop(1);
   };
 
-  const ctx: DemoContext = { baseUrl, adminKey: key, databaseUrl, subscribers, supervisor, log };
+  const ctx: DemoContext = {
+    baseUrl, adminKey: key, databaseUrl, subscribers, supervisor, env, log,
+    smscMessagesUrl: `http://127.0.0.1:${smsc.http}/messages`,
+    smtpInboxUrl: `http://127.0.0.1:${sink.http}/`,
+  };
   const run = async (): Promise<number> => {
     if (!seedOnly) supervisor.start(smscSimulatorProcess(env, smsc));
     if (!seedOnly) supervisor.start(smtpSinkProcess(env, sink));
@@ -209,8 +224,8 @@ async function main(argv: string[]): Promise<number> {
     const lines: string[] = seedOnly
       ? []
       : [
-          `SMSC simulator: SMPP on 127.0.0.1:${smsc.smpp}; texts it received at http://127.0.0.1:${smsc.http}/messages (also /stats, POST /mo)`,
-          `SMTP inbox:     http://127.0.0.1:${sink.http}/ (emails the sink on 127.0.0.1:${sink.smtp} received; JSON at /messages)`,
+          `SMSC simulator: SMPP on 127.0.0.1:${smsc.smpp}; texts it received at ${ctx.smscMessagesUrl} (also /stats, POST /mo)`,
+          `SMTP inbox:     ${ctx.smtpInboxUrl} (emails the sink on 127.0.0.1:${sink.smtp} received; JSON at /messages)`,
         ];
     for (const step of seedOnly ? [seedStep] : DEMO_STEPS) {
       log(`${step.title}…`);
