@@ -11,7 +11,8 @@ import { runStory } from './story';
 
 /**
  * `npm run demo`: migrate, start the service's processes, seed, declare a sample incident
- * (story.ts), print where to look, and stay up until Ctrl-C. Run from the repository root after a build (scripts/demo.sh does both).
+ * (story.ts), print where to look, and stay up until Ctrl-C. Run from the repository root after
+ * a build (scripts/demo.sh does both).
  *
  * Later parts of the product slot in as further child processes (demoProcesses) and further
  * steps after readiness (DEMO_STEPS); each step returns the lines it wants in the banner.
