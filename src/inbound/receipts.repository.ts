@@ -1,0 +1,147 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { DeliveryReceipt } from '../sms/delivery-receipt';
+import { returning } from './returning';
+
+export type ReceiptRow = Pick<DeliveryReceipt, 'idCandidates' | 'state' | 'error' | 'final'>;
+
+export interface ReceiptsApplied {
+  matched: number;
+  /** Ids given up on: no part had them within the grace period. */
+  unknown: string[];
+  /** Receipts still waiting for their part, across all workers. */
+  pending: number;
+}
+
+/** Parts and what they belong to: notification messages, and our direct answers to replies. */
+const TARGETS = [
+  { parts: 'message_parts', owner: 'message_id', owners: 'messages' },
+  { parts: 'inbound_reply_parts', owner: 'reply_id', owners: 'inbound_replies' },
+] as const;
+type Target = (typeof TARGETS)[number];
+
+// Ids are normalised SMSC ids (no control characters), so the unit separator can join them.
+const SEP = '\x1f';
+// New receipts sort after every waiting one: pending ids stay far below this.
+const NEW_ORDER = 1e12;
+const FAILURE_ORDER = `CASE x.state WHEN 'rejected' THEN 0 WHEN 'undeliverable' THEN 1 WHEN 'deleted' THEN 2 ELSE 3 END`;
+
+@Injectable()
+export class ReceiptsRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /**
+   * Applies a batch of receipts (and retries the waiting ones) in one transaction: per target
+   * one UPDATE of the parts and one of their messages; receipts that found no part wait in
+   * pending_receipts until `giveUpBefore`, then come back as unknown.
+   */
+  apply(receipts: ReceiptRow[], at: Date, receivedAt: Date, giveUpBefore: Date): Promise<ReceiptsApplied> {
+    return this.db.transaction(async (em) => {
+      const matched = new Set<number>();
+      for (const target of TARGETS) {
+        const { keys, owners, unmatched } = await this.updateParts(em, target, receipts, [...matched], at);
+        keys.forEach((k) => matched.add(k));
+        if (owners.length > 0) await this.settleOwners(em, target, owners, at);
+        if (unmatched === 0) break;
+      }
+      const matchedPending = [...matched].filter((k) => k < 0).map((k) => -k);
+      if (matchedPending.length > 0) await em.query(`DELETE FROM pending_receipts WHERE id = ANY($1::bigint[])`, [matchedPending]);
+      const waiting = receipts.filter((_, i) => !matched.has(i + 1));
+      if (waiting.length > 0) {
+        await em.query(
+          `INSERT INTO pending_receipts (candidates, state, error, final, received_at)
+           SELECT string_to_array(c, chr(31)), s, e, f, $5 FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[]) AS r(c, s, e, f)`,
+          [waiting.map((r) => r.idCandidates.join(SEP)), waiting.map((r) => r.state), waiting.map((r) => r.error ?? null), waiting.map((r) => r.final), receivedAt],
+        );
+      }
+      const expired = await returning<{ id: string }>(
+        em,
+        `DELETE FROM pending_receipts WHERE received_at < $1 RETURNING candidates[1] AS id`,
+        [giveUpBefore],
+      );
+      const [{ n }] = await em.query(`SELECT count(*)::int AS n FROM pending_receipts`);
+      return { matched: [...matched].filter((k) => k > 0).length + matchedPending.length, unknown: expired.map((e) => e.id), pending: n };
+    });
+  }
+
+  /**
+   * Finds each receipt's part (its id as given first, then its other-base readings) among the
+   * new receipts and the waiting ones, and records the newest state per part; a final state is
+   * never overwritten by an intermediate one. Returns the receipt keys that matched (new ones
+   * 1…n, waiting ones -id), the owners whose parts changed and how many receipts found nothing.
+   */
+  private async updateParts(em: EntityManager, t: Target, receipts: ReceiptRow[], exclude: number[], at: Date) {
+    const [row]: Array<{ keys: string[]; owners: string[]; unmatched: number }> = await em.query(
+      `WITH r AS (
+         SELECT n.key, c.id AS candidate, c.rank, n.state, n.error, n.final, $7::bigint + n.key AS ord
+         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::boolean[]) AS n(key, candidates, state, error, final)
+         CROSS JOIN LATERAL unnest(string_to_array(n.candidates, chr(31))) WITH ORDINALITY AS c(id, rank)
+         UNION ALL
+         SELECT -p.id, c.id, c.rank, p.state, p.error, p.final, p.id
+         FROM pending_receipts p CROSS JOIN LATERAL unnest(p.candidates) WITH ORDINALITY AS c(id, rank)
+       ),
+       hit AS (
+         SELECT DISTINCT ON (r.key) r.key, x.provider_id, r.state, r.error, r.final, r.ord
+         FROM r JOIN ${t.parts} x ON x.provider_id = r.candidate
+         WHERE NOT (r.key = ANY($6::bigint[]))
+         ORDER BY r.key, r.rank
+       ),
+       latest AS (
+         SELECT DISTINCT ON (provider_id) * FROM hit ORDER BY provider_id, final DESC, ord DESC
+       ),
+       changed AS (
+         UPDATE ${t.parts} x SET state = l.state, error = l.error, updated_at = $8
+         FROM latest l
+         WHERE x.provider_id = l.provider_id AND (l.final OR x.state IN ('accepted', 'enroute'))
+         RETURNING x.${t.owner} AS owner
+       )
+       SELECT (SELECT coalesce(array_agg(key::text), '{}') FROM hit) AS keys,
+              (SELECT coalesce(array_agg(DISTINCT owner::text), '{}') FROM changed) AS owners,
+              (SELECT count(DISTINCT key)::int FROM r WHERE NOT (key = ANY($6::bigint[]))) - (SELECT count(*)::int FROM hit) AS unmatched`,
+      [
+        receipts.map((_, i) => i + 1), receipts.map((r) => r.idCandidates.join(SEP)), receipts.map((r) => r.state),
+        receipts.map((r) => r.error ?? null), receipts.map((r) => r.final), exclude, NEW_ORDER, at,
+      ],
+    );
+    return { keys: row.keys.map(Number), owners: row.owners, unmatched: row.unmatched };
+  }
+
+  /**
+   * A message is delivered when all its parts are, and has failed as soon as one part ended
+   * expired, undeliverable or rejected (the worst of them, with its error). Messages never
+   * handed over ('sending') or refused at submit ('failed') are left alone.
+   */
+  private async settleOwners(em: EntityManager, t: Target, ownerIds: string[], at: Date): Promise<void> {
+    await em.query(
+      `UPDATE ${t.owners} m
+       SET state = s.target::message_state, error = s.error, updated_at = $2,
+           delivered_at = CASE WHEN s.target = 'delivered' THEN coalesce(m.delivered_at, $2) ELSE m.delivered_at END
+       FROM (
+         SELECT a.id,
+                CASE WHEN a.failed = 'deleted' THEN 'undeliverable'
+                     WHEN a.failed IS NOT NULL THEN a.failed
+                     WHEN a.all_delivered AND a.n >= coalesce(o.parts, 1) THEN 'delivered' END AS target,
+                CASE WHEN a.failed IS NOT NULL
+                     THEN upper(a.failed) || coalesce(' err:' || a.failed_error, '') ||
+                          CASE WHEN a.n > 1 THEN format(' (part %s of %s)', a.failed_part, a.n) ELSE '' END END AS error
+         FROM (
+           SELECT x.${t.owner} AS id, count(*) AS n, bool_and(x.state = 'delivered') AS all_delivered,
+                  (array_agg(x.state ORDER BY ${FAILURE_ORDER}, x.part) FILTER (WHERE x.state IN ('rejected', 'undeliverable', 'deleted', 'expired')))[1] AS failed,
+                  (array_agg(x.error ORDER BY ${FAILURE_ORDER}, x.part) FILTER (WHERE x.state IN ('rejected', 'undeliverable', 'deleted', 'expired')))[1] AS failed_error,
+                  (array_agg(x.part ORDER BY ${FAILURE_ORDER}, x.part) FILTER (WHERE x.state IN ('rejected', 'undeliverable', 'deleted', 'expired')))[1] AS failed_part
+           FROM ${t.parts} x WHERE x.${t.owner} = ANY($1::bigint[]) GROUP BY x.${t.owner}
+         ) a JOIN ${t.owners} o ON o.id = a.id
+       ) s
+       WHERE m.id = s.id AND s.target IS NOT NULL AND m.state NOT IN ('sending', 'failed')
+         AND (m.state::text, m.error) IS DISTINCT FROM (s.target, s.error)`,
+      [ownerIds, at],
+    );
+  }
+
+  /** Whether any receipt still waits for its part (then the service sweeps again soon). */
+  async anyPending(): Promise<boolean> {
+    const [row] = await this.db.query(`SELECT EXISTS (SELECT 1 FROM pending_receipts) AS any`);
+    return row.any;
+  }
+}

@@ -1,0 +1,68 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { DeliveryReceipt } from '../sms/delivery-receipt';
+import { Batcher } from './batcher';
+import { receiptsCounter } from './inbound.metrics';
+import { ReceiptsRepository } from './receipts.repository';
+
+const MAX_BATCH = 2000;
+const SWEEP_MS = 1000;
+const LOGGED_IDS = 20;
+
+/**
+ * Delivery receipts → part and message states, in batches: a receipt's promise (and so the
+ * SMSC's acknowledgement) settles only once the batch carrying it is committed. While receipts
+ * wait for their part to be recorded, a sweep retries them every second.
+ */
+@Injectable()
+export class ReceiptsService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(ReceiptsService.name);
+  private readonly batcher: Batcher<DeliveryReceipt>;
+  private sweepTimer?: NodeJS.Timeout;
+  private pending = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
+    private readonly repo: ReceiptsRepository,
+  ) {
+    this.batcher = new Batcher((receipts) => this.write(receipts), { delayMs: config.inbound.receiptFlushMs, maxItems: MAX_BATCH });
+  }
+
+  /** Resolves when the receipt is stored (matched, or waiting for its part); rejects if the write failed. */
+  receive(receipt: DeliveryReceipt): Promise<void> {
+    return this.batcher.add(receipt);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    // Receipts another worker left waiting before it stopped are swept here too.
+    this.pending = await this.repo.anyPending();
+    this.sweepTimer = setInterval(() => {
+      if (this.pending) this.batcher.flush().catch((err) => this.logger.warn({ msg: 'receipt sweep failed', err }));
+    }, SWEEP_MS);
+    this.sweepTimer.unref();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.sweepTimer);
+    // Receipts not written are refused, so the SMSC delivers them again to whoever binds next.
+    await this.batcher.flush().catch((err) => this.logger.warn({ msg: 'last receipts not written', err }));
+  }
+
+  private async write(receipts: DeliveryReceipt[]): Promise<void> {
+    const started = Date.now();
+    const received = new Date();
+    const giveUpBefore = new Date(received.getTime() - this.config.inbound.receiptGraceSeconds * 1000);
+    const result = await this.repo.apply(receipts, this.clock.now(), received, giveUpBefore);
+    this.pending = result.pending > 0;
+    if (result.matched > 0) receiptsCounter.inc({ result: 'matched' }, result.matched);
+    if (result.unknown.length > 0) {
+      receiptsCounter.inc({ result: 'unknown' }, result.unknown.length);
+      this.logger.debug({ msg: 'receipts for unknown ids', count: result.unknown.length, ids: result.unknown.slice(0, LOGGED_IDS) });
+    }
+    if (receipts.length > 0) {
+      this.logger.debug({ msg: 'receipts written', receipts: receipts.length, matched: result.matched, waiting: result.pending, ms: Date.now() - started });
+    }
+  }
+}
