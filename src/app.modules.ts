@@ -8,6 +8,8 @@ import { DatabaseModule } from './database/database.module';
 import { UnsubscribeModule } from './email/unsubscribe.module';
 import { HealthModule } from './health/health.module';
 import { ImportsModule } from './imports/imports.module';
+import { FeedbackModule } from './inbound/feedback.module';
+import { InboundModule } from './inbound/inbound.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { JobQueueModule } from './jobs/job-queue';
 import { JobsModule } from './jobs/jobs.module';
@@ -26,9 +28,9 @@ const CORE = [ConfigModule, ClockModule, DatabaseModule, RedisModule, JobQueueMo
 const DOMAIN = [AreasModule, NetworkModule, SubscribersModule, StaffModule, IncidentsModule, CallsModule];
 
 /** The HTTP role. */
-@Module({ imports: [...CORE, ...DOMAIN, AuthModule, ImportsModule, StatusPageModule, TemplatesModule, UnsubscribeModule, HealthModule] })
+@Module({ imports: [...CORE, ...DOMAIN, AuthModule, ImportsModule, StatusPageModule, TemplatesModule, UnsubscribeModule, FeedbackModule, HealthModule] })
 export class ApiModule {}
 
 /** The BullMQ role: job handlers live in the domain modules and are found by the JobRunner. */
-@Module({ imports: [...CORE, ...DOMAIN, DeliveryModule, JobsModule] })
+@Module({ imports: [...CORE, ...DOMAIN, DeliveryModule, InboundModule, JobsModule] })
 export class WorkerModule {}

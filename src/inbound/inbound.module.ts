@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { SmsModule } from '../sms/sms.module';
+import { InboundService } from './inbound.service';
+import { ReceiptsRepository } from './receipts.repository';
+import { ReceiptsService } from './receipts.service';
+import { RepliesRepository } from './replies.repository';
+import { RepliesService } from './replies.service';
+
+/** The worker's side of what the SMSC sends back: delivery receipts and subscribers' replies. */
+@Module({
+  imports: [SmsModule],
+  providers: [InboundService, ReceiptsService, ReceiptsRepository, RepliesService, RepliesRepository],
+  exports: [InboundService],
+})
+export class InboundModule {}
