@@ -1,0 +1,355 @@
+import { InboundService } from '../../src/inbound/inbound.service';
+import { receiptsCounter, repliesCounter } from '../../src/inbound/inbound.metrics';
+import { OutboundMessage } from '../../src/notifications/channel.port';
+import { formatReceiptText, parseDeliveryReceipt } from '../../src/sms/delivery-receipt';
+import { TestEngine } from '../support/engine';
+import { expectCreated, seedTopology, SubscriberKey, SUBSCRIBERS } from '../support/topology';
+
+/**
+ * Receipts and SMS replies against the real worker and database, with the inbound handler fed
+ * directly (the SMPP path itself is in inbound-smpp.test.ts) and a recording SMS channel.
+ */
+
+const phone = (k: SubscriberKey) => SUBSCRIBERS[k].phone;
+const STRANGER = '+79990001122';
+// 07:00Z: 14:00 in Novosibirsk (s1, s2, s5), 17:00 in Vladivostok (s3, s4): everyone awake.
+const DAY = '2026-11-24';
+const at = (hhmm: string, plusDays = 0) => new Date(Date.parse(`${DAY}T${hhmm}:00Z`) + plusDays * 86_400_000).toISOString();
+
+async function waitFor<T>(probe: () => Promise<T | undefined | false>, what: string, deadlineMs = 10_000): Promise<T> {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+async function counter(c: typeof receiptsCounter | typeof repliesCounter, label: string): Promise<number> {
+  const { values } = await c.get();
+  return values.find((v) => Object.values(v.labels).includes(label))?.value ?? 0;
+}
+
+function inbound(engine: TestEngine): InboundService {
+  return engine.worker!.get(InboundService);
+}
+
+async function declare(engine: TestEngine, body: Record<string, unknown>) {
+  const res = await engine.api.post('/v1/incidents', { title: 'Ring failure', kind: 'outage', etr: `${DAY}T11:00:00Z`, ...body });
+  if (res.status !== 201) throw new Error(JSON.stringify(res.body));
+  return res.body as { id: number; code: string; manager: { id: number } };
+}
+
+describe('SMS replies', () => {
+  let engine: TestEngine;
+  let ids: Record<SubscriberKey, number>;
+  let managerId: number;
+  let incident: { id: number; code: string };
+
+  /** A reply from `from`; resolves when it is stored (as the SMSC's acknowledgement would). */
+  const reply = (from: string, text: string) =>
+    inbound(engine).handle({ kind: 'mo', from, to: 'Outages', text, dataCoding: 8, receivedAt: new Date() });
+
+  const lastInbound = async (from: string) =>
+    (await engine.api.db.query(`SELECT * FROM inbound_messages WHERE sender = $1 ORDER BY id DESC LIMIT 1`, [from]))[0];
+
+  /** Our answers to `to`, once none of them is still being sent. */
+  const answers = async (to: string): Promise<OutboundMessage[]> => {
+    await waitFor(
+      async () => (await engine.api.db.query(`SELECT count(*)::int AS n FROM inbound_replies WHERE state = 'sending'`))[0].n === 0,
+      'answers sent',
+    );
+    return engine.sms.to(to).filter((m) => m.messageId.startsWith('reply-'));
+  };
+
+  const smsKinds = async (subscriberId: number, incidentId: number) =>
+    (await engine.api.db.query(`SELECT kind FROM messages WHERE subscriber_id = $1 AND incident_id = $2 AND channel = 'sms' ORDER BY id`, [subscriberId, incidentId]))
+      .map((r: { kind: string }) => r.kind);
+
+  beforeAll(async () => {
+    engine = await TestEngine.start();
+    ids = await seedTopology(engine.api, { s2: { locale: 'en' } });
+    managerId = (await expectCreated(engine.api, '/v1/outage-managers', {
+      name: 'Екатерина Воронцова', phone: '+73832000100', email: 'ekaterina@operator.example', areaCodes: ['RU'],
+    })).id;
+    engine.setNow(at('07:00'));
+    incident = await declare(engine, { scope: { elementCodes: ['OLT-1'] } }); // s1 and s4
+    await engine.settle();
+  });
+  afterAll(() => engine.stop());
+
+  it('should answer STATUS with the open incident, its status, the ETR in the subscriber zone and the status link', async () => {
+    await reply(phone('s1'), ' Статус ');
+    const [answer] = await answers(phone('s1'));
+    expect(answer.text).toContain(`${incident.code}: выясняем причину. Срок: сегодня до 18:00.`); // 11:00Z in Novosibirsk
+    expect(answer.text).toContain(`/status/${incident.code}`);
+    expect(await lastInbound(phone('s1'))).toMatchObject({ outcome: 'status', subscriber_id: ids.s1 });
+    const [row] = await engine.api.db.query(`SELECT kind, recipient, state, parts FROM inbound_replies ORDER BY id DESC LIMIT 1`);
+    expect(row).toEqual({ kind: 'status', recipient: phone('s1'), state: 'accepted', parts: 1 });
+  });
+
+  it('should answer STATUS in English with "no known outages" for a subscriber with no open incident', async () => {
+    await reply(phone('s2'), 'STATUS');
+    expect((await answers(phone('s2'))).map((m) => m.text)).toEqual(['No known outages affecting you right now.']);
+  });
+
+  it('should turn free text into feedback on the sender\'s latest incident and its manager', async () => {
+    await reply(phone('s1'), '  Когда дадут интернет? Дети дома, работа стоит.  ');
+    const rows = await engine.api.db.query(`SELECT incident_id, manager_id, subscriber_id, body, rating FROM feedback`);
+    expect(rows).toEqual([
+      { incident_id: incident.id, manager_id: managerId, subscriber_id: ids.s1, body: 'Когда дадут интернет? Дети дома, работа стоит.', rating: null },
+    ]);
+    expect(await lastInbound(phone('s1'))).toMatchObject({ outcome: 'feedback', incident_id: incident.id });
+    expect(await answers(phone('s1'))).toHaveLength(1); // the STATUS answer only: feedback is not answered
+  });
+
+  it('should store a reply from a number that is no subscriber and never answer it', async () => {
+    const before = engine.sms.sent.length;
+    await reply(STRANGER, 'STOP');
+    const row = await lastInbound(STRANGER);
+    expect(row).toMatchObject({ outcome: 'unknown_sender', subscriber_id: null, body: 'STOP' });
+    const [{ n }] = await engine.api.db.query(`SELECT count(*)::int AS n FROM inbound_replies WHERE inbound_id = $1`, [row.id]);
+    expect(n).toBe(0);
+    expect(engine.sms.sent.length).toBe(before);
+  });
+
+  describe('ratings', () => {
+    beforeAll(async () => {
+      engine.setNow(at('08:00'));
+      await engine.api.post(`/v1/incidents/${incident.id}/resolve`, {});
+      await engine.settle();
+      engine.setNow(at('10:30')); // past the follow-up delay; 17:30 in Novosibirsk, 20:30 in Vladivostok
+      await engine.settle();
+      expect(await smsKinds(ids.s1, incident.id)).toEqual(['notice', 'restored', 'followup']);
+      expect(await smsKinds(ids.s4, incident.id)).toEqual(['notice', 'restored', 'followup']);
+    });
+
+    it('should take a digit after a follow-up as the rating of that incident, once', async () => {
+      engine.setNow(at('11:00'));
+      await reply(phone('s1'), '4');
+      await reply(phone('s1'), '5');
+      const ratings = await engine.api.db.query(`SELECT incident_id, subscriber_id, manager_id, rating FROM feedback WHERE rating IS NOT NULL`);
+      expect(ratings).toEqual([{ incident_id: incident.id, subscriber_id: ids.s1, manager_id: managerId, rating: 4 }]);
+      expect(await lastInbound(phone('s1'))).toMatchObject({ outcome: 'rating_repeated', incident_id: incident.id });
+    });
+
+    it('should refuse a rating from a subscriber who was not affected', async () => {
+      await reply(phone('s2'), '5');
+      expect(await lastInbound(phone('s2'))).toMatchObject({ outcome: 'rating_refused', incident_id: null });
+      await engine.api.db.query(`UPDATE incident_impact SET removed_at = $2 WHERE incident_id = $1 AND subscriber_id = $3`, [incident.id, at('08:00'), ids.s4]);
+      await reply(phone('s4'), '1'); // got the follow-up, but a narrower scope released them
+      expect(await lastInbound(phone('s4'))).toMatchObject({ outcome: 'rating_refused', incident_id: incident.id });
+      const [{ n }] = await engine.api.db.query(`SELECT count(*)::int AS n FROM feedback WHERE rating IS NOT NULL`);
+      expect(n).toBe(1);
+    });
+
+    it('should refuse a rating more than 7 days after the follow-up', async () => {
+      await engine.api.db.query(`UPDATE incident_impact SET removed_at = NULL WHERE incident_id = $1`, [incident.id]);
+      engine.setNow(at('10:31', 7));
+      await reply(phone('s4'), '3');
+      expect(await lastInbound(phone('s4'))).toMatchObject({ outcome: 'rating_refused', incident_id: null });
+      engine.setNow(at('10:29', 7));
+      await reply(phone('s4'), '3');
+      expect(await lastInbound(phone('s4'))).toMatchObject({ outcome: 'rating', incident_id: incident.id });
+      engine.setNow(at('11:00'));
+    });
+  });
+
+  describe('opting out and in', () => {
+    it('should opt the number out on STOP, confirm once, and send nothing more from the engine', async () => {
+      engine.setNow(at('12:00'));
+      await reply(phone('s1'), 'СТОП!');
+      await reply(phone('s1'), 'stop');
+      const [row] = await engine.api.db.query(`SELECT sms_opted_out_at FROM subscribers WHERE id = $1`, [ids.s1]);
+      expect(row.sms_opted_out_at).toEqual(new Date(at('12:00')));
+      const texts = (await answers(phone('s1'))).map((m) => m.text);
+      expect(texts.filter((t) => t.startsWith('Вы отписались от SMS об авариях'))).toHaveLength(1);
+      expect(await lastInbound(phone('s1'))).toMatchObject({ outcome: 'opted_out' });
+
+      engine.sms.clear();
+      const second = await declare(engine, { title: 'Fibre cut', scope: { areaCodes: ['CITY-A1'] }, etr: `${DAY}T15:00:00Z` });
+      await engine.settle();
+      // 19:00 in Novosibirsk for all three: s2 and s5 are texted, s1 is not.
+      expect(engine.sms.to(phone('s2'))).toHaveLength(1);
+      expect(engine.sms.to(phone('s5'))).toHaveLength(1);
+      expect(engine.sms.to(phone('s1'))).toHaveLength(0);
+      expect(engine.email.to(SUBSCRIBERS.s1.email).length).toBeGreaterThan(0); // email is a separate consent
+      incident = second;
+    });
+
+    it('should opt back in on START, confirm, and text again on the next change', async () => {
+      engine.sms.clear();
+      await reply(phone('s1'), 'Старт');
+      const [row] = await engine.api.db.query(`SELECT sms_opted_out_at FROM subscribers WHERE id = $1`, [ids.s1]);
+      expect(row.sms_opted_out_at).toBeNull();
+      expect((await answers(phone('s1'))).map((m) => m.text)).toEqual(['Вы снова будете получать SMS об авариях. Чтобы отписаться, отправьте СТОП.']);
+
+      engine.setNow(at('12:30'));
+      await engine.api.post(`/v1/incidents/${incident.id}/updates`, { etr: `${DAY}T16:00:00Z` });
+      await engine.settle();
+      expect(engine.sms.to(phone('s1')).filter((m) => !m.messageId.startsWith('reply-'))).toHaveLength(1);
+    });
+  });
+
+  it('should drop replies beyond 10 an hour from one number, count them, and not answer them', async () => {
+    engine.setNow(at('13:00'));
+    const dropped = await counter(repliesCounter, 'dropped');
+    for (let i = 0; i < 12; i++) await reply(phone('s5'), 'status');
+    expect(await answers(phone('s5'))).toHaveLength(10);
+    const [{ n }] = await engine.api.db.query(`SELECT count(*)::int AS n FROM inbound_messages WHERE sender = $1`, [phone('s5')]);
+    expect(n).toBe(10);
+    const [count] = await engine.api.db.query(`SELECT hour, dropped FROM inbound_dropped WHERE sender = $1`, [phone('s5')]);
+    expect(count).toEqual({ hour: new Date(at('13:00')), dropped: 2 });
+    expect((await counter(repliesCounter, 'dropped')) - dropped).toBe(2);
+
+    engine.setNow(at('14:01')); // an hour later the number is heard again
+    await reply(phone('s5'), 'status');
+    expect(await answers(phone('s5'))).toHaveLength(11);
+  });
+
+  describe('GET /v1/feedback', () => {
+    let managerKey: string;
+    let otherKey: string;
+    beforeAll(async () => {
+      const res = await engine.api.post('/v1/api-keys', { name: 'ekaterina', role: 'manager', managerId });
+      managerKey = res.body.key;
+      const other = await expectCreated(engine.api, '/v1/outage-managers', {
+        name: 'Other Manager', phone: '+73832000101', email: 'other@operator.example', areaCodes: ['REG-B'],
+      });
+      otherKey = (await engine.api.post('/v1/api-keys', { name: 'other', role: 'manager', managerId: other.id })).body.key;
+    });
+
+    const firstIncident = async () => (await engine.api.db.query(`SELECT min(id)::int AS id FROM incidents`))[0].id as number;
+
+    it('should list text and ratings of an incident newest first, with subscriber names and the rating average', async () => {
+      const id = await firstIncident();
+      const res = await engine.api.get(`/v1/feedback?incidentId=${id}`, managerKey);
+      expect(res.status).toBe(200);
+      expect(res.body.items.map((i: any) => [i.subscriberName, i.text, i.rating])).toEqual([
+        ['Gleb Orlov', null, 3],
+        ['Анна Петрова', null, 4],
+        ['Анна Петрова', 'Когда дадут интернет? Дети дома, работа стоит.', null],
+      ]);
+      expect(res.body.items[0]).toMatchObject({ incidentId: id, managerId, subscriberId: ids.s4, receivedAt: at('10:29', 7) });
+      expect(res.body.ratings).toEqual({ count: 2, average: 3.5 });
+    });
+
+    it('should page with a cursor', async () => {
+      const id = await firstIncident();
+      const first = await engine.api.get(`/v1/feedback?incidentId=${id}&limit=2`, managerKey);
+      expect(first.body.items).toHaveLength(2);
+      const rest = await engine.api.get(`/v1/feedback?incidentId=${id}&limit=2&cursor=${first.body.nextCursor}`, managerKey);
+      expect(rest.body.items.map((i: any) => i.text)).toEqual(['Когда дадут интернет? Дети дома, работа стоит.']);
+      expect(rest.body.nextCursor).toBeNull();
+      expect((await engine.api.get(`/v1/feedback?cursor=nonsense`)).status).toBe(422);
+    });
+
+    it('should show a manager only the feedback on incidents they hold', async () => {
+      const id = await firstIncident();
+      expect((await engine.api.get(`/v1/feedback?incidentId=${id}`, otherKey)).status).toBe(403);
+      expect((await engine.api.get(`/v1/feedback`, otherKey)).body.items).toEqual([]);
+      const mine = await engine.api.get(`/v1/feedback`, managerKey);
+      expect(mine.body.items.every((i: any) => i.managerId === managerId)).toBe(true);
+      expect(mine.body.ratings).toBeUndefined();
+    });
+
+    it('should let admins read all of it, refuse NOC keys and answer 404 for an unknown incident', async () => {
+      const all = await engine.api.get(`/v1/feedback?limit=500`);
+      expect(all.status).toBe(200);
+      expect(all.body.items.length).toBeGreaterThanOrEqual(3);
+      expect((await engine.api.get(`/v1/feedback`, await engine.api.keyFor('noc'))).status).toBe(403);
+      expect((await engine.api.get(`/v1/feedback?incidentId=999999`)).status).toBe(404);
+      expect((await engine.api.get(`/v1/feedback?incidentId=abc`)).status).toBe(422);
+    });
+  });
+});
+
+describe('delivery receipts', () => {
+  let engine: TestEngine;
+  let ids: Record<SubscriberKey, number>;
+  let incidentId: number;
+  /** Provider ids the SMSC would give: two hex ids per message unless a test says otherwise. */
+  let nextIds: (m: OutboundMessage) => string[];
+
+  const receipt = (fields: { id: string; stat: string; err?: string; tlv?: boolean }) => {
+    const text = formatReceiptText({ id: fields.id, stat: fields.stat, err: fields.err ?? '000', submitDate: '2611240700', doneDate: '2611240701', text: '' });
+    const parsed = parseDeliveryReceipt({ esmClass: 0x04, text, receiptedMessageId: fields.tlv ? fields.id : undefined });
+    return inbound(engine).handle({ kind: 'receipt', receipt: parsed!, receivedAt: new Date() });
+  };
+  const latestMessage = async () =>
+    (await engine.api.db.query(`SELECT id, state, error, parts, delivered_at FROM messages WHERE subscriber_id = $1 AND channel = 'sms' ORDER BY id DESC LIMIT 1`, [ids.s1]))[0];
+  const partStates = async (messageId: string) =>
+    (await engine.api.db.query(`SELECT state, error FROM message_parts WHERE message_id = $1 ORDER BY part`, [messageId]));
+  const change = async (etrHour: number) => {
+    await engine.api.post(`/v1/incidents/${incidentId}/updates`, { etr: `${DAY}T${etrHour}:00:00Z` });
+    await engine.settle();
+  };
+
+  beforeAll(async () => {
+    engine = await TestEngine.start({ INBOUND_RECEIPT_GRACE_SECONDS: '3' });
+    ids = await seedTopology(engine.api);
+    nextIds = (m) => [1, 2].map((k) => (0xa1b2c300 + Number(m.messageId) * 16 + k).toString(16));
+    engine.sms.rule = (m) => (m.to === phone('s1') ? { messageId: m.messageId, status: 'accepted', providerIds: nextIds(m), parts: 2 } : undefined);
+    engine.setNow(at('07:00'));
+    incidentId = (await declare(engine, { scope: { areaCodes: ['DIST-A1a'] } })).id; // s1
+    await engine.settle();
+  });
+  afterAll(() => engine.stop());
+
+  it('should mark a two-part message delivered only when both parts are, matching hex and decimal ids', async () => {
+    const message = await latestMessage();
+    expect(message).toMatchObject({ state: 'accepted', parts: 2 });
+    const [first, second] = nextIds({ messageId: message.id } as OutboundMessage);
+
+    await receipt({ id: first.toUpperCase(), stat: 'DELIVRD', tlv: true });
+    expect(await latestMessage()).toMatchObject({ state: 'accepted', delivered_at: null });
+    expect(await partStates(message.id)).toEqual([{ state: 'delivered', error: '000' }, { state: 'accepted', error: null }]);
+
+    await receipt({ id: BigInt(`0x${second}`).toString(10).padStart(12, '0'), stat: 'DELIVRD' }); // text form, decimal
+    expect(await latestMessage()).toMatchObject({ state: 'delivered', error: null, delivered_at: new Date(at('07:00')) });
+    expect(await partStates(message.id)).toEqual([{ state: 'delivered', error: '000' }, { state: 'delivered', error: '000' }]);
+  });
+
+  it('should not let an intermediate receipt undo a final one', async () => {
+    const message = await latestMessage();
+    const [first] = nextIds({ messageId: message.id } as OutboundMessage);
+    await receipt({ id: first, stat: 'ENROUTE', tlv: true });
+    expect(await partStates(message.id)).toEqual([{ state: 'delivered', error: '000' }, { state: 'delivered', error: '000' }]);
+    expect((await latestMessage()).state).toBe('delivered');
+  });
+
+  it('should mark the message expired, with the error, when one of its parts expires', async () => {
+    engine.setNow(at('07:10'));
+    await change(12);
+    const message = await latestMessage();
+    const [first, second] = nextIds({ messageId: message.id } as OutboundMessage);
+    await Promise.all([receipt({ id: first, stat: 'DELIVRD', tlv: true }), receipt({ id: second, stat: 'EXPIRED', err: '001', tlv: true })]);
+    expect(await latestMessage()).toMatchObject({ state: 'expired', error: 'EXPIRED err:001 (part 2 of 2)', delivered_at: null });
+    expect(await partStates(message.id)).toEqual([{ state: 'delivered', error: '000' }, { state: 'expired', error: '001' }]);
+  });
+
+  it('should keep a receipt that overtook the record of its part and match it once the part is recorded', async () => {
+    engine.setNow(at('07:20'));
+    nextIds = () => ['c0ffee01'];
+    const matched = await counter(receiptsCounter, 'matched');
+    await receipt({ id: 'C0FFEE01', stat: 'DELIVRD', tlv: true }); // resolves: stored as waiting
+    await change(13);
+    const message = await waitFor(async () => {
+      const m = await latestMessage();
+      return m.state === 'delivered' && m;
+    }, 'the early receipt to be matched');
+    expect(message).toMatchObject({ parts: 1, delivered_at: new Date(at('07:20')) });
+    expect((await counter(receiptsCounter, 'matched')) - matched).toBe(1);
+    const [{ n }] = await engine.api.db.query(`SELECT count(*)::int AS n FROM pending_receipts`);
+    expect(n).toBe(0);
+  });
+
+  it('should count a receipt for an id never sent as unknown after the grace period, and not fail it', async () => {
+    const unknown = await counter(receiptsCounter, 'unknown');
+    await expect(receipt({ id: 'DEADBEEF', stat: 'DELIVRD', tlv: true })).resolves.toBeUndefined();
+    await waitFor(async () => (await counter(receiptsCounter, 'unknown')) - unknown === 1, 'the unknown receipt to be counted', 10_000);
+    const [{ n }] = await engine.api.db.query(`SELECT count(*)::int AS n FROM pending_receipts`);
+    expect(n).toBe(0);
+  });
+});
