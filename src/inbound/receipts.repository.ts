@@ -61,7 +61,7 @@ export class ReceiptsRepository {
         [giveUpBefore],
       );
       const [{ n }] = await em.query(`SELECT count(*)::int AS n FROM pending_receipts`);
-      return { matched: [...matched].filter((k) => k > 0).length + matchedPending.length, unknown: expired.map((e) => e.id), pending: n };
+      return { matched: matched.size, unknown: expired.map((e) => e.id), pending: n };
     });
   }
 
