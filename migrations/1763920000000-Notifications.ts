@@ -72,6 +72,8 @@ export class Notifications1763920000000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX messages_subscriber ON messages (subscriber_id, created_at DESC)`);
     await q.query(`CREATE INDEX messages_incident ON messages (incident_id, channel, state)`);
+    // Messages handed over but without an outcome yet: small, and looked up per batch by thread.
+    await q.query(`CREATE INDEX messages_sending ON messages (thread_id) WHERE state = 'sending'`);
     // One row per SMS part (or email), keyed by the provider's id: receipts find their part here.
     await q.query(`
       CREATE TABLE message_parts (

@@ -11,7 +11,7 @@ export class PlanIncidentJob implements HandlesJob<{ incidentId: number }> {
   constructor(private readonly planner: PlannerService, private readonly dispatcher: DispatcherService) {}
 
   async handle({ incidentId }: { incidentId: number }): Promise<JobResult> {
-    const result = await this.planner.plan(incidentId);
+    const result = await this.planner.plan(incidentId, () => this.dispatcher.kick());
     if (result.status === 'done') await this.dispatcher.kick();
     return result;
   }

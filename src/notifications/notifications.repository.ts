@@ -104,11 +104,15 @@ const EMAIL_OK = `(s.email IS NOT NULL AND s.email_consent)`;
 export class NotificationsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Locks the incident for planning (one planner at a time per incident) and reads its state. */
-  async lockForPlanning(em: EntityManager, incidentId: number) {
-    await em.query(`SELECT pg_advisory_xact_lock(1, $1)`, [incidentId]);
+  async planState(em: EntityManager, incidentId: number) {
     const rows = await em.query(`SELECT version, planned_version, status, kind FROM incidents WHERE id = $1`, [incidentId]);
     return rows[0] as { version: number; planned_version: number; status: string; kind: string } | undefined;
+  }
+
+  /** The highest affected subscriber id: planning walks the impact in slices up to it. */
+  async maxAffectedId(em: EntityManager, incidentId: number): Promise<number> {
+    const rows = await em.query(`SELECT coalesce(max(subscriber_id), 0) AS n FROM incident_impact WHERE incident_id = $1`, [incidentId]);
+    return Number(rows[0].n);
   }
 
   /** The affected subscribers grouped by what their send time depends on. */
@@ -135,6 +139,7 @@ export class NotificationsRepository {
     groups: TimedGroup[],
     defaultZone: string,
     quiet: { start: number; end: number },
+    slice: { tiers: string[]; fromId: number; toId: number },
   ): Promise<number> {
     return execute(
       em,
@@ -152,14 +157,15 @@ export class NotificationsRepository {
        JOIN g ON g.key = ${ZONE} || '|' || ${QSTART} || '|' || ${QEND} || '|' || ${BYPASS}
        CROSS JOIN LATERAL (VALUES ('sms'::notification_channel, ${SMS_OK}), ('email'::notification_channel, ${EMAIL_OK})) ch(channel, ok)
        WHERE ii.incident_id = $1 AND ii.removed_at IS NULL AND ch.ok
+         AND ii.subscriber_id >= $13 AND ii.subscriber_id < $14 AND s.tier = ANY($12::subscriber_tier[])
        ON CONFLICT (incident_id, subscriber_id, channel) DO UPDATE
-         SET due_version = excluded.due_version, quiet_bypass = excluded.quiet_bypass,
+         SET due_version = greatest(t.due_version, excluded.due_version), quiet_bypass = excluded.quiet_bypass,
              state = CASE WHEN t.state = 'claimed' THEN t.state ELSE 'due'::thread_state END,
              send_after = CASE WHEN t.state = 'claimed' THEN t.send_after ELSE excluded.send_after END`,
       [
         incidentId, defaultZone, quiet.start, quiet.end,
         groups.map((g) => g.timezone), groups.map((g) => g.quietStart), groups.map((g) => g.quietEnd), groups.map((g) => g.bypass),
-        groups.map((g) => g.smsAt), groups.map((g) => g.emailAt), version,
+        groups.map((g) => g.smsAt), groups.map((g) => g.emailAt), version, slice.tiers, slice.fromId, slice.toId,
       ],
     );
   }

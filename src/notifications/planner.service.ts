@@ -6,6 +6,9 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { NotificationsRepository, PlanGroup, TimedGroup } from './notifications.repository';
 import { nextAllowedAt } from './quiet-hours';
 
+/** Subscriber ids per planning slice: small enough that the first texts leave within a second. */
+const PLAN_SLICE_IDS = 50_000;
+
 export type PlanResult =
   | { status: 'skipped'; reason: string }
   | { status: 'done'; version: number; groups: number; threads: number; groupsMs: number; ms: number };
@@ -26,12 +29,22 @@ export class PlannerService {
     private readonly repo: NotificationsRepository,
   ) {}
 
-  async plan(incidentId: number): Promise<PlanResult> {
+  /**
+   * Marks threads due in slices of the impact, each committed on its own, vip and business
+   * first: the dispatcher (kicked after the first slice) starts sending while the rest is marked.
+   * A crash part-way leaves the version unplanned, and planning again is idempotent.
+   */
+  async plan(incidentId: number, onFirstSlice?: () => Promise<void>): Promise<PlanResult> {
     const started = Date.now();
     const zone = this.config.defaultTimezone;
     const quiet = this.config.defaultQuietHours;
-    return this.db.transaction(async (em) => {
-      const incident = await this.repo.lockForPlanning(em, incidentId);
+    const runner = this.db.createQueryRunner();
+    await runner.connect();
+    try {
+      // One planner per incident at a time, across workers, for the whole run of slices.
+      await runner.query(`SELECT pg_advisory_lock(1, $1)`, [incidentId]);
+      const em = runner.manager;
+      const incident = await this.repo.planState(em, incidentId);
       if (!incident) return { status: 'skipped', reason: 'no such incident' };
       if (incident.planned_version >= incident.version) return { status: 'skipped', reason: 'already planned' };
 
@@ -39,13 +52,28 @@ export class PlannerService {
       const groups = await this.repo.planGroups(em, incidentId, zone, quiet);
       const timed = this.timeGroups(groups, now, incident.kind === 'outage');
       const groupsMs = Date.now() - started;
-      const threads = await this.repo.markDue(em, incidentId, incident.version, timed, zone, quiet);
+      const maxId = await this.repo.maxAffectedId(em, incidentId);
+      let threads = 0;
+      let kicked = false;
+      for (const tiers of [['vip', 'business'], ['residential']]) {
+        for (let fromId = 0; fromId <= maxId; fromId += PLAN_SLICE_IDS) {
+          const slice = { tiers, fromId, toId: fromId + PLAN_SLICE_IDS };
+          threads += await this.repo.markDue(em, incidentId, incident.version, timed, zone, quiet, slice);
+          if (!kicked && threads > 0 && onFirstSlice) {
+            kicked = true;
+            await onFirstSlice();
+          }
+        }
+      }
       await this.repo.idleReleased(em, incidentId);
       await this.repo.markPlanned(em, incidentId, incident.version);
       const ms = Date.now() - started;
       this.logger.log({ msg: 'incident planned', incidentId, version: incident.version, groups: groups.length, threads, groupsMs, ms });
       return { status: 'done', version: incident.version, groups: groups.length, threads, groupsMs, ms };
-    });
+    } finally {
+      await runner.query(`SELECT pg_advisory_unlock(1, $1)`, [incidentId]).catch(() => undefined);
+      await runner.release();
+    }
   }
 
   /** One quiet-hours computation per group, never per subscriber. */
