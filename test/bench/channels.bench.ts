@@ -1,0 +1,244 @@
+/**
+ * npm run bench:channels [-- --subscribers 200000 --affected 100000 --pool 5]
+ *
+ * The channels behind the engine, in one run. The SMSC simulator (acknowledging at once, no
+ * receipts) and the SMTP sink run as their own processes; api and worker as real processes with
+ * CHANNELS=live, window 100, no rate limit, nobody in quiet hours.
+ *   (a) SMS through the worker path (claim, render, submit, response, batched state write):
+ *       an incident whose subscribers only take SMS; accepted messages a second over the first to
+ *       last sent_at in the messages table.
+ *   (b) a raw `smpp` submit loop, window 100, to the same simulator: the same recipients and
+ *       texts (read back from the messages table, encoded beforehand).
+ *   (c) email through the worker path: a second incident whose subscribers only take email.
+ *   (d) a raw nodemailer pool (as test/bench/email.bench.ts: one sendMail per connection in
+ *       flight, same pool size) to the same sink with the same recipients, subjects and texts.
+ * The api and worker are stopped before (b) and (d), so the baselines do not share the CPU.
+ * Uses its own database (outage_channels_bench_<n>), since it rewrites consents and quiet hours.
+ */
+import { ChildProcess, spawn } from 'child_process';
+import { once } from 'events';
+import { createServer } from 'net';
+import { join } from 'path';
+import { createInterface } from 'readline';
+import { createTransport } from 'nodemailer';
+import { Client } from 'pg';
+import { connect, PDU, PduFields } from 'smpp';
+import { seedDemo } from '../../src/demo/seed';
+import { encodeSms } from '../../src/sms/segmentation';
+import { destinationAddress, relativeValidity, sourceAddress } from '../../src/sms/sms-addresses';
+import { ServiceProcess } from './processes';
+import { pickScope } from './impact.bench';
+import { arg, BENCH_ADMIN_KEY, benchDatabase, report, startApi } from './support';
+
+const WINDOW = 100;
+const FROM = 'Outage Notifier <noreply@example.net>';
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+
+/** A peer (src/peers/<name>/main.ts) as its own process; resolves with the port its banner names. */
+async function startPeer(name: string, env: Record<string, string>, banner: RegExp): Promise<{ proc: ChildProcess; port: number }> {
+  const main = join(__dirname, '..', '..', 'src', 'peers', name, 'main.ts');
+  const proc = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', main], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    proc.once('exit', (code) => reject(new Error(`${name} exited with code ${code}`)));
+    createInterface({ input: proc.stdout! }).on('line', (line) => {
+      const m = banner.exec(line);
+      if (m) resolve(Number(m[1]));
+    });
+  });
+  proc.removeAllListeners('exit');
+  return { proc, port };
+}
+
+async function stopPeer(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null) return;
+  proc.kill('SIGTERM');
+  await once(proc, 'exit');
+}
+
+interface Sent {
+  recipient: string;
+  subject: string | null;
+  body: string;
+}
+
+/** (b): bind as transceiver, then keep WINDOW submit_sm outstanding until every part is answered. */
+async function rawSmpp(port: number, messages: Sent[]): Promise<{ perSecond: number; parts: number }> {
+  const source = sourceAddress('Outages');
+  const validity = relativeValidity(360);
+  const pdus: PduFields[] = [];
+  for (const m of messages) {
+    const dest = destinationAddress(m.recipient)!;
+    const encoded = encodeSms(m.body, { gsmDataCoding: 0, longMessages: 'udh' });
+    for (const p of encoded.pdus) {
+      pdus.push({
+        source_addr_ton: source.ton, source_addr_npi: source.npi, source_addr: source.addr,
+        dest_addr_ton: dest.ton, dest_addr_npi: dest.npi, destination_addr: dest.addr,
+        esm_class: p.esmClass, registered_delivery: 1, validity_period: validity, data_coding: encoded.dataCoding, short_message: p.shortMessage,
+      });
+    }
+  }
+  const session = connect({ host: '127.0.0.1', port });
+  await once(session, 'connect');
+  const bound = await new Promise<PDU>((resolve) =>
+    session.send(new PDU('bind_transceiver', { system_id: 'outage', password: 'secret', interface_version: 0x34 } as PduFields), resolve),
+  );
+  if (bound.command_status !== 0) throw new Error(`raw bind refused: ${bound.command_status}`);
+  const started = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    let next = 0;
+    let answered = 0;
+    const submit = () => {
+      const i = next++;
+      if (i >= pdus.length) return;
+      session.send(new PDU('submit_sm', pdus[i]), (resp) => {
+        if (resp.command_status !== 0) return reject(new Error(`raw submit_sm refused: ${resp.command_status}`));
+        if (++answered === pdus.length) return resolve();
+        submit();
+      });
+    };
+    for (let k = 0; k < WINDOW; k++) submit();
+  });
+  const perSecond = messages.length / ((performance.now() - started) / 1000);
+  await new Promise<void>((resolve) => session.send(new PDU('unbind'), () => resolve()));
+  session.close();
+  return { perSecond, parts: pdus.length };
+}
+
+/** (d): the raw pool of email.bench.ts, kept full (one sendMail per connection in flight). */
+async function rawPool(port: number, poolSize: number, messages: Sent[]): Promise<number> {
+  const raw = createTransport({ pool: true, host: '127.0.0.1', port, maxConnections: poolSize, ignoreTLS: true });
+  const send = async (list: Sent[], tag: string) => {
+    let next = 0;
+    const lane = async () => {
+      for (let i = next++; i < list.length; i = next++) {
+        const m = list[i];
+        await raw.sendMail({
+          from: FROM, to: m.recipient, subject: m.subject ?? '', text: m.body,
+          html: m.body.split('\n').filter(Boolean).map((l) => `<p>${l}</p>`).join(''),
+          messageId: `<raw-${tag}-${i}.outage-notifier@example.net>`,
+          headers: { 'List-Unsubscribe': `<https://status.example.net/v1/public/unsubscribe?token=${i + 1}.${'x'.repeat(43)}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: poolSize }, lane));
+  };
+  try {
+    await send(messages.slice(0, 200), 'warm'); // connections open, as the worker's pool already is
+    const started = performance.now();
+    await send(messages, 'run');
+    return messages.length / ((performance.now() - started) / 1000);
+  } finally {
+    raw.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const subscribers = arg('subscribers', 200_000);
+  const wanted = arg('affected', Math.min(100_000, subscribers / 2));
+  const poolSize = arg('pool', 5);
+  const url = await benchDatabase(`outage_channels_bench_${subscribers}`);
+  {
+    const { app, baseUrl } = await startApi(url); // seeding only
+    await seedDemo({ baseUrl, adminKey: BENCH_ADMIN_KEY, databaseUrl: url, subscribers, log: (l) => console.log(`  ${l}`) });
+    await app.close();
+  }
+  const db = new Client({ connectionString: url });
+  await db.connect();
+  await db.query(`UPDATE subscribers SET quiet_start = NULL, quiet_end = NULL, sms_opted_out_at = NULL WHERE quiet_start IS NOT NULL OR sms_opted_out_at IS NOT NULL`);
+  const scope = await pickScope(db, wanted);
+
+  const sim = await startPeer('smsc-simulator', { SMSC_SIM_PORT: '0', SMSC_SIM_HTTP_PORT: '0', SMSC_SIM_RECEIPT_DELAY_MS: '-1', SMSC_SYSTEM_ID: 'outage', SMSC_PASSWORD: 'secret' }, /SMPP on (\d+)/);
+  const sink = await startPeer('smtp-sink', { SMTP_SINK_PORT: '0', SMTP_SINK_HTTP_PORT: '0', SMTP_SINK_KEEP: '100' }, /SMTP on (\d+)/);
+  const port = await freePort();
+  const env = {
+    DATABASE_URL: url, QUEUE_PREFIX: `bench-ch-${process.pid}`, CHANNELS: 'live', PORT: String(port), ADMIN_API_KEY: BENCH_ADMIN_KEY, LOG_LEVEL: 'info',
+    DEFAULT_QUIET_HOURS: '00:00-00:00', SMS_DAILY_CAP: '1000',
+    SMSC_HOST: '127.0.0.1', SMSC_PORT: String(sim.port), SMSC_SYSTEM_ID: 'outage', SMSC_PASSWORD: 'secret', SMSC_BINDS: '1', SMSC_WINDOW: String(WINDOW),
+    SMSC_MAX_RATE: '0', SMSC_BIND_MAX_RATE: '0',
+    SMTP_HOST: '127.0.0.1', SMTP_PORT: String(sink.port), SMTP_STARTTLS: 'off', SMTP_POOL_SIZE: String(poolSize), SMTP_RATE_PER_SECOND: '0',
+  };
+  let api: ServiceProcess | undefined;
+  let worker: ServiceProcess | undefined;
+  const base = `http://127.0.0.1:${port}`;
+  const post = (path: string, body: unknown) =>
+    fetch(base + path, { method: 'POST', headers: { authorization: `Bearer ${BENCH_ADMIN_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+      .then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+
+  /** One incident over the scope with only `channel` consented; accepted messages a second over first to last sent_at. */
+  const phase = async (channel: 'sms' | 'email') => {
+    await db.query(`TRUNCATE incidents, incident_events, incident_impact, call_tasks, call_attempts, notification_threads, messages, message_parts CASCADE`);
+    await db.query(`UPDATE subscribers SET sms_consent = $1, email_consent = $2 WHERE sms_consent <> $1 OR email_consent <> $2`, [channel === 'sms', channel === 'email']);
+    await db.query(`VACUUM ANALYZE subscribers`);
+    const declared = await post('/v1/incidents', { title: `Benchmark ${channel}`, kind: 'outage', scope, etr: new Date(Date.now() + 4 * 3600_000).toISOString() });
+    if (declared.status !== 201) throw new Error(`declare: ${declared.status} ${JSON.stringify(declared.body)}`);
+    const incidentId = declared.body.id;
+    await worker!.waitFor((l) => l.msg === 'incident planned' && l.incidentId === incidentId, 600_000);
+    for (;;) {
+      const { rows } = await db.query(
+        `SELECT count(*) FILTER (WHERE state = 'claimed' OR (state = 'due' AND send_after <= now()))::int AS pending FROM notification_threads`,
+      );
+      if (rows[0].pending === 0) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const { rows: [m] } = await db.query(
+      `SELECT count(*) FILTER (WHERE state = 'accepted')::int AS accepted, count(*) FILTER (WHERE state <> 'accepted')::int AS other,
+              coalesce(sum(parts), 0)::int AS parts,
+              extract(epoch FROM max(sent_at) - min(sent_at)) AS span_s
+       FROM messages WHERE incident_id = $1 AND channel = $2`,
+      [incidentId, channel],
+    );
+    const sent = (await db.query(`SELECT recipient, subject, body FROM messages WHERE incident_id = $1 AND channel = $2 ORDER BY id`, [incidentId, channel])).rows as Sent[];
+    const perSecond = m.accepted / Math.max(Number(m.span_s), 0.001);
+    console.log(`  ${channel}: ${m.accepted} accepted (${m.parts} parts, ${m.other} not accepted) in ${Number(m.span_s).toFixed(2)} s → ${Math.round(perSecond)}/s`);
+    return { perSecond, accepted: m.accepted as number, other: m.other as number, parts: m.parts as number, sent };
+  };
+
+  try {
+    api = new ServiceProcess('api', env);
+    worker = new ServiceProcess('worker', env);
+    await api.waitFor((l) => l.msg === 'api listening');
+    await worker.waitFor((l) => l.msg === 'worker started');
+    const sms = await phase('sms');
+    const email = await phase('email');
+    await Promise.all([api.stop(), worker.stop()]);
+    api = worker = undefined;
+
+    const rawSms = await rawSmpp(sim.port, sms.sent);
+    console.log(`  raw smpp: ${sms.sent.length} messages (${rawSms.parts} parts) → ${Math.round(rawSms.perSecond)}/s`);
+    const rawEmail = await rawPool(sink.port, poolSize, email.sent);
+    console.log(`  raw nodemailer pool: ${email.sent.length} emails → ${Math.round(rawEmail)}/s`);
+
+    const n = (x: number) => Math.round(x).toLocaleString('en');
+    const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+    console.log(`\nbench:channels — ${subscribers.toLocaleString('en')} subscribers, scope of ~${wanted.toLocaleString('en')}, window ${WINDOW}, SMTP pool ${poolSize}, 2 cores`);
+    const ok = [
+      report('(a) SMS via worker → simulator', `${n(sms.perSecond)} SMS/s`, { ok: sms.perSecond >= 10_000, text: '≥ 10,000 SMS/s' }),
+      report('(b) raw smpp loop → simulator', `${n(rawSms.perSecond)} SMS/s`),
+      report('(a) / (b)', pct(sms.perSecond / rawSms.perSecond), { ok: sms.perSecond / rawSms.perSecond >= 0.6, text: '≥ 60 %' }),
+      report('(c) email via worker → sink', `${n(email.perSecond)} /s`),
+      report('(d) raw nodemailer pool → sink', `${n(rawEmail)} /s`),
+      report('(c) / (d)', pct(email.perSecond / rawEmail), { ok: email.perSecond / rawEmail >= 0.8, text: '≥ 80 %' }),
+      report('SMS not accepted', String(sms.other), { ok: sms.other === 0, text: '0' }),
+      report('emails not accepted', String(email.other), { ok: email.other === 0, text: '0' }),
+    ].every(Boolean);
+    report('SMS messages / parts', `${sms.accepted} / ${sms.parts}`);
+    report('emails', String(email.accepted));
+    process.exitCode = ok ? 0 : 1;
+  } finally {
+    await Promise.all([api?.stop(), worker?.stop()]);
+    await Promise.all([stopPeer(sim.proc), stopPeer(sink.proc)]);
+    await db.end();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
