@@ -293,7 +293,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     notifications: {
       etrLaterMinutes: integer(env, 'ETR_LATER_MINUTES', 30, 1, 10_000),
       etrEarlierMinutes: integer(env, 'ETR_EARLIER_MINUTES', 60, 1, 10_000),
-      summaryMinMinutes: optional(env, 'OVERNIGHT_SUMMARY', 'on') === 'off' ? null : integer(env, 'OVERNIGHT_SUMMARY_MIN_MINUTES', 30, 0, 10_000),
+      summaryMinMinutes: flag(env, 'OVERNIGHT_SUMMARY', true) ? integer(env, 'OVERNIGHT_SUMMARY_MIN_MINUTES', 30, 0, 10_000) : null,
       reassuranceHours: integer(env, 'REASSURANCE_HOURS', 12, 1, 1000),
       followupHours: integer(env, 'FOLLOWUP_HOURS', 2, 1, 1000),
       smsDailyCap: integer(env, 'SMS_DAILY_CAP', 4, 1, 1000),

@@ -45,6 +45,7 @@ export class DeliveryService {
 
   async deliver(claimId: string): Promise<DeliveryResult> {
     const started = Date.now();
+    await this.repo.renewClaim(claimId, new Date(this.clock.now().getTime() + this.config.notifications.leaseSeconds * 1000));
     const threads = await this.repo.loadClaim(claimId, this.config.defaultTimezone, this.config.defaultQuietHours);
     if (threads.length === 0) return { status: 'skipped', reason: 'nothing left under this claim' };
     const now = this.clock.now();

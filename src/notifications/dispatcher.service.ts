@@ -6,8 +6,12 @@ import { JobQueue } from '../jobs/job-queue';
 import { QUEUES } from '../jobs/queues';
 import { NotificationsRepository } from './notifications.repository';
 
-/** Batches a single tick may claim, so one tick never holds the queue for long. */
-const MAX_BATCHES_PER_TICK = 400;
+/**
+ * Batches allowed to wait in the delivery queue. Claiming no further ahead than the workers can
+ * take keeps the queue (and Redis) small and leaves everything else due in PostgreSQL, where a
+ * newer incident version is still coalesced into what is sent.
+ */
+const MAX_QUEUED_BATCHES = 40;
 
 /**
  * Turns due threads into delivery jobs: expires the claims of dead workers, re-plans incidents
@@ -33,7 +37,8 @@ export class DispatcherService {
     for (const incident of unplanned) await this.planLater(incident.id, incident.version);
 
     const batches: Array<{ name: string; data: { claimId: string }; opts: { jobId: string } }> = [];
-    while (batches.length < MAX_BATCHES_PER_TICK) {
+    const room = MAX_QUEUED_BATCHES - (await this.jobs.queue(QUEUES.deliveries).getWaitingCount());
+    while (batches.length < room) {
       const claimId = randomUUID();
       const claimed = await this.repo.claim(claimId, now, new Date(now.getTime() + leaseSeconds * 1000), batchSize);
       if (claimed === 0) break;
@@ -41,7 +46,6 @@ export class DispatcherService {
       if (claimed < batchSize) break;
     }
     await this.jobs.addBulk(QUEUES.deliveries, batches);
-    if (batches.length === MAX_BATCHES_PER_TICK) await this.kick(); // more is due: don't wait for the next tick
     if (batches.length || expired || unplanned.length) {
       this.logger.log({ msg: 'dispatched', batches: batches.length, expiredClaims: expired, replanned: unplanned.length });
     }

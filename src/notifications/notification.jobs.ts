@@ -30,9 +30,12 @@ export class DispatchJob implements HandlesJob {
 @Injectable()
 @JobHandler(QUEUES.deliveries)
 export class DeliverBatchJob implements HandlesJob<{ claimId: string }> {
-  constructor(private readonly delivery: DeliveryService) {}
+  constructor(private readonly delivery: DeliveryService, private readonly dispatcher: DispatcherService) {}
 
-  handle({ claimId }: { claimId: string }): Promise<JobResult> {
-    return this.delivery.deliver(claimId);
+  async handle({ claimId }: { claimId: string }): Promise<JobResult> {
+    const result = await this.delivery.deliver(claimId);
+    // A batch done makes room in the queue: refill it now rather than at the next tick.
+    if (result.status === 'done') await this.dispatcher.kick();
+    return result;
   }
 }

@@ -214,6 +214,17 @@ export class NotificationsRepository {
     );
   }
 
+  /**
+   * Restarts the lease when a worker begins the batch: time spent waiting in the queue does not
+   * count, so only a worker that dies (or stalls past a whole lease) hands its threads over.
+   */
+  async renewClaim(claimId: string, leaseUntil: Date): Promise<void> {
+    await this.db.query(`UPDATE notification_threads SET claimed_until = $2 WHERE claim_id = $1 AND state = 'claimed'`, [
+      claimId,
+      leaseUntil,
+    ]);
+  }
+
   async loadClaim(claimId: string, defaultZone: string, quiet: { start: number; end: number }): Promise<ClaimedThread[]> {
     return this.db.query(
       `SELECT t.id, t.incident_id, t.subscriber_id, t.channel, t.quiet_bypass, t.due_version, t.told_version, t.told_kind,

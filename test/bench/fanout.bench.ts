@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   }
   const db = new Client({ connectionString: url });
   await db.connect();
-  await db.query(`TRUNCATE incidents, incident_events, incident_impact, call_tasks, call_attempts, notification_threads, messages, message_parts`);
+  await db.query(`TRUNCATE incidents, incident_events, incident_impact, call_tasks, call_attempts, notification_threads, messages, message_parts CASCADE`);
   await db.query(`VACUUM ANALYZE`);
   const dbSize = async () => Number((await db.query(`SELECT pg_database_size(current_database()) AS n`)).rows[0].n) / 1048576;
   const sizeBefore = await dbSize();

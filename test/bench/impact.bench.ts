@@ -50,7 +50,7 @@ async function main(): Promise<void> {
       seedDemo({ baseUrl, adminKey: BENCH_ADMIN_KEY, databaseUrl: url, subscribers, log: (l) => console.log(`  ${l}`) }),
     );
     console.log(`seed: ${seeded.result.subscribers} subscribers (${seeded.result.via}, ${(seeded.ms / 1000).toFixed(1)} s)`);
-    await db.query(`TRUNCATE incidents, incident_events, incident_impact, call_tasks, call_attempts`); // else everyone is a repeat
+    await db.query(`TRUNCATE incidents, incident_events, incident_impact, call_tasks, call_attempts CASCADE`); // else everyone is a repeat
     await db.query(`VACUUM ANALYZE`);
 
     const scope = await pickScope(db, wanted);
