@@ -17,14 +17,25 @@ export async function updateColumns(
   await em.query(`UPDATE ${table} SET ${sets.join(', ')} WHERE id = $1`, params);
 }
 
-/** Runs a write and returns how many rows it touched (INSERT, UPDATE or DELETE alike). */
-export async function execute(em: EntityManager, sql: string, params: unknown[] = []): Promise<number> {
-  // Only a QueryRunner reports affected rows; outside a transaction borrow one for the call.
+/**
+ * TypeORM's plain `query` answers UPDATE / DELETE with [rows, count] and INSERT with rows only;
+ * its structured result (a QueryRunner's) has both. Outside a transaction, borrow a runner.
+ */
+async function structured(em: EntityManager, sql: string, params: unknown[]) {
   const runner = em.queryRunner ?? em.connection.createQueryRunner();
   try {
-    const result = await runner.query(sql, params, true);
-    return result.affected ?? 0;
+    return await runner.query(sql, params, true);
   } finally {
     if (!em.queryRunner) await runner.release();
   }
+}
+
+/** Runs a write and returns how many rows it touched (INSERT, UPDATE or DELETE alike). */
+export async function execute(em: EntityManager, sql: string, params: unknown[] = []): Promise<number> {
+  return (await structured(em, sql, params)).affected ?? 0;
+}
+
+/** The rows of an INSERT / UPDATE / DELETE … RETURNING. */
+export async function returning<T>(em: EntityManager, sql: string, params: unknown[] = []): Promise<T[]> {
+  return (await structured(em, sql, params)).records as T[];
 }

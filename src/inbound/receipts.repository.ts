@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DeliveryReceipt } from '../sms/delivery-receipt';
-import { returning } from './returning';
+import { returning } from '../common/sql';
 
 export type ReceiptRow = Pick<DeliveryReceipt, 'idCandidates' | 'state' | 'error' | 'final'>;
 

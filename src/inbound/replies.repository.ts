@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { OpenIncident } from './reply-texts';
-import { returning } from './returning';
+import { returning } from '../common/sql';
 
 export type InboundOutcome =
   | 'unknown_sender' | 'empty' | 'opted_out' | 'opted_in' | 'status' | 'rating' | 'rating_repeated' | 'rating_refused' | 'feedback';
