@@ -50,6 +50,7 @@ export class DeliveryService {
     if (threads.length === 0) return { status: 'skipped', reason: 'nothing left under this claim' };
     const now = this.clock.now();
     const policy = this.config.notifications;
+    const loaded = Date.now();
     const smsHistory = await this.repo.recentSms(
       threads.filter((t) => t.channel === 'sms').map((t) => t.subscriber_id),
       new Date(now.getTime() - 24 * HOUR),
@@ -98,6 +99,7 @@ export class DeliveryService {
       planned.push(this.render(t, decision.kind, now, quiet && bypass));
     }
 
+    const decided = Date.now();
     const ids = await this.repo.insertMessages(planned.map((p) => p.message), now);
     await this.repo.supersede(
       planned.map((p) => p.thread.id),
@@ -108,7 +110,9 @@ export class DeliveryService {
       const id = ids.get(p.message.dedupeKey);
       p.outbound = id ? { ...p.outbound!, messageId: id } : undefined;
     }
+    const written = Date.now();
     const outcomes = await this.send(planned.flatMap((p) => (p.outbound ? [p.outbound] : [])));
+    const handed = Date.now();
 
     const messageOutcomes: MessageOutcome[] = [];
     const parts: Array<{ messageId: string; part: number; providerId: string }> = [];
@@ -142,7 +146,9 @@ export class DeliveryService {
     await this.repo.recordOutcomes(messageOutcomes, parts, now);
     await this.repo.release(claimId, now, [...updates.values()]);
     const ms = Date.now() - started;
-    this.logger.debug({ msg: 'batch delivered', claimId, threads: threads.length, sent, deferred, retry, failed, ms });
+    // Where a batch's time goes: load, decide and render, write messages, channels, record outcomes.
+    const phases = { load: loaded - started, decide: decided - loaded, write: written - decided, send: handed - written, record: started + ms - handed };
+    this.logger.debug({ msg: 'batch delivered', claimId, threads: threads.length, sent, deferred, retry, failed, ms, phases });
     return { status: 'done', threads: threads.length, sent, deferred, retry, failed, ms };
   }
 

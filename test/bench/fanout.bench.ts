@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   const redisBefore = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))![1]);
   const prefix = `bench-${randomBytes(3).toString('hex')}`;
   const port = await freePort();
-  const env = { DATABASE_URL: url, QUEUE_PREFIX: prefix, CHANNELS: 'noop', PORT: String(port), ADMIN_API_KEY: BENCH_ADMIN_KEY, LOG_LEVEL: 'info' };
+  const env = { DATABASE_URL: url, QUEUE_PREFIX: prefix, CHANNELS: 'noop', PORT: String(port), ADMIN_API_KEY: BENCH_ADMIN_KEY, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' };
   const api = new ServiceProcess('api', env);
   const worker = new ServiceProcess('worker', env);
   let redisPeak = redisBefore;
@@ -134,6 +134,12 @@ async function main(): Promise<void> {
         ok: (redisPeak - redisBefore) / 1048576 <= 100, text: '≤ 100 MB' }),
     ].every(Boolean);
     report('emails handed', String(m.email));
+    // With BENCH_LOG_LEVEL=debug the worker logs each batch's phases: print their average.
+    const batches = worker.lines.filter((l) => l.msg === 'batch delivered' && l.phases) as Array<{ phases: Record<string, number> }>;
+    if (batches.length) {
+      const avg = (k: string) => (batches.reduce((a, b) => a + b.phases[k], 0) / batches.length).toFixed(0);
+      report('batch phases, ms (load/decide/write/send/record)', ['load', 'decide', 'write', 'send', 'record'].map(avg).join(' / '));
+    }
     report('24/7 subscribers told at night', String(m.bypassed));
     report('PostgreSQL growth', `${(sizeAfter - sizeBefore).toFixed(0)} MB`);
     report('baseline: raw INSERT … SELECT of the rows', ms(raw.ms));
