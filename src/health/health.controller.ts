@@ -6,7 +6,9 @@ import IORedis from 'ioredis';
 import { register } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/roles.decorator';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { REDIS } from '../jobs/redis.module';
+import { smscHealthKey } from '../sms/sms.module';
 
 async function check(probe: () => Promise<unknown>, timeoutMs = 2000): Promise<{ ok: boolean; ms: number; error?: string }> {
   const started = Date.now();
@@ -25,7 +27,11 @@ async function check(probe: () => Promise<unknown>, timeoutMs = 2000): Promise<{
 @Public()
 @Controller()
 export class HealthController {
-  constructor(@InjectDataSource() private readonly db: DataSource, @Inject(REDIS) private readonly redis: IORedis) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(REDIS) private readonly redis: IORedis,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   /** Liveness: the process answers. */
   @Get('health')
@@ -43,7 +49,23 @@ export class HealthController {
     ]);
     const ok = postgres.ok && redis.ok;
     res.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
-    return { status: ok ? 'ok' : 'unavailable', checks: { postgres, redis } };
+    // SMSC binds belong to the workers, which report them to Redis. They are shown, but do not
+    // make the api unready: an SMSC outage must not take the NOC's API out of the load balancer.
+    const smsc = redis.ok ? await this.smscBinds().catch(() => undefined) : undefined;
+    return { status: ok ? 'ok' : 'unavailable', checks: { postgres, redis, ...(smsc ? { smsc } : {}) } };
+  }
+
+  private async smscBinds(): Promise<{ ok: boolean; workers: number; bound: number }> {
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await this.redis.scan(cursor, 'MATCH', smscHealthKey(this.config.queuePrefix, '*'), 'COUNT', 100);
+      keys.push(...batch);
+      cursor = next;
+    } while (cursor !== '0');
+    const values = keys.length ? await this.redis.mget(...keys) : [];
+    const bound = values.reduce((sum, v) => sum + Number(v ?? 0), 0);
+    return { ok: bound > 0, workers: keys.length, bound };
   }
 
   @Get('metrics')

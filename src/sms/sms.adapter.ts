@@ -44,6 +44,11 @@ export class SmsAdapter implements ChannelPort {
     return this.client.stop(drainMs);
   }
 
+  /** Binds up and able to submit, for the readiness report. */
+  get boundBinds(): number {
+    return this.client.boundTransmitters;
+  }
+
   /** Receipts and MO replies; see InboundSms. */
   onInbound(handler: (event: InboundSms) => Promise<void> | void): void {
     this.client.onInbound(handler);

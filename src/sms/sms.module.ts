@@ -1,4 +1,7 @@
 import { Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import IORedis from 'ioredis';
+import { hostname } from 'os';
+import { REDIS } from '../jobs/redis.module';
 import { APP_CONFIG, AppConfig, SmscConfig } from '../config/app-config';
 import { SMS_CHANNEL } from '../notifications/channel.port';
 import { NoopChannel } from '../notifications/noop.channel';
@@ -30,16 +33,37 @@ export function createSmsAdapter(smsc: SmscConfig, name = 'smsc'): SmsAdapter {
   });
 }
 
-/** Binds when the process is up; after the job runner has let in-flight jobs finish, drains and unbinds. */
+/** Where each worker reports its SMSC binds for the api's readiness page. */
+export const smscHealthKey = (prefix: string, worker = `${hostname()}:${process.pid}`) => `${prefix}:health:smsc:${worker}`;
+const REPORT_MS = 5000;
+
+/**
+ * Binds when the process is up; after the job runner has let in-flight jobs finish, drains and
+ * unbinds. Meanwhile reports the bound count to Redis (expiring), since the api holds no binds.
+ */
 @Injectable()
 class SmsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
-  constructor(@Inject(SMS_CHANNEL) private readonly sms: SmsAdapter) {}
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    @Inject(SMS_CHANNEL) private readonly sms: SmsAdapter,
+    @Inject(REDIS) private readonly redis: IORedis,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   onApplicationBootstrap(): void {
     this.sms.start();
+    if (typeof this.sms.boundBinds !== 'number') return; // CHANNELS=noop: nothing to report
+    const report = () =>
+      this.redis.set(smscHealthKey(this.config.queuePrefix), String(this.sms.boundBinds), 'PX', REPORT_MS * 3).catch(() => undefined);
+    this.timer = setInterval(report, REPORT_MS);
+    this.timer.unref();
+    void report();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.redis.del(smscHealthKey(this.config.queuePrefix)).catch(() => undefined);
     await this.sms.stop();
   }
 }

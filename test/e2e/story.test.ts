@@ -134,6 +134,17 @@ describe('the story: declare → awake texted, asleep wait → ETR slip → reso
     await sink?.stop();
   });
 
+  it('should show on the readiness page that the worker is bound to the SMSC', async () => {
+    const deadline = Date.now() + 10_000;
+    let smsc: any;
+    while (Date.now() < deadline) {
+      smsc = (await engine.api.get('/health/ready', null)).body.checks.smsc;
+      if (smsc?.bound > 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(smsc).toEqual({ ok: true, workers: 1, bound: 1 });
+  });
+
   it('should text the awake and email everyone when an outage is declared, and keep the asleep waiting', async () => {
     const got = await step(DECLARE, async () => {
       const res = await engine.api.post('/v1/incidents', {
