@@ -1,9 +1,24 @@
 import 'reflect-metadata';
+import { createServer } from 'http';
+import { register } from 'prom-client';
 import { NestFactory } from '@nestjs/core';
 import { WorkerModule } from './app.modules';
 import { JsonLogger } from './common/json-logger';
 import { AppConfig, APP_CONFIG, ConfigError, loadConfig } from './config/app-config';
 import { createApiApp } from './http';
+
+/** The worker has no HTTP app; its counters (receipts, replies, jobs) get a bare /metrics of their own. */
+function serveWorkerMetrics(port: number, logger: JsonLogger): void {
+  const server = createServer((req, res) => {
+    if (req.url !== '/metrics') return void res.writeHead(404).end();
+    register.metrics().then(
+      (body) => res.writeHead(200, { 'Content-Type': register.contentType }).end(body),
+      () => res.writeHead(500).end(),
+    );
+  });
+  server.listen(port, () => logger.log({ msg: 'worker metrics listening', port }, 'Main'));
+  server.unref();
+}
 
 /** One codebase, two roles: `main api` serves HTTP, `main worker` runs the job handlers. */
 async function main(role: string | undefined): Promise<void> {
@@ -27,6 +42,8 @@ async function main(role: string | undefined): Promise<void> {
     const app = await NestFactory.createApplicationContext(WorkerModule, { logger });
     app.enableShutdownHooks();
     await app.init();
+    const { workerMetricsPort } = app.get<AppConfig>(APP_CONFIG);
+    if (workerMetricsPort) serveWorkerMetrics(workerMetricsPort, logger);
   } else {
     logger.fatal('usage: main.js api|worker', 'Main');
     process.exit(64);

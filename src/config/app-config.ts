@@ -78,6 +78,8 @@ export interface AppConfig {
   shutdownGraceSeconds: number;
   /** live: SMPP and SMTP; noop: accept and drop every message (benchmarks of the engine alone). */
   channels: 'live' | 'noop';
+  /** Port of the worker's Prometheus /metrics (0: none). */
+  workerMetricsPort: number;
   /** Redis key prefix of the queues: separate deployments (or test runs) may share one Redis. */
   queuePrefix: string;
 }
@@ -290,6 +292,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     queuePrefix: optional(env, 'QUEUE_PREFIX', 'outage'),
     channels: oneOf(env, 'CHANNELS', ['live', 'noop'] as const, 'live'),
     shutdownGraceSeconds: integer(env, 'SHUTDOWN_GRACE_SECONDS', 30, 0, 3600),
+    workerMetricsPort: integer(env, 'WORKER_METRICS_PORT', 0, 0, 65535),
     notifications: {
       etrLaterMinutes: integer(env, 'ETR_LATER_MINUTES', 30, 1, 10_000),
       etrEarlierMinutes: integer(env, 'ETR_EARLIER_MINUTES', 60, 1, 10_000),
