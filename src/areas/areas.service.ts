@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { assertValid, readBody, refuseClearing } from '../common/body';
 import { Conflict, NotFound, UnknownReferences } from '../common/errors';
 import { assertNoCycle } from '../common/tree';
+import { readArea } from './area-input';
 import { AreaDto } from './area.dto';
 import { AreasRepository } from './areas.repository';
 
@@ -21,11 +22,7 @@ export class AreasService {
 
   async create(body: unknown): Promise<AreaDto> {
     const r = readBody(body);
-    r.onlyKnown(['code', 'name', 'parentCode', 'timezone']);
-    const code = r.code('code', true);
-    const name = r.string('name', { required: true, max: 200 });
-    const parentCode = r.code('parentCode');
-    const timezone = r.timezone('timezone');
+    const { code, name, parentCode, timezone } = readArea(r);
     assertValid(r);
 
     return this.db.transaction(async (em) => {
@@ -39,11 +36,8 @@ export class AreasService {
 
   async patch(code: string, body: unknown): Promise<AreaDto> {
     const r = readBody(body);
-    r.onlyKnown(['name', 'parentCode', 'timezone']);
+    const { name, parentCode, timezone } = readArea(r, { partial: true });
     refuseClearing(r, body, ['name']);
-    const name = r.string('name', { max: 200 });
-    const parentCode = r.code('parentCode');
-    const timezone = r.timezone('timezone');
     assertValid(r);
     const input = body as Record<string, unknown>;
 

@@ -1,4 +1,6 @@
 import { FieldError, FieldReader } from '../common/validation';
+import { AREA_FIELDS, readArea } from '../areas/area-input';
+import { NETWORK_ELEMENT_FIELDS, readNetworkElement } from '../network/network-element-input';
 import { readSubscriber, SUBSCRIBER_FLAT_FIELDS, withDefaults } from '../subscribers/subscriber-input';
 import { CopyValue } from './copy-text';
 import { Columns } from './records';
@@ -16,8 +18,6 @@ export interface ImportKind {
   read(raw: Record<string, unknown>, ctx: { region: string; csv: boolean }): { row?: CopyValue[]; errors: FieldError[] };
 }
 
-const AREA_FIELDS = ['code', 'name', 'parentCode', 'timezone'];
-const ELEMENT_FIELDS = ['code', 'name', 'kind', 'parentCode', 'areaCode'];
 
 export const AREAS_IMPORT: ImportKind = {
   name: 'areas',
@@ -30,15 +30,15 @@ export const AREAS_IMPORT: ImportKind = {
   ],
   read(raw) {
     const r = new FieldReader(raw);
-    r.onlyKnown(AREA_FIELDS);
-    const row = [r.code('code', true), r.string('name', { required: true, max: 200 }), r.code('parentCode'), r.timezone('timezone')];
+    const a = readArea(r);
+    const row = [a.code, a.name, a.parentCode, a.timezone];
     return r.errors.length ? { errors: r.errors } : { row, errors: [] };
   },
 };
 
 export const NETWORK_ELEMENTS_IMPORT: ImportKind = {
   name: 'network-elements',
-  columns: { known: ELEMENT_FIELDS, required: ['code', 'name', 'kind'] },
+  columns: { known: NETWORK_ELEMENT_FIELDS, required: ['code', 'name', 'kind'] },
   staging: [
     ['code', 'text NOT NULL'],
     ['name', 'text NOT NULL'],
@@ -48,14 +48,8 @@ export const NETWORK_ELEMENTS_IMPORT: ImportKind = {
   ],
   read(raw) {
     const r = new FieldReader(raw);
-    r.onlyKnown(ELEMENT_FIELDS);
-    const row = [
-      r.code('code', true),
-      r.string('name', { required: true, max: 200 }),
-      r.string('kind', { required: true, max: 50 }),
-      r.code('parentCode'),
-      r.code('areaCode'),
-    ];
+    const e = readNetworkElement(r);
+    const row = [e.code, e.name, e.kind, e.parentCode, e.areaCode];
     return r.errors.length ? { errors: r.errors } : { row, errors: [] };
   },
 };

@@ -6,6 +6,7 @@ import { assertValid, readBody, refuseClearing } from '../common/body';
 import { Conflict, NotFound, UnknownReferences } from '../common/errors';
 import { assertNoCycle } from '../common/tree';
 import { FieldError } from '../common/validation';
+import { readNetworkElement } from './network-element-input';
 import { NetworkElementDto } from './network-element.dto';
 import { NetworkRepository } from './network.repository';
 
@@ -27,12 +28,7 @@ export class NetworkService {
 
   async create(body: unknown): Promise<NetworkElementDto> {
     const r = readBody(body);
-    r.onlyKnown(['code', 'name', 'kind', 'parentCode', 'areaCode']);
-    const code = r.code('code', true);
-    const name = r.string('name', { required: true, max: 200 });
-    const kind = r.string('kind', { required: true, max: 50 });
-    const parentCode = r.code('parentCode');
-    const areaCode = r.code('areaCode');
+    const { code, name, kind, parentCode, areaCode } = readNetworkElement(r);
     assertValid(r);
 
     return this.db.transaction(async (em) => {
@@ -46,12 +42,8 @@ export class NetworkService {
 
   async patch(code: string, body: unknown): Promise<NetworkElementDto> {
     const r = readBody(body);
-    r.onlyKnown(['name', 'kind', 'parentCode', 'areaCode']);
+    const { name, kind, parentCode, areaCode } = readNetworkElement(r, { partial: true });
     refuseClearing(r, body, ['name', 'kind']);
-    const name = r.string('name', { max: 200 });
-    const kind = r.string('kind', { max: 50 });
-    const parentCode = r.code('parentCode');
-    const areaCode = r.code('areaCode');
     assertValid(r);
     const input = body as Record<string, unknown>;
 
