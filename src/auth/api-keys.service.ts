@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomBytes } from 'crypto';
 import { DataSource } from 'typeorm';
+import { returning } from '../common/sql';
 import { UnknownReferences } from '../common/errors';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ApiKeyEntity, Role } from './api-key.entity';
@@ -42,10 +43,9 @@ export class ApiKeysService implements OnApplicationBootstrap {
     const hash = hashKey(key);
     const hit = this.cache.get(hash);
     if (hit && hit.until > Date.now()) return hit.caller;
-    const rows: Array<{ id: number; name: string; role: Role; manager_id: number | null }> = await this.db.query(
-      `WITH k AS (UPDATE api_keys SET last_used_at = now() WHERE key_hash = $1 AND revoked_at IS NULL
-                  RETURNING id, name, role, manager_id)
-       SELECT * FROM k`,
+    const rows = await returning<{ id: number; name: string; role: Role; manager_id: number | null }>(
+      this.db.manager,
+      `UPDATE api_keys SET last_used_at = now() WHERE key_hash = $1 AND revoked_at IS NULL RETURNING id, name, role, manager_id`,
       [hash],
     );
     const caller = rows[0] ? { keyId: rows[0].id, name: rows[0].name, role: rows[0].role, managerId: rows[0].manager_id } : null;
