@@ -99,8 +99,11 @@ export class IncidentsRepository {
   }
 
   /** Locks the incident row for the rest of the transaction: changes to one incident go one at a time. */
-  async lock(em: EntityManager, id: number): Promise<{ status: IncidentStatus; etr: Date | null; kind: IncidentKind } | null> {
-    const rows = await em.query(`SELECT status, etr, kind FROM incidents WHERE id = $1 FOR UPDATE`, [id]);
+  async lock(
+    em: EntityManager,
+    id: number,
+  ): Promise<{ status: IncidentStatus; etr: Date | null; kind: IncidentKind; started_at: Date; etr_slips: number } | null> {
+    const rows = await em.query(`SELECT status, etr, kind, started_at, etr_slips FROM incidents WHERE id = $1 FOR UPDATE`, [id]);
     return rows[0] ?? null;
   }
 

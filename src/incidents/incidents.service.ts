@@ -183,10 +183,9 @@ export class IncidentsService {
     await this.db.transaction(async (em) => {
       const current = await this.lockOpen(em, id, 'updated');
       const now = this.clock.now();
-      const row = (await this.incidents.findById(id, em))!;
       if (etr) {
         const er = new FieldReader({});
-        this.checkEtr(er, etr, row.started_at, now);
+        this.checkEtr(er, etr, current.started_at, now);
         assertValid(er);
       }
       const columns: Record<string, unknown> = {};
@@ -195,7 +194,7 @@ export class IncidentsService {
       if (etrGiven && (etr?.getTime() ?? null) !== (current.etr?.getTime() ?? null)) {
         columns.etr = etr;
         if (etr && current.etr && etr > current.etr) {
-          columns.etr_slips = row.etr_slips + 1;
+          columns.etr_slips = current.etr_slips + 1;
           details.slippedByMinutes = Math.round((etr.getTime() - current.etr.getTime()) / 60_000);
         }
         details.previousEtr = current.etr?.toISOString() ?? null;
@@ -229,9 +228,8 @@ export class IncidentsService {
     const resolvedAtInput = r.instant('resolvedAt');
     assertValid(r);
     await this.db.transaction(async (em) => {
-      await this.lockOpen(em, id, 'resolved');
+      const row = await this.lockOpen(em, id, 'resolved');
       const now = this.clock.now();
-      const row = (await this.incidents.findById(id, em))!;
       const resolvedAt = resolvedAtInput ?? now;
       const check = new FieldReader({});
       if (resolvedAt < row.started_at) check.fail('resolvedAt', 'is before the incident started');
