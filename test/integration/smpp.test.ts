@@ -234,6 +234,7 @@ describe('SMS over SMPP', () => {
     });
     await sut!.send(messages(1));
     await waitFor(() => inbound.length === 1, 'the receipt, delivered again');
+    await waitFor(() => sim!.stats().receiptsAcked === 1, 'the simulator to read the positive deliver_sm_resp');
 
     expect(refused).toBe(2);
     expect(sim!.stats()).toMatchObject({ receiptsSent: 2, receiptsAcked: 1 });
