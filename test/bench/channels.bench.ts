@@ -15,101 +15,15 @@
  * The api and worker are stopped before (b) and (d), so the baselines do not share the CPU.
  * Uses its own database (outage_channels_bench_<n>), since it rewrites consents and quiet hours.
  */
-import { ChildProcess, spawn } from 'child_process';
-import { once } from 'events';
-import { createServer } from 'net';
-import { join } from 'path';
-import { createInterface } from 'readline';
 import { createTransport } from 'nodemailer';
 import { Client } from 'pg';
-import { connect, PDU, PduFields } from 'smpp';
 import { seedDemo } from '../../src/demo/seed';
-import { encodeSms } from '../../src/sms/segmentation';
-import { destinationAddress, relativeValidity, sourceAddress } from '../../src/sms/sms-addresses';
-import { ServiceProcess } from './processes';
+import { freePort, PeerProcess, ServiceProcess } from './processes';
 import { pickScope } from './impact.bench';
-import { arg, BENCH_ADMIN_KEY, benchDatabase, report, startApi } from './support';
+import { arg, BENCH_ADMIN_KEY, benchDatabase, rawSmpp, report, Sent, startApi } from './support';
 
 const WINDOW = 100;
 const FROM = 'Outage Notifier <noreply@example.net>';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-
-/** A peer (src/peers/<name>/main.ts) as its own process; resolves with the port its banner names. */
-async function startPeer(name: string, env: Record<string, string>, banner: RegExp): Promise<{ proc: ChildProcess; port: number }> {
-  const main = join(__dirname, '..', '..', 'src', 'peers', name, 'main.ts');
-  const proc = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', main], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    proc.once('exit', (code) => reject(new Error(`${name} exited with code ${code}`)));
-    createInterface({ input: proc.stdout! }).on('line', (line) => {
-      const m = banner.exec(line);
-      if (m) resolve(Number(m[1]));
-    });
-  });
-  proc.removeAllListeners('exit');
-  return { proc, port };
-}
-
-async function stopPeer(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null) return;
-  proc.kill('SIGTERM');
-  await once(proc, 'exit');
-}
-
-interface Sent {
-  recipient: string;
-  subject: string | null;
-  body: string;
-}
-
-/** (b): bind as transceiver, then keep WINDOW submit_sm outstanding until every part is answered. */
-async function rawSmpp(port: number, messages: Sent[]): Promise<{ perSecond: number; parts: number }> {
-  const source = sourceAddress('Outages');
-  const validity = relativeValidity(360);
-  const pdus: PduFields[] = [];
-  for (const m of messages) {
-    const dest = destinationAddress(m.recipient)!;
-    const encoded = encodeSms(m.body, { gsmDataCoding: 0, longMessages: 'udh' });
-    for (const p of encoded.pdus) {
-      pdus.push({
-        source_addr_ton: source.ton, source_addr_npi: source.npi, source_addr: source.addr,
-        dest_addr_ton: dest.ton, dest_addr_npi: dest.npi, destination_addr: dest.addr,
-        esm_class: p.esmClass, registered_delivery: 1, validity_period: validity, data_coding: encoded.dataCoding, short_message: p.shortMessage,
-      });
-    }
-  }
-  const session = connect({ host: '127.0.0.1', port });
-  await once(session, 'connect');
-  const bound = await new Promise<PDU>((resolve) =>
-    session.send(new PDU('bind_transceiver', { system_id: 'outage', password: 'secret', interface_version: 0x34 } as PduFields), resolve),
-  );
-  if (bound.command_status !== 0) throw new Error(`raw bind refused: ${bound.command_status}`);
-  const started = performance.now();
-  await new Promise<void>((resolve, reject) => {
-    let next = 0;
-    let answered = 0;
-    const submit = () => {
-      const i = next++;
-      if (i >= pdus.length) return;
-      session.send(new PDU('submit_sm', pdus[i]), (resp) => {
-        if (resp.command_status !== 0) return reject(new Error(`raw submit_sm refused: ${resp.command_status}`));
-        if (++answered === pdus.length) return resolve();
-        submit();
-      });
-    };
-    for (let k = 0; k < WINDOW; k++) submit();
-  });
-  const perSecond = messages.length / ((performance.now() - started) / 1000);
-  await new Promise<void>((resolve) => session.send(new PDU('unbind'), () => resolve()));
-  session.close();
-  return { perSecond, parts: pdus.length };
-}
 
 /** (d): the raw pool of email.bench.ts, kept full (one sendMail per connection in flight). */
 async function rawPool(port: number, poolSize: number, messages: Sent[]): Promise<number> {
@@ -154,8 +68,8 @@ async function main(): Promise<void> {
   await db.query(`UPDATE subscribers SET quiet_start = NULL, quiet_end = NULL, sms_opted_out_at = NULL WHERE quiet_start IS NOT NULL OR sms_opted_out_at IS NOT NULL`);
   const scope = await pickScope(db, wanted);
 
-  const sim = await startPeer('smsc-simulator', { SMSC_SIM_PORT: '0', SMSC_SIM_HTTP_PORT: '0', SMSC_SIM_RECEIPT_DELAY_MS: '-1', SMSC_SYSTEM_ID: 'outage', SMSC_PASSWORD: 'secret' }, /SMPP on (\d+)/);
-  const sink = await startPeer('smtp-sink', { SMTP_SINK_PORT: '0', SMTP_SINK_HTTP_PORT: '0', SMTP_SINK_KEEP: '100' }, /SMTP on (\d+)/);
+  const sim = await PeerProcess.start('smsc-simulator', { SMSC_SIM_PORT: '0', SMSC_SIM_HTTP_PORT: '0', SMSC_SIM_RECEIPT_DELAY_MS: '-1', SMSC_SYSTEM_ID: 'outage', SMSC_PASSWORD: 'secret' }, /SMPP on (\d+)/);
+  const sink = await PeerProcess.start('smtp-sink', { SMTP_SINK_PORT: '0', SMTP_SINK_HTTP_PORT: '0', SMTP_SINK_KEEP: '100' }, /SMTP on (\d+)/);
   const port = await freePort();
   const env = {
     DATABASE_URL: url, QUEUE_PREFIX: `bench-ch-${process.pid}`, CHANNELS: 'live', PORT: String(port), ADMIN_API_KEY: BENCH_ADMIN_KEY, LOG_LEVEL: 'info',
@@ -182,7 +96,7 @@ async function main(): Promise<void> {
     await worker!.waitFor((l) => l.msg === 'incident planned' && l.incidentId === incidentId, 600_000);
     for (;;) {
       const { rows } = await db.query(
-        `SELECT count(*) FILTER (WHERE state = 'claimed' OR (state = 'due' AND send_after <= now()))::int AS pending FROM notification_threads`,
+        `SELECT count(*) FILTER (WHERE state = 'due' AND send_after <= now())::int AS pending FROM notification_threads`,
       );
       if (rows[0].pending === 0) break;
       await new Promise((r) => setTimeout(r, 250));
@@ -210,7 +124,7 @@ async function main(): Promise<void> {
     await Promise.all([api.stop(), worker.stop()]);
     api = worker = undefined;
 
-    const rawSms = await rawSmpp(sim.port, sms.sent);
+    const rawSms = await rawSmpp(sim.port, sms.sent, WINDOW);
     console.log(`  raw smpp: ${sms.sent.length} messages (${rawSms.parts} parts) → ${Math.round(rawSms.perSecond)}/s`);
     const rawEmail = await rawPool(sink.port, poolSize, email.sent);
     console.log(`  raw nodemailer pool: ${email.sent.length} emails → ${Math.round(rawEmail)}/s`);
@@ -233,7 +147,7 @@ async function main(): Promise<void> {
     process.exitCode = ok ? 0 : 1;
   } finally {
     await Promise.all([api?.stop(), worker?.stop()]);
-    await Promise.all([stopPeer(sim.proc), stopPeer(sink.proc)]);
+    await Promise.all([sim.stop(), sink.stop()]);
     await db.end();
   }
 }

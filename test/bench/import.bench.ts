@@ -10,7 +10,6 @@ import { ChildProcess, execFileSync, spawn } from 'child_process';
 import { randomBytes } from 'crypto';
 import { createReadStream, createWriteStream, existsSync, readFileSync, statSync, unlinkSync } from 'fs';
 import { request } from 'http';
-import { AddressInfo, createServer } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { Client } from 'pg';
@@ -20,6 +19,7 @@ import { once } from 'events';
 import { pipeline } from 'stream/promises';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/options';
+import { freePort } from './processes';
 import {
   AREA_FIELDS,
   ELEMENT_FIELDS,
@@ -51,15 +51,6 @@ function withDatabase(url: string, db: string): string {
   const u = new URL(url);
   u.pathname = `/${db}`;
   return u.toString();
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  return port;
 }
 
 /** POSTs a string or a file, streamed, and returns the status and body. */

@@ -1,23 +1,28 @@
 import { ChildProcess, spawn } from 'child_process';
-import { readFileSync } from 'fs';
+import { once } from 'events';
+import { existsSync, readFileSync } from 'fs';
+import { createServer } from 'net';
+import { join } from 'path';
 import { createInterface } from 'readline';
 
-/** A role of the service as a child process, with its log lines and peak RSS. */
-export class ServiceProcess {
-  readonly lines: Array<Record<string, unknown>> = [];
-  private readonly child: ChildProcess;
+/** A port nobody listens on now. */
+export const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+
+/** A child process with its stdout lines and its peak RSS (sampled until it stops). */
+class Watched {
+  protected readonly child: ChildProcess;
   private peakKb = 0;
   private readonly sampler: NodeJS.Timeout;
 
-  constructor(readonly role: 'api' | 'worker', env: Record<string, string>) {
-    this.child = spawn(process.execPath, ['dist/src/main.js', role], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-    createInterface({ input: this.child.stdout! }).on('line', (line) => {
-      try {
-        this.lines.push(JSON.parse(line));
-      } catch {
-        /* not a log line */
-      }
-    });
+  constructor(args: string[], env: Record<string, string>) {
+    this.child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    createInterface({ input: this.child.stdout! }).on('line', (line) => this.onLine(line));
     this.sampler = setInterval(() => (this.peakKb = Math.max(this.peakKb, this.hwmKb())), 200);
   }
 
@@ -30,8 +35,34 @@ export class ServiceProcess {
     }
   }
 
+  protected onLine(_line: string): void {}
+
   get peakMb(): number {
     return Math.max(this.peakKb, this.hwmKb()) / 1024;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.sampler);
+    if (this.child.exitCode !== null) return;
+    this.child.kill('SIGTERM');
+    await once(this.child, 'exit');
+  }
+}
+
+/** A role of the service as a child process, with its log lines and peak RSS. */
+export class ServiceProcess extends Watched {
+  readonly lines: Array<Record<string, unknown>> = [];
+
+  constructor(readonly role: 'api' | 'worker', env: Record<string, string>) {
+    super(['dist/src/main.js', role], env);
+  }
+
+  protected onLine(line: string): void {
+    try {
+      this.lines.push(JSON.parse(line));
+    } catch {
+      /* not a log line */
+    }
   }
 
   async waitFor(predicate: (line: Record<string, unknown>) => boolean, timeoutMs = 60_000): Promise<Record<string, unknown>> {
@@ -43,11 +74,36 @@ export class ServiceProcess {
       await new Promise((r) => setTimeout(r, 50));
     }
   }
+}
 
-  async stop(): Promise<void> {
-    clearInterval(this.sampler);
-    if (this.child.exitCode !== null) return;
-    this.child.kill('SIGTERM');
-    await new Promise((r) => this.child.once('exit', r));
+function peerArgs(name: string): string[] {
+  const built = join(__dirname, '..', '..', 'dist', 'src', 'peers', name, 'main.js');
+  return existsSync(built) ? [built] : ['-r', 'ts-node/register/transpile-only', join(__dirname, '..', '..', 'src', 'peers', name, 'main.ts')];
+}
+
+/**
+ * A local peer (src/peers/<name>/main.ts: the SMSC simulator, the SMTP sink) as its own process,
+ * from the build when there is one; `port` is the one its banner names.
+ */
+export class PeerProcess extends Watched {
+  port = 0;
+  private found?: (port: number) => void;
+
+  private constructor(name: string, env: Record<string, string>, private readonly banner: RegExp) {
+    super(peerArgs(name), env);
+  }
+
+  protected onLine(line: string): void {
+    const m = this.banner.exec(line);
+    if (m) this.found?.(Number(m[1]));
+  }
+
+  static async start(name: string, env: Record<string, string>, banner: RegExp): Promise<PeerProcess> {
+    const peer = new PeerProcess(name, env, banner);
+    peer.port = await new Promise<number>((resolve, reject) => {
+      peer.found = resolve;
+      peer.child.once('exit', (code) => reject(new Error(`${name} exited with code ${code}`)));
+    });
+    return peer;
   }
 }

@@ -1,9 +1,13 @@
 import { INestApplication } from '@nestjs/common';
+import { once } from 'events';
 import { Client } from 'pg';
+import { connect, PDU, PduFields } from 'smpp';
 import { DataSource } from 'typeorm';
 import { JsonLogger } from '../../src/common/json-logger';
 import { dataSourceOptions } from '../../src/database/options';
 import { createApiApp } from '../../src/http';
+import { encodeSms } from '../../src/sms/segmentation';
+import { destinationAddress, relativeValidity, sourceAddress } from '../../src/sms/sms-addresses';
 import { withDatabase } from '../support/db';
 
 export const BENCH_ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
@@ -62,4 +66,57 @@ export function report(label: string, value: string, target?: { ok: boolean; tex
   const verdict = target ? `${target.ok ? 'PASS' : 'FAIL'}  (target ${target.text})` : '';
   console.log(`${label.padEnd(44)} ${value.padStart(14)}  ${verdict}`);
   return target?.ok ?? true;
+}
+
+/** A message as the engine sent it (read back from the messages table). */
+export interface Sent {
+  recipient: string;
+  subject: string | null;
+  body: string;
+}
+
+/**
+ * The physical baseline for SMS: the same messages with the bare `smpp` package, bound as
+ * transceiver, `window` submit_sm outstanding until every part is answered.
+ */
+export async function rawSmpp(port: number, messages: Sent[], window: number): Promise<{ perSecond: number; parts: number }> {
+  const source = sourceAddress('Outages');
+  const validity = relativeValidity(360);
+  const pdus: PduFields[] = [];
+  for (const m of messages) {
+    const dest = destinationAddress(m.recipient)!;
+    const encoded = encodeSms(m.body, { gsmDataCoding: 0, longMessages: 'udh' });
+    for (const p of encoded.pdus) {
+      pdus.push({
+        source_addr_ton: source.ton, source_addr_npi: source.npi, source_addr: source.addr,
+        dest_addr_ton: dest.ton, dest_addr_npi: dest.npi, destination_addr: dest.addr,
+        esm_class: p.esmClass, registered_delivery: 1, validity_period: validity, data_coding: encoded.dataCoding, short_message: p.shortMessage,
+      });
+    }
+  }
+  const session = connect({ host: '127.0.0.1', port });
+  await once(session, 'connect');
+  const bound = await new Promise<PDU>((resolve) =>
+    session.send(new PDU('bind_transceiver', { system_id: 'outage', password: 'secret', interface_version: 0x34 } as PduFields), resolve),
+  );
+  if (bound.command_status !== 0) throw new Error(`raw bind refused: ${bound.command_status}`);
+  const started = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    let next = 0;
+    let answered = 0;
+    const submit = () => {
+      const i = next++;
+      if (i >= pdus.length) return;
+      session.send(new PDU('submit_sm', pdus[i]), (resp) => {
+        if (resp.command_status !== 0) return reject(new Error(`raw submit_sm refused: ${resp.command_status}`));
+        if (++answered === pdus.length) return resolve();
+        submit();
+      });
+    };
+    for (let k = 0; k < window; k++) submit();
+  });
+  const perSecond = messages.length / ((performance.now() - started) / 1000);
+  await new Promise<void>((resolve) => session.send(new PDU('unbind'), () => resolve()));
+  session.close();
+  return { perSecond, parts: pdus.length };
 }

@@ -73,6 +73,9 @@ export interface SimStats {
   receiptsWaiting: number;
   moSent: number;
   malformedSent: number;
+  /** When the first and the latest accepted submit_sm arrived (epoch ms), for time-to-first-SMS. */
+  firstSubmitAt: number | null;
+  lastSubmitAt: number | null;
 }
 
 export interface SmscSimulator {
@@ -152,7 +155,8 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
   const log = options.log ?? (() => undefined);
   const keep = options.keepMessages ?? 10_000;
   const sessions = new Set<SimSession>();
-  const stats = { binds: 0, unbinds: 0, bindsRefused: 0, submitted: 0, throttled: 0, rejected: 0, disconnects: 0, receiptsSent: 0, receiptsAcked: 0, moSent: 0, malformedSent: 0 };
+  const stats = { binds: 0, unbinds: 0, bindsRefused: 0, submitted: 0, throttled: 0, rejected: 0, disconnects: 0, receiptsSent: 0, receiptsAcked: 0, moSent: 0, malformedSent: 0,
+    firstSubmitAt: null as number | null, lastSubmitAt: null as number | null };
   const messages: SimMessage[] = [];
   const assembling = new Map<string, SimMessage>();
   const receipts: Receipt[] = [];
@@ -277,6 +281,8 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
     }
     const messageId = (nextId++).toString(16).toUpperCase();
     stats.submitted++;
+    stats.lastSubmitAt = Date.now();
+    stats.firstSubmitAt ??= stats.lastSubmitAt;
     send(s, pdu.response({ message_id: messageId }));
     record(pdu, messageId);
     scheduleReceipt(pdu, messageId);

@@ -1,0 +1,284 @@
+/**
+ * npm run bench:e2e [-- --subscribers 2000000 --affected 1000000 --workers 1]
+ *
+ * The whole product on this machine: the demo operator seeded (kept between runs in
+ * outage_bench_<n>), api and `--workers` workers as real processes with CHANNELS=live, the SMSC
+ * simulator (acknowledging at once, receipts after 500 ms) and the SMTP sink as their own
+ * processes. An incident hitting about `--affected` subscribers is declared, then its ETR moves
+ * later, then it is resolved; each step runs until nothing due now is left.
+ * Times, from the simulator's clock: declare answered → first submit_sm; → 50 %, 99 %, 100 % of
+ * the notice SMS acknowledged (counters sampled every 100 ms; 100 % is the last submit_sm).
+ * Checks, with SQL of its own (PostgreSQL's time zones, not the engine's luxon): deferred SMS
+ * against the subscribers inside their quiet hours at declare; no SMS sent inside the recipient's
+ * quiet hours unless 24/7; no thread told the same kind and version twice; what reached the peers
+ * equals what the messages table says was sent; receipts applied. Peak RSS of every process,
+ * Redis peak memory growth, PostgreSQL growth. Baseline in the same run, with the api and
+ * workers stopped: the raw `smpp` loop (window as the workers') to the same simulator with the
+ * same notice texts, and the engine's rate as a share of it.
+ */
+import { randomBytes } from 'crypto';
+import IORedis from 'ioredis';
+import { cpus } from 'os';
+import { Client } from 'pg';
+import { seedDemo } from '../../src/demo/seed';
+import { pickScope } from './impact.bench';
+import { freePort, PeerProcess, ServiceProcess } from './processes';
+import { arg, BENCH_ADMIN_KEY, benchDatabase, rawSmpp, report, Sent, startApi, timed } from './support';
+
+const WINDOW = 100;
+const ZONE = 'Europe/Moscow';
+const QUIET = { start: 21 * 60, end: 9 * 60 }; // DEFAULT_QUIET_HOURS below, in minutes
+const RAW_SAMPLE = 200_000; // messages replayed by the raw loop at most
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The incident's SMS recipients by our own reading of the data: zone (own, else the nearest
+ * ancestor area's, else the default), quiet window (own, else the default), 24/7 flag; `quiet(at)`
+ * says whether local time at `at` is inside the window ([start, end), may wrap, start = end: never).
+ */
+const RECIPIENTS = `
+  WITH zones AS (
+    SELECT a.id, (SELECT z.timezone FROM areas z WHERE z.path @> a.path AND z.timezone IS NOT NULL ORDER BY nlevel(z.path) DESC LIMIT 1) AS tz
+    FROM areas a
+  ), who AS (
+    SELECT s.id, coalesce(s.timezone, zones.tz, $2) AS tz, coalesce(s.quiet_start, $3::int) AS qs, coalesce(s.quiet_end, $4::int) AS qe,
+           '24x7' = ANY(s.flags) AS always
+    FROM subscribers s JOIN zones ON zones.id = s.area_id
+  )`;
+const LOCAL_MINUTE = (at: string) => `(extract(hour FROM ${at} AT TIME ZONE who.tz) * 60 + extract(minute FROM ${at} AT TIME ZONE who.tz))`;
+const QUIET_AT = (at: string) =>
+  `(who.qs <> who.qe AND CASE WHEN who.qs < who.qe THEN ${LOCAL_MINUTE(at)} >= who.qs AND ${LOCAL_MINUTE(at)} < who.qe
+                              ELSE ${LOCAL_MINUTE(at)} >= who.qs OR ${LOCAL_MINUTE(at)} < who.qe END)`;
+
+interface SimStats {
+  submitted: number;
+  receiptsSent: number;
+  receiptsAcked: number;
+  firstSubmitAt: number | null;
+  lastSubmitAt: number | null;
+}
+
+async function main(): Promise<void> {
+  const subscribers = arg('subscribers', 2_000_000);
+  const wanted = arg('affected', subscribers / 2);
+  const workerCount = arg('workers', 1);
+  const url = await benchDatabase(`outage_bench_${subscribers}`);
+  {
+    const { app, baseUrl } = await startApi(url); // seeding only
+    await seedDemo({ baseUrl, adminKey: BENCH_ADMIN_KEY, databaseUrl: url, subscribers, log: (l) => console.log(`  ${l}`) });
+    await app.close();
+  }
+  const db = new Client({ connectionString: url });
+  await db.connect();
+  await db.query(`TRUNCATE incidents, incident_events, incident_impact, call_tasks, call_attempts, notification_threads, messages, message_parts, pending_receipts CASCADE`);
+  await db.query(`VACUUM ANALYZE`);
+  const dbSize = async () => Number((await db.query(`SELECT pg_database_size(current_database()) AS n`)).rows[0].n) / 1048576;
+  const sizeBefore = await dbSize();
+  const scope = await pickScope(db, wanted);
+
+  const redis = new IORedis(process.env.REDIS_URL!);
+  const redisUsed = async () => Number(/used_memory:(\d+)/.exec(await redis.info('memory'))![1]);
+  const redisBefore = await redisUsed();
+  let redisPeak = redisBefore;
+
+  const [simHttp, sinkHttp, apiPort] = await Promise.all([freePort(), freePort(), freePort()]);
+  const sim = await PeerProcess.start('smsc-simulator', {
+    SMSC_SIM_PORT: '0', SMSC_SIM_HTTP_PORT: String(simHttp), SMSC_SIM_RECEIPT_DELAY_MS: '500', SMSC_SIM_OUTCOMES: 'DELIVRD=100',
+    SMSC_SYSTEM_ID: 'outage', SMSC_PASSWORD: 'secret',
+  }, /SMPP on (\d+)/);
+  const sink = await PeerProcess.start('smtp-sink', { SMTP_SINK_PORT: '0', SMTP_SINK_HTTP_PORT: String(sinkHttp), SMTP_SINK_KEEP: '100' }, /SMTP on (\d+)/);
+  const simStats = async () => (await (await fetch(`http://127.0.0.1:${simHttp}/stats`)).json()) as SimStats;
+  const sinkReceived = async () => ((await (await fetch(`http://127.0.0.1:${sinkHttp}/stats`)).json()) as { received: number }).received;
+
+  const env = {
+    DATABASE_URL: url, QUEUE_PREFIX: `bench-e2e-${randomBytes(3).toString('hex')}`, CHANNELS: 'live', PORT: String(apiPort),
+    ADMIN_API_KEY: BENCH_ADMIN_KEY, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+    DEFAULT_TIMEZONE: ZONE, DEFAULT_QUIET_HOURS: '21:00-09:00',
+    SMSC_HOST: '127.0.0.1', SMSC_PORT: String(sim.port), SMSC_SYSTEM_ID: 'outage', SMSC_PASSWORD: 'secret', SMSC_BINDS: '1', SMSC_WINDOW: String(WINDOW),
+    SMSC_MAX_RATE: '0', SMSC_BIND_MAX_RATE: '0',
+    SMTP_HOST: '127.0.0.1', SMTP_PORT: String(sink.port), SMTP_STARTTLS: 'off', SMTP_RATE_PER_SECOND: '0',
+  };
+  let api: ServiceProcess | undefined = new ServiceProcess('api', env);
+  let workers: ServiceProcess[] = Array.from({ length: workerCount }, () => new ServiceProcess('worker', env));
+  const workerPeaks: number[] = [];
+  const samples: Array<{ at: number; submitted: number }> = [];
+  const sampler = setInterval(async () => {
+    try {
+      redisPeak = Math.max(redisPeak, await redisUsed());
+      samples.push({ at: Date.now(), submitted: (await simStats()).submitted });
+    } catch {
+      /* stopping */
+    }
+  }, 100);
+
+  const post = async (path: string, body: unknown) => {
+    const r = await fetch(`http://127.0.0.1:${apiPort}${path}`, {
+      method: 'POST', headers: { authorization: `Bearer ${BENCH_ADMIN_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+    });
+    const answer = { status: r.status, body: (await r.json()) as any, at: Date.now() };
+    if (r.status >= 300) throw new Error(`POST ${path}: ${r.status} ${JSON.stringify(answer.body)}`);
+    return answer;
+  };
+  /** Until a worker has planned `version` and no thread of the incident is due now or claimed. */
+  const drained = async (incidentId: number, version: number) => {
+    const deadline = Date.now() + 3_600_000;
+    const planned = () => workers.some((w) => w.lines.some((l) => l.msg === 'incident planned' && l.incidentId === incidentId && Number(l.version) >= version));
+    for (;;) {
+      if (planned()) {
+        const { rows: [r] } = await db.query(
+          `SELECT count(*)::int AS pending FROM notification_threads
+           WHERE incident_id = $1 AND (state = 'claimed' OR (state = 'due' AND send_after <= now()))`,
+          [incidentId],
+        );
+        if (r.pending === 0) return;
+      }
+      if (Date.now() > deadline) throw new Error(`version ${version} did not drain in an hour`);
+      await sleep(250);
+    }
+  };
+
+  try {
+    await api.waitFor((l) => l.msg === 'api listening');
+    await Promise.all(workers.map((w) => w.waitFor((l) => l.msg === 'worker started')));
+    const preview = await post('/v1/incidents/preview', { scope });
+
+    // 1. Declare: every awake subscriber gets a notice.
+    const etr = Date.now() + 4 * 3600_000;
+    const declared = await timed(() => post('/v1/incidents', { title: 'Benchmark: regional ring failure', kind: 'outage', scope, etr: new Date(etr).toISOString() }));
+    const declaredAt = declared.result.at;
+    const id = declared.result.body.id as number;
+    await drained(id, 1);
+    const notice = await simStats();
+    const { rows: [engine] } = await db.query(
+      `SELECT count(*) FILTER (WHERE channel = 'sms' AND told_kind IS NULL AND state = 'due' AND send_after > now())::int AS deferred
+       FROM notification_threads WHERE incident_id = $1`,
+      [id],
+    );
+
+    // 2. The ETR slips two hours; 3. resolved.
+    const updated = await post(`/v1/incidents/${id}/updates`, { etr: new Date(etr + 2 * 3600_000).toISOString(), message: 'A second crew is on its way.' });
+    await drained(id, 2);
+    const afterUpdate = await simStats();
+    const resolved = await post(`/v1/incidents/${id}/resolve`, { message: 'Service restored.' });
+    await drained(id, 3);
+    const afterResolve = await simStats();
+
+    // Receipts: every acknowledged SMS delivered (the simulator says DELIVRD to all), within a minute.
+    const undelivered = async () =>
+      (await db.query(`SELECT count(*)::int AS n FROM messages WHERE incident_id = $1 AND channel = 'sms' AND state = 'accepted'`, [id])).rows[0].n as number;
+    const receiptsBy = Date.now() + 60_000;
+    while ((await undelivered()) > 0 && Date.now() < receiptsBy) await sleep(250);
+    const wire = { sms: (await simStats()).submitted, email: await sinkReceived() };
+    workerPeaks.push(...workers.map((w) => w.peakMb));
+    const apiMb = api.peakMb;
+    await Promise.all([api.stop(), ...workers.map((w) => w.stop())]);
+    api = undefined;
+    workers = [];
+    clearInterval(sampler);
+
+    // The checks, from the data.
+    const { rows: [sent] } = await db.query(
+      `SELECT count(*) FILTER (WHERE channel = 'sms' AND kind = 'notice')::int AS sms_notice,
+              count(*) FILTER (WHERE channel = 'sms' AND kind = 'etr_change')::int AS sms_etr,
+              count(*) FILTER (WHERE channel = 'sms' AND kind = 'restored')::int AS sms_restored,
+              count(*) FILTER (WHERE channel = 'sms')::int AS sms, coalesce(sum(parts) FILTER (WHERE channel = 'sms'), 0)::int AS sms_parts,
+              count(*) FILTER (WHERE channel = 'sms' AND state = 'delivered')::int AS delivered,
+              count(*) FILTER (WHERE channel = 'email')::int AS email,
+              count(*) FILTER (WHERE channel = 'email' AND kind = 'notice')::int AS email_notice
+       FROM messages WHERE incident_id = $1 AND sent_at IS NOT NULL`,
+      [id],
+    );
+    const expectedAt = async (at: number) => {
+      const { rows: [r] } = await db.query(
+        `${RECIPIENTS}
+         SELECT count(*)::int AS sms, count(*) FILTER (WHERE NOT who.always AND ${QUIET_AT('$5::timestamptz')})::int AS asleep,
+                (SELECT count(*)::int FROM incident_impact ii JOIN subscribers s ON s.id = ii.subscriber_id
+                 WHERE ii.incident_id = $1 AND ii.removed_at IS NULL AND s.email IS NOT NULL AND s.email_consent) AS email
+         FROM incident_impact ii JOIN who ON who.id = ii.subscriber_id JOIN subscribers s ON s.id = ii.subscriber_id
+         WHERE ii.incident_id = $1 AND ii.removed_at IS NULL AND s.phone IS NOT NULL AND s.sms_consent AND s.sms_opted_out_at IS NULL`,
+        [id, ZONE, QUIET.start, QUIET.end, new Date(at)],
+      );
+      return r as { sms: number; asleep: number; email: number };
+    };
+    const atDeclare = await expectedAt(declaredAt);
+    const atEnd = await expectedAt(notice.lastSubmitAt ?? declaredAt); // a run that crosses a window's edge may land in between
+    const { rows: [violations] } = await db.query(
+      `${RECIPIENTS}
+       SELECT count(*)::int AS n FROM messages m JOIN who ON who.id = m.subscriber_id
+       WHERE m.incident_id = $1 AND m.channel = 'sms' AND m.sent_at IS NOT NULL AND NOT (m.quiet_bypass AND who.always) AND ${QUIET_AT('m.sent_at')}`,
+      [id, ZONE, QUIET.start, QUIET.end],
+    );
+    const { rows: [dup] } = await db.query(
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM messages WHERE incident_id = $1 GROUP BY thread_id, kind, incident_version HAVING count(*) > 1) d`,
+      [id],
+    );
+
+    // The baseline: the notice texts again, raw, to the same simulator.
+    const texts = (
+      await db.query(`SELECT recipient, subject, body FROM messages WHERE incident_id = $1 AND channel = 'sms' AND kind = 'notice' ORDER BY id LIMIT $2`, [id, RAW_SAMPLE])
+    ).rows as Sent[];
+    const raw = await rawSmpp(sim.port, texts, WINDOW);
+    const sizeAfter = await dbSize();
+
+    // Times from the simulator's counters: the k-th part of the notices acknowledged.
+    const noticeParts = notice.submitted;
+    const reached = (share: number) => samples.find((s) => s.submitted >= Math.ceil(share * noticeParts))?.at ?? NaN;
+    const first = (notice.firstSubmitAt ?? NaN) - declaredAt;
+    const all = (notice.lastSubmitAt ?? NaN) - declaredAt;
+    const engineRate = sent.sms_notice / (((notice.lastSubmitAt ?? 0) - (notice.firstSubmitAt ?? 0)) / 1000 || Infinity);
+    const expectedDue = atDeclare.sms - atDeclare.asleep;
+    const lo = Math.min(atDeclare.asleep, atEnd.asleep);
+    const hi = Math.max(atDeclare.asleep, atEnd.asleep);
+    const mb = (x: number) => `${x.toFixed(0)} MB`;
+    const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+    const redisGrowth = (redisPeak - redisBefore) / 1048576;
+
+    console.log(`\nbench:e2e — ${subscribers.toLocaleString('en')} subscribers, ${declared.result.body.affected.toLocaleString('en')} affected, ` +
+      `${workerCount} worker(s), ${cpus().length} cores, SMPP window ${WINDOW}, receipts after 500 ms`);
+    report('declare (api answer)', s(declared.ms));
+    report('asleep now (preview)', `${preview.body.inQuietHoursNow} of ${preview.body.affected}`);
+    const ok = [
+      report('first submit_sm after declare', s(first), { ok: first <= 1000, text: '≤ 1 s' }),
+      report('50 % of notice SMS acknowledged', s(reached(0.5) - declaredAt)),
+      report('99 % of notice SMS acknowledged', s(reached(0.99) - declaredAt)),
+      report('100 % of notice SMS acknowledged', s(all), { ok: all <= 60_000, text: '≤ 60 s' }),
+      report('notice SMS acknowledged / due by the data', `${sent.sms_notice} / ${expectedDue}`, {
+        ok: sent.sms_notice >= atDeclare.sms - hi && sent.sms_notice <= atDeclare.sms - lo, text: 'equal' }),
+      report('deferred SMS / asleep by the data', `${engine.deferred} / ${atDeclare.asleep}`, {
+        ok: engine.deferred >= lo && engine.deferred <= hi, text: lo === hi ? 'equal' : `${lo}–${hi}` }),
+      report('SMS sent inside quiet hours (not 24/7)', String(violations.n), { ok: violations.n === 0, text: '0' }),
+      report('duplicates (thread × kind × version)', String(dup.n), { ok: dup.n === 0, text: '0' }),
+      report('submit_sm on the wire / parts recorded', `${wire.sms} / ${sent.sms_parts}`, { ok: wire.sms === sent.sms_parts, text: 'equal' }),
+      report('emails at the sink / recorded sent', `${wire.email} / ${sent.email}`, { ok: wire.email === sent.email, text: 'equal' }),
+      report('notice emails accepted / by the data', `${sent.email_notice} / ${atDeclare.email}`, { ok: sent.email_notice === atDeclare.email, text: 'equal' }),
+      report('receipts applied (delivered / SMS sent)', `${sent.delivered} / ${sent.sms}`, { ok: sent.delivered === sent.sms, text: 'all' }),
+      report('engine notice rate / raw smpp loop', `${Math.round(engineRate)} / ${Math.round(raw.perSecond)} SMS/s`, {
+        ok: engineRate >= 0.6 * raw.perSecond, text: '≥ 60 %' }),
+      report('api peak RSS', mb(apiMb), { ok: apiMb <= 512, text: '≤ 512 MB' }),
+      ...workerPeaks.map((p, i) => report(`worker ${i + 1} peak RSS`, mb(p), { ok: p <= 512, text: '≤ 512 MB' })),
+      report('SMSC simulator peak RSS', mb(sim.peakMb), { ok: sim.peakMb <= 512, text: '≤ 512 MB' }),
+      report('SMTP sink peak RSS', mb(sink.peakMb), { ok: sink.peakMb <= 512, text: '≤ 512 MB' }),
+      report('Redis peak memory (growth)', `${redisGrowth.toFixed(1)} MB`, { ok: redisGrowth <= 100, text: '≤ 100 MB' }),
+    ].every(Boolean);
+    report('engine / raw', `${((engineRate / raw.perSecond) * 100).toFixed(0)} %`);
+    report('SMS notice / etr_change / restored', `${sent.sms_notice} / ${sent.sms_etr} / ${sent.sms_restored}`);
+    const lastAfter = (before: SimStats, after: SimStats, at: number) => (after.submitted > before.submitted ? s(after.lastSubmitAt! - at) : 'none sent');
+    report('ETR change: last submit_sm after update', lastAfter(notice, afterUpdate, updated.at));
+    report('resolve: last submit_sm after resolve', lastAfter(afterUpdate, afterResolve, resolved.at));
+    report('emails sent (all kinds)', String(sent.email));
+    report('PostgreSQL growth', mb((sizeAfter - sizeBefore)));
+    report(`raw loop sample`, `${texts.length} messages, ${raw.parts} parts`);
+    process.exitCode = ok ? 0 : 1;
+  } finally {
+    clearInterval(sampler);
+    await Promise.all([api?.stop(), ...workers.map((w) => w.stop())]);
+    await Promise.all([sim.stop(), sink.stop()]);
+    await redis.quit();
+    await db.end();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
