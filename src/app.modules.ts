@@ -10,6 +10,7 @@ import { HealthModule } from './health/health.module';
 import { ImportsModule } from './imports/imports.module';
 import { FeedbackModule } from './inbound/feedback.module';
 import { InboundModule } from './inbound/inbound.module';
+import { IncidentsWorkerModule } from './incidents/incidents-worker.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { JobQueueModule } from './jobs/job-queue';
 import { JobsModule } from './jobs/jobs.module';
@@ -32,5 +33,5 @@ const DOMAIN = [AreasModule, NetworkModule, SubscribersModule, StaffModule, Inci
 export class ApiModule {}
 
 /** The BullMQ role: job handlers live in the domain modules and are found by the JobRunner. */
-@Module({ imports: [...CORE, ...DOMAIN, DeliveryModule, InboundModule, JobsModule] })
+@Module({ imports: [...CORE, ...DOMAIN, DeliveryModule, IncidentsWorkerModule, InboundModule, JobsModule] })
 export class WorkerModule {}

@@ -82,6 +82,8 @@ export interface AppConfig {
   workerMetricsPort: number;
   /** Redis key prefix of the queues: separate deployments (or test runs) may share one Redis. */
   queuePrefix: string;
+  /** How often the worker looks for scheduled maintenance whose start has come. */
+  maintenanceStartIntervalMs: number;
 }
 
 export interface NotificationsConfig {
@@ -293,6 +295,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     channels: oneOf(env, 'CHANNELS', ['live', 'noop'] as const, 'live'),
     shutdownGraceSeconds: integer(env, 'SHUTDOWN_GRACE_SECONDS', 30, 0, 3600),
     workerMetricsPort: integer(env, 'WORKER_METRICS_PORT', 0, 0, 65535),
+    maintenanceStartIntervalMs: integer(env, 'MAINTENANCE_START_INTERVAL_MS', 10_000, 50, 600_000),
     notifications: {
       etrLaterMinutes: integer(env, 'ETR_LATER_MINUTES', 30, 1, 10_000),
       etrEarlierMinutes: integer(env, 'ETR_EARLIER_MINUTES', 60, 1, 10_000),

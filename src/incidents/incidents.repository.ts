@@ -116,6 +116,27 @@ export class IncidentsRepository {
     await em.query(`UPDATE incidents SET version = version + 1 WHERE id = $1`, [id]);
   }
 
+  /**
+   * Scheduled maintenance whose start has come moves to investigating, with a new version to plan
+   * and a public timeline entry by `actor`. One statement: a second worker running it at the same
+   * time waits for the row locks, then finds those incidents no longer scheduled and skips them.
+   */
+  async startDueMaintenance(now: Date, actor: string): Promise<Array<{ id: number; version: number }>> {
+    return this.db.query(
+      `WITH started AS (
+         UPDATE incidents SET status = 'investigating', version = version + 1, updated_at = now()
+         WHERE status = 'scheduled' AND started_at <= $1
+         RETURNING id, version, started_at),
+       events AS (
+         INSERT INTO incident_events (incident_id, actor, type, status, public, details)
+         SELECT id, $2, 'started', 'investigating', true,
+                jsonb_build_object('scheduledStart', to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+         FROM started)
+       SELECT id, version FROM started ORDER BY id`,
+      [now, actor],
+    );
+  }
+
   async addEvent(em: EntityManager, incidentId: number, e: IncidentEvent): Promise<void> {
     await em.query(
       `INSERT INTO incident_events (incident_id, actor, type, status, etr, message, public, details)

@@ -26,6 +26,9 @@ import { newPublicCode } from './public-code';
 /** How far ahead of now a non-maintenance start may be (clock skew between NOC tools and us). */
 const START_SKEW_MS = 5 * 60_000;
 
+/** The timeline's actor for changes nobody asked for: scheduled maintenance starting. */
+const SYSTEM_ACTOR = 'system';
+
 @Injectable()
 export class IncidentsService {
   private readonly logger = new Logger(IncidentsService.name);
@@ -279,15 +282,33 @@ export class IncidentsService {
   }
 
   /**
-   * After a committed change: the notification planner takes it from here. If Redis is down the
-   * dispatcher's next tick finds the unplanned version in PostgreSQL, so nothing is lost.
+   * Moves scheduled maintenance whose start has come to investigating, as the system; each start
+   * is planned like any other change (those not yet told get the notice with the new status).
    */
+  async startDueMaintenance(): Promise<number[]> {
+    const started = await this.incidents.startDueMaintenance(this.clock.now(), SYSTEM_ACTOR);
+    for (const { id, version } of started) {
+      this.logger.log({ msg: 'scheduled maintenance started', incidentId: id });
+      await this.planChange(id, version);
+    }
+    return started.map((s) => s.id);
+  }
+
+  /** After a committed change: the detail for the caller, and the change planned. */
   private async changed(id: number): Promise<IncidentDetailDto> {
     const detail = await this.get(id);
-    await this.dispatcher.planLater(id, detail.version).catch((err) =>
+    await this.planChange(id, detail.version);
+    return detail;
+  }
+
+  /**
+   * The notification planner takes a committed change from here. If Redis is down the
+   * dispatcher's next tick finds the unplanned version in PostgreSQL, so nothing is lost.
+   */
+  private async planChange(id: number, version: number): Promise<void> {
+    await this.dispatcher.planLater(id, version).catch((err) =>
       this.logger.warn({ msg: 'could not queue planning; the dispatcher will find it', incidentId: id, err }),
     );
-    return detail;
   }
 
   /** Called when a manager goes off duty: their open incidents need someone else. */

@@ -7,6 +7,8 @@ export const QUEUES = {
   notifications: 'notifications',
   /** Batches of claimed threads to render and hand to the channels. */
   deliveries: 'deliveries',
+  /** Incident changes that come with time rather than a request: scheduled maintenance starting. */
+  incidents: 'incidents',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -14,6 +16,7 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 export const JOBS: Record<QueueName, readonly string[]> = {
   notifications: ['PlanIncidentJob', 'DispatchJob'],
   deliveries: ['DeliverBatchJob'],
+  incidents: ['StartMaintenanceJob'],
 };
 
 export const DEFAULT_JOB_OPTIONS = {
