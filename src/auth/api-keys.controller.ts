@@ -1,10 +1,11 @@
-import { Body, Controller, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
-import { assertValid, readBody } from '../common/body';
+import { Body, Controller, Delete, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { assertValid, IdPipe, readBody } from '../common/body';
 import { ROLES } from './api-key.entity';
 import { ApiKeysService } from './api-keys.service';
-import { CreateApiKeyDto, CreatedApiKeyDto } from './create-api-key.dto';
-import { Roles } from './roles.decorator';
+import { CurrentCaller } from './caller.decorator';
+import { CreateApiKeyDto, CreatedApiKeyDto, RevokedApiKeyDto } from './create-api-key.dto';
+import { Caller, Roles } from './roles.decorator';
 
 @ApiTags('auth')
 @ApiBearerAuth()
@@ -29,5 +30,13 @@ export class ApiKeysController {
     }
     assertValid(r);
     return this.keys.create({ name: name!, role: role!, managerId });
+  }
+
+  /** Revokes a key: the row stays (with revokedAt), the key is refused from then on. Repeating it changes nothing. */
+  @Delete(':id')
+  @ApiOkResponse({ type: RevokedApiKeyDto })
+  @ApiConflictResponse({ description: 'LAST_ADMIN_KEY: the last active admin key cannot be revoked' })
+  revoke(@Param('id', new IdPipe()) id: number, @CurrentCaller() caller: Caller): Promise<RevokedApiKeyDto> {
+    return this.keys.revoke(id, caller);
   }
 }

@@ -3,9 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomBytes } from 'crypto';
 import { DataSource } from 'typeorm';
 import { returning } from '../common/sql';
-import { UnknownReferences } from '../common/errors';
+import { Conflict, NotFound, UnknownReferences } from '../common/errors';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ApiKeyEntity, Role } from './api-key.entity';
+import { RevokedApiKeyDto } from './create-api-key.dto';
 import { Caller } from './roles.decorator';
 
 export function hashKey(key: string): string {
@@ -13,8 +14,9 @@ export function hashKey(key: string): string {
 }
 
 /**
- * How long a key lookup is reused. Keys are revoked by setting revoked_at (SQL or CLI), which
- * every api process notices only when its cached entry expires: this bounds that delay.
+ * How long a key lookup is reused. A key revoked through the API is refused at once by the api
+ * process that revoked it; other api processes (and revocations by SQL) notice when their cached
+ * entry expires: this bounds that delay.
  */
 export const API_KEY_CACHE_MS = 2_000;
 
@@ -52,6 +54,38 @@ export class ApiKeysService implements OnApplicationBootstrap {
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(hash, { caller, until: Date.now() + API_KEY_CACHE_MS });
     return caller;
+  }
+
+  /**
+   * Marks a key revoked, keeping its row. The last active admin key is refused, so nobody can lock
+   * the operator out; revocations go one at a time, so two admins revoking each other's keys at once
+   * cannot both pass that check.
+   */
+  async revoke(id: number, caller: Caller): Promise<RevokedApiKeyDto> {
+    const key = await this.db.transaction(async (em) => {
+      await em.query(`SELECT pg_advisory_xact_lock(hashtext('api-key-revocation'))`);
+      const [row]: Array<{ id: number; name: string; role: Role; key_hash: string; revoked_at: Date | null; active_admins: number }> =
+        await em.query(
+          `SELECT id, name, role, key_hash, revoked_at,
+                  (SELECT count(*)::int FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL) AS active_admins
+           FROM api_keys WHERE id = $1`,
+          [id],
+        );
+      if (!row) throw new NotFound('api key', id);
+      if (row.revoked_at) return row;
+      if (row.role === 'admin' && row.active_admins <= 1) {
+        throw new Conflict('LAST_ADMIN_KEY', `api key ${id} is the last active admin key: create another admin key before revoking it`);
+      }
+      const [revoked]: Array<{ revoked_at: Date }> = await returning(
+        em,
+        `UPDATE api_keys SET revoked_at = now() WHERE id = $1 RETURNING revoked_at`,
+        [id],
+      );
+      this.logger.log({ msg: 'api key revoked', keyId: id, role: row.role, by: caller.keyId });
+      return { ...row, revoked_at: revoked.revoked_at };
+    });
+    this.cache.delete(key.key_hash);
+    return { id: key.id, name: key.name, role: key.role, revokedAt: key.revoked_at!.toISOString() };
   }
 
   async create(input: { name: string; role: Role; managerId?: number }): Promise<{ id: number; key: string }> {

@@ -19,3 +19,17 @@ export class CreatedApiKeyDto {
   @ApiProperty({ description: 'shown once; only its hash is stored' })
   key: string;
 }
+
+export class RevokedApiKeyDto {
+  @ApiProperty()
+  id: number;
+
+  @ApiProperty()
+  name: string;
+
+  @ApiProperty({ enum: ROLES })
+  role: Role;
+
+  @ApiProperty({ description: 'when the key was revoked (the first time, if revoked again)' })
+  revokedAt: string;
+}

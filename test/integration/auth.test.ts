@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { API_KEY_CACHE_MS } from '../../src/auth/api-keys.service';
+import { API_KEY_CACHE_MS, ApiKeysService } from '../../src/auth/api-keys.service';
 import { ADMIN_KEY, Reply, TestApi } from '../support/api';
 import { newArea } from '../support/factories';
 
@@ -114,6 +114,7 @@ describe('auth', () => {
       expect(served).toEqual(
         expect.arrayContaining([
           'POST /v1/api-keys',
+          'DELETE /v1/api-keys/:id',
           'POST /v1/areas',
           'GET /v1/areas/:code',
           'POST /v1/network-elements',
@@ -277,6 +278,64 @@ describe('auth', () => {
     });
   });
 
+  describe('DELETE /v1/api-keys/:id', () => {
+    const revoke = (id: number | string, key?: string) => api.request('DELETE', `/v1/api-keys/${id}`, { key });
+    const adminKeyId = async () =>
+      (await api.db.query(`SELECT id FROM api_keys WHERE key_hash = $1`, [createHash('sha256').update(ADMIN_KEY).digest('hex')]))[0].id;
+
+    it('should revoke a key at once, keep its row, and answer the same when repeated', async () => {
+      const created = await api.post('/v1/api-keys', { name: 'leaving-shift', role: 'noc' });
+      const key: string = created.body.key;
+      expect((await api.get('/v1/areas/NO-SUCH', key)).status).toBe(404); // valid, and cached as valid
+
+      const res = await revoke(created.body.id);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ id: created.body.id, name: 'leaving-shift', role: 'noc', revokedAt: expect.any(String) });
+      const refused = await api.get('/v1/areas/NO-SUCH', key); // no waiting for the cache in this process
+      expect({ status: refused.status, code: refused.body.error?.code }).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
+      const [row] = await api.db.query(`SELECT name, revoked_at FROM api_keys WHERE id = $1`, [created.body.id]);
+      expect(row).toEqual({ name: 'leaving-shift', revoked_at: new Date(res.body.revokedAt) });
+
+      const again = await revoke(created.body.id);
+      expect(again.status).toBe(200);
+      expect(again.body.revokedAt).toBe(res.body.revokedAt);
+    });
+
+    it('should refuse to revoke the last active admin key with 409 LAST_ADMIN_KEY and keep it working', async () => {
+      const id = await adminKeyId();
+      const res = await revoke(id);
+      expect({ status: res.status, code: res.body.error?.code }).toEqual({ status: 409, code: 'LAST_ADMIN_KEY' });
+      expect((await api.get('/v1/areas/NO-SUCH')).status).toBe(404);
+      const [row] = await api.db.query(`SELECT revoked_at FROM api_keys WHERE id = $1`, [id]);
+      expect(row.revoked_at).toBeNull();
+    });
+
+    it('should revoke an admin key while another admin key stays active', async () => {
+      const second = await api.post('/v1/api-keys', { name: 'second-admin', role: 'admin' });
+      expect((await revoke(second.body.id)).status).toBe(200);
+      expect((await api.get('/v1/areas/NO-SUCH', second.body.key)).status).toBe(401);
+      expect((await revoke(await adminKeyId())).status).toBe(409); // the bootstrap key is the last one again
+    });
+
+    it.each([
+      ['an id that is no key', '999999', 404, 'API_KEY_NOT_FOUND'],
+      ['an id that is not a number', 'abc', 422, 'VALIDATION_FAILED'],
+      ['id 0', '0', 422, 'VALIDATION_FAILED'],
+    ])('should answer %s with its error and revoke nothing', async (_case, id, status, code) => {
+      const before = await api.db.query(`SELECT count(*)::int AS n FROM api_keys WHERE revoked_at IS NOT NULL`);
+      const res = await revoke(id);
+      expect({ status: res.status, code: res.body.error?.code }).toEqual({ status, code });
+      if (status === 422) expect(res.body.error.details).toEqual([{ field: 'id', message: expect.any(String) }]);
+      expect(await api.db.query(`SELECT count(*)::int AS n FROM api_keys WHERE revoked_at IS NOT NULL`)).toEqual(before);
+    });
+
+    it('should refuse noc and manager keys with 403 and revoke nothing', async () => {
+      const created = await api.post('/v1/api-keys', { name: 'target', role: 'noc' });
+      for (const role of ['noc', 'manager'] as const) expect((await revoke(created.body.id, keys[role])).status).toBe(403);
+      expect((await api.get('/v1/areas/NO-SUCH', created.body.key)).status).toBe(404);
+    });
+  });
+
   describe('PATCH /v1/outage-managers/:id for noc', () => {
     it('should let noc change onDuty', async () => {
       const res = await api.patch(`/v1/outage-managers/${managerId}`, { onDuty: false }, keys.noc);
@@ -291,5 +350,26 @@ describe('auth', () => {
       expect(res.body.error.code).toBe('FORBIDDEN');
       expect((await api.get(`/v1/outage-managers/${managerId}`)).body).toEqual(before);
     });
+  });
+});
+
+describe('auth: two admins revoking each other at once', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await TestApi.start();
+  });
+  afterAll(() => api.stop());
+
+  it('should let exactly one of the two revocations through, so one admin key stays active', async () => {
+    const second = await api.post('/v1/api-keys', { name: 'second-admin', role: 'admin' });
+    const [bootstrap] = await api.db.query(`SELECT id FROM api_keys WHERE key_hash = $1`, [createHash('sha256').update(ADMIN_KEY).digest('hex')]);
+    // Straight to the service, so both are past authentication before either revokes.
+    const sut = api.app.get(ApiKeysService);
+    const caller = (keyId: number) => ({ keyId, name: 'admin', role: 'admin' as const, managerId: null });
+    const results = await Promise.allSettled([sut.revoke(second.body.id, caller(bootstrap.id)), sut.revoke(bootstrap.id, caller(second.body.id))]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({ code: 'LAST_ADMIN_KEY' });
+    const [active] = await api.db.query(`SELECT count(*)::int AS n FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL`);
+    expect(active.n).toBe(1);
   });
 });
