@@ -17,10 +17,9 @@
  */
 import { createTransport } from 'nodemailer';
 import { Client } from 'pg';
-import { seedDemo } from '../../src/demo/seed';
 import { freePort, PeerProcess, ServiceProcess } from './processes';
 import { pickScope } from './impact.bench';
-import { arg, BENCH_ADMIN_KEY, benchDatabase, rawSmpp, report, Sent, startApi } from './support';
+import { arg, BENCH_ADMIN_KEY, clearIncidents, rawSmpp, report, seededDatabase, Sent } from './support';
 
 const WINDOW = 100;
 const FROM = 'Outage Notifier <noreply@example.net>';
@@ -57,12 +56,7 @@ async function main(): Promise<void> {
   const subscribers = arg('subscribers', 200_000);
   const wanted = arg('affected', Math.min(100_000, subscribers / 2));
   const poolSize = arg('pool', 5);
-  const url = await benchDatabase(`outage_channels_bench_${subscribers}`);
-  {
-    const { app, baseUrl } = await startApi(url); // seeding only
-    await seedDemo({ baseUrl, adminKey: BENCH_ADMIN_KEY, databaseUrl: url, subscribers, log: (l) => console.log(`  ${l}`) });
-    await app.close();
-  }
+  const url = await seededDatabase(`outage_channels_bench_${subscribers}`, subscribers);
   const db = new Client({ connectionString: url });
   await db.connect();
   await db.query(`UPDATE subscribers SET quiet_start = NULL, quiet_end = NULL, sms_opted_out_at = NULL WHERE quiet_start IS NOT NULL OR sms_opted_out_at IS NOT NULL`);
@@ -87,7 +81,7 @@ async function main(): Promise<void> {
 
   /** One incident over the scope with only `channel` consented; accepted messages a second over first to last sent_at. */
   const phase = async (channel: 'sms' | 'email') => {
-    await db.query(`TRUNCATE incidents, incident_events, incident_impact, call_tasks, call_attempts, notification_threads, messages, message_parts CASCADE`);
+    await clearIncidents(db);
     await db.query(`UPDATE subscribers SET sms_consent = $1, email_consent = $2 WHERE sms_consent <> $1 OR email_consent <> $2`, [channel === 'sms', channel === 'email']);
     await db.query(`VACUUM ANALYZE subscribers`);
     const declared = await post('/v1/incidents', { title: `Benchmark ${channel}`, kind: 'outage', scope, etr: new Date(Date.now() + 4 * 3600_000).toISOString() });

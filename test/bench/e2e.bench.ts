@@ -20,10 +20,9 @@ import { randomBytes } from 'crypto';
 import IORedis from 'ioredis';
 import { cpus } from 'os';
 import { Client } from 'pg';
-import { seedDemo } from '../../src/demo/seed';
 import { pickScope } from './impact.bench';
 import { freePort, PeerProcess, ServiceProcess } from './processes';
-import { arg, BENCH_ADMIN_KEY, benchDatabase, rawSmpp, report, Sent, startApi, timed } from './support';
+import { arg, BENCH_ADMIN_KEY, clearIncidents, databaseMb, postJson, rawSmpp, report, reportBatchPhases, seededDatabase, Sent, timed } from './support';
 
 const WINDOW = 100;
 const ZONE = 'Europe/Moscow';
@@ -62,18 +61,12 @@ async function main(): Promise<void> {
   const subscribers = arg('subscribers', 2_000_000);
   const wanted = arg('affected', subscribers / 2);
   const workerCount = arg('workers', 1);
-  const url = await benchDatabase(`outage_bench_${subscribers}`);
-  {
-    const { app, baseUrl } = await startApi(url); // seeding only
-    await seedDemo({ baseUrl, adminKey: BENCH_ADMIN_KEY, databaseUrl: url, subscribers, log: (l) => console.log(`  ${l}`) });
-    await app.close();
-  }
+  const url = await seededDatabase(`outage_bench_${subscribers}`, subscribers);
   const db = new Client({ connectionString: url });
   await db.connect();
-  await db.query(`TRUNCATE incidents, incident_events, incident_impact, call_tasks, call_attempts, notification_threads, messages, message_parts, pending_receipts CASCADE`);
+  await clearIncidents(db);
   await db.query(`VACUUM ANALYZE`);
-  const dbSize = async () => Number((await db.query(`SELECT pg_database_size(current_database()) AS n`)).rows[0].n) / 1048576;
-  const sizeBefore = await dbSize();
+  const sizeBefore = await databaseMb(db);
   const scope = await pickScope(db, wanted);
 
   const redis = new IORedis(process.env.REDIS_URL!);
@@ -112,12 +105,9 @@ async function main(): Promise<void> {
   }, 100);
 
   const post = async (path: string, body: unknown) => {
-    const r = await fetch(`http://127.0.0.1:${apiPort}${path}`, {
-      method: 'POST', headers: { authorization: `Bearer ${BENCH_ADMIN_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
-    });
-    const answer = { status: r.status, body: (await r.json()) as any, at: Date.now() };
-    if (r.status >= 300) throw new Error(`POST ${path}: ${r.status} ${JSON.stringify(answer.body)}`);
-    return answer;
+    const answer = await postJson(`http://127.0.0.1:${apiPort}`, path, body);
+    if (answer.status >= 300) throw new Error(`POST ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    return { ...answer, at: Date.now() };
   };
   /** Until a worker has planned `version` and no thread of the incident is due now or claimed. */
   const drained = async (incidentId: number, version: number) => {
@@ -148,6 +138,7 @@ async function main(): Promise<void> {
     const declaredAt = declared.result.at;
     const id = declared.result.body.id as number;
     await drained(id, 1);
+    const noticeDone = Date.now();
     const notice = await simStats();
     const { rows: [engine] } = await db.query(
       `SELECT count(*) FILTER (WHERE channel = 'sms' AND told_kind IS NULL AND state = 'due' AND send_after > now())::int AS deferred
@@ -158,9 +149,11 @@ async function main(): Promise<void> {
     // 2. The ETR slips two hours; 3. resolved.
     const updated = await post(`/v1/incidents/${id}/updates`, { etr: new Date(etr + 2 * 3600_000).toISOString(), message: 'A second crew is on its way.' });
     await drained(id, 2);
+    const updateDone = Date.now();
     const afterUpdate = await simStats();
     const resolved = await post(`/v1/incidents/${id}/resolve`, { message: 'Service restored.' });
     await drained(id, 3);
+    const resolveDone = Date.now();
     const afterResolve = await simStats();
 
     // Receipts: every acknowledged SMS delivered (the simulator says DELIVRD to all), within a minute.
@@ -170,6 +163,7 @@ async function main(): Promise<void> {
     while ((await undelivered()) > 0 && Date.now() < receiptsBy) await sleep(250);
     const wire = { sms: (await simStats()).submitted, email: await sinkReceived() };
     workerPeaks.push(...workers.map((w) => w.peakMb));
+    const workerLines = workers.flatMap((w) => w.lines);
     const apiMb = api.peakMb;
     await Promise.all([api.stop(), ...workers.map((w) => w.stop())]);
     api = undefined;
@@ -218,11 +212,11 @@ async function main(): Promise<void> {
       await db.query(`SELECT recipient, subject, body FROM messages WHERE incident_id = $1 AND channel = 'sms' AND kind = 'notice' ORDER BY id LIMIT $2`, [id, RAW_SAMPLE])
     ).rows as Sent[];
     const raw = await rawSmpp(sim.port, texts, WINDOW);
-    const sizeAfter = await dbSize();
+    const sizeAfter = await databaseMb(db);
 
     // Times from the simulator's counters: the k-th part of the notices acknowledged.
     const noticeParts = notice.submitted;
-    const reached = (share: number) => samples.find((s) => s.submitted >= Math.ceil(share * noticeParts))?.at ?? NaN;
+    const reached = (share: number) => Math.min(samples.find((s) => s.submitted >= Math.ceil(share * noticeParts))?.at ?? NaN, notice.lastSubmitAt ?? NaN);
     const first = (notice.firstSubmitAt ?? NaN) - declaredAt;
     const all = (notice.lastSubmitAt ?? NaN) - declaredAt;
     const engineRate = sent.sms_notice / (((notice.lastSubmitAt ?? 0) - (notice.firstSubmitAt ?? 0)) / 1000 || Infinity);
@@ -263,9 +257,13 @@ async function main(): Promise<void> {
     report('engine / raw', `${((engineRate / raw.perSecond) * 100).toFixed(0)} %`);
     report('SMS notice / etr_change / restored', `${sent.sms_notice} / ${sent.sms_etr} / ${sent.sms_restored}`);
     const lastAfter = (before: SimStats, after: SimStats, at: number) => (after.submitted > before.submitted ? s(after.lastSubmitAt! - at) : 'none sent');
+    report('declare → nothing due (SMS and email)', s(noticeDone - declaredAt));
     report('ETR change: last submit_sm after update', lastAfter(notice, afterUpdate, updated.at));
+    report('ETR change → nothing due', s(updateDone - updated.at));
     report('resolve: last submit_sm after resolve', lastAfter(afterUpdate, afterResolve, resolved.at));
+    report('resolve → nothing due', s(resolveDone - resolved.at));
     report('emails sent (all kinds)', String(sent.email));
+    reportBatchPhases(workerLines);
     report('PostgreSQL growth', mb((sizeAfter - sizeBefore)));
     report(`raw loop sample`, `${texts.length} messages, ${raw.parts} parts`);
     process.exitCode = ok ? 0 : 1;

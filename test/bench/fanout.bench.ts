@@ -11,26 +11,19 @@ import { Queue } from 'bullmq';
 import { randomBytes } from 'crypto';
 import IORedis from 'ioredis';
 import { Client } from 'pg';
-import { seedDemo } from '../../src/demo/seed';
-import { arg, BENCH_ADMIN_KEY, benchDatabase, report, startApi, timed } from './support';
+import { arg, BENCH_ADMIN_KEY, clearIncidents, databaseMb, report, reportBatchPhases, seededDatabase, timed } from './support';
 import { freePort, ServiceProcess } from './processes';
 import { pickScope } from './impact.bench';
 
 async function main(): Promise<void> {
   const subscribers = arg('subscribers', 2_000_000);
   const wanted = arg('affected', subscribers / 2);
-  const url = await benchDatabase(`outage_bench_${subscribers}`);
-  {
-    const { app, baseUrl } = await startApi(url); // seeding only
-    await seedDemo({ baseUrl, adminKey: BENCH_ADMIN_KEY, databaseUrl: url, subscribers, log: (l) => console.log(`  ${l}`) });
-    await app.close();
-  }
+  const url = await seededDatabase(`outage_bench_${subscribers}`, subscribers);
   const db = new Client({ connectionString: url });
   await db.connect();
-  await db.query(`TRUNCATE incidents, incident_events, incident_impact, call_tasks, call_attempts, notification_threads, messages, message_parts CASCADE`);
+  await clearIncidents(db);
   await db.query(`VACUUM ANALYZE`);
-  const dbSize = async () => Number((await db.query(`SELECT pg_database_size(current_database()) AS n`)).rows[0].n) / 1048576;
-  const sizeBefore = await dbSize();
+  const sizeBefore = await databaseMb(db);
 
   const redis = new IORedis(process.env.REDIS_URL!);
   await redis.config('RESETSTAT');
@@ -106,7 +99,7 @@ async function main(): Promise<void> {
     await queue.obliterate({ force: true });
 
     clearInterval(redisSampler);
-    const sizeAfter = await dbSize();
+    const sizeAfter = await databaseMb(db);
     const ms = (x: number) => `${x.toFixed(0)} ms`;
     console.log(`\nbench:fanout — ${subscribers.toLocaleString('en')} subscribers, ${declared.result.body.affected.toLocaleString('en')} affected, channels no-op`);
     report('declare (api answer)', ms(declared.ms));
@@ -125,12 +118,7 @@ async function main(): Promise<void> {
         ok: (redisPeak - redisBefore) / 1048576 <= 100, text: '≤ 100 MB' }),
     ].every(Boolean);
     report('emails handed', String(m.email));
-    // With BENCH_LOG_LEVEL=debug the worker logs each batch's phases: print their average.
-    const batches = worker.lines.filter((l) => l.msg === 'batch delivered' && l.phases) as Array<{ phases: Record<string, number> }>;
-    if (batches.length) {
-      const avg = (k: string) => (batches.reduce((a, b) => a + b.phases[k], 0) / batches.length).toFixed(0);
-      report('batch phases, ms (load/decide/write/send/record)', ['load', 'decide', 'write', 'send', 'record'].map(avg).join(' / '));
-    }
+    reportBatchPhases(worker.lines);
     report('24/7 subscribers told at night', String(m.bypassed));
     report('PostgreSQL growth', `${(sizeAfter - sizeBefore).toFixed(0)} MB`);
     report('baseline: raw INSERT … SELECT of the rows', ms(raw.ms));

@@ -5,6 +5,7 @@ import { connect, PDU, PduFields } from 'smpp';
 import { DataSource } from 'typeorm';
 import { JsonLogger } from '../../src/common/json-logger';
 import { dataSourceOptions } from '../../src/database/options';
+import { seedDemo } from '../../src/demo/seed';
 import { createApiApp } from '../../src/http';
 import { encodeSms } from '../../src/sms/segmentation';
 import { destinationAddress, relativeValidity, sourceAddress } from '../../src/sms/sms-addresses';
@@ -37,6 +38,26 @@ export async function benchDatabase(name: string): Promise<string> {
   return url;
 }
 
+/** benchDatabase with the demo operator of `subscribers` seeded (once: the seed is kept). */
+export async function seededDatabase(name: string, subscribers: number): Promise<string> {
+  const url = await benchDatabase(name);
+  const { app, baseUrl } = await startApi(url); // seeding only
+  await seedDemo({ baseUrl, adminKey: BENCH_ADMIN_KEY, databaseUrl: url, subscribers, log: (l) => console.log(`  ${l}`) });
+  await app.close();
+  return url;
+}
+
+/** Every incident and all that hangs off it gone, so a run starts from a quiet operator. */
+export async function clearIncidents(db: Client): Promise<void> {
+  await db.query(
+    `TRUNCATE incidents, incident_events, incident_impact, call_tasks, call_attempts, notification_threads, messages, message_parts, pending_receipts CASCADE`,
+  );
+}
+
+export async function databaseMb(db: Client): Promise<number> {
+  return Number((await db.query(`SELECT pg_database_size(current_database()) AS n`)).rows[0].n) / 1048576;
+}
+
 /** The real HTTP app, in this process, over `databaseUrl`. */
 export async function startApi(databaseUrl: string): Promise<{ app: INestApplication; baseUrl: string }> {
   Object.assign(process.env, { DATABASE_URL: databaseUrl, ADMIN_API_KEY: BENCH_ADMIN_KEY });
@@ -66,6 +87,14 @@ export function report(label: string, value: string, target?: { ok: boolean; tex
   const verdict = target ? `${target.ok ? 'PASS' : 'FAIL'}  (target ${target.text})` : '';
   console.log(`${label.padEnd(44)} ${value.padStart(14)}  ${verdict}`);
   return target?.ok ?? true;
+}
+
+/** With BENCH_LOG_LEVEL=debug the workers log each batch's phases: their average, where the time goes. */
+export function reportBatchPhases(lines: Array<Record<string, unknown>>): void {
+  const batches = lines.filter((l) => l.msg === 'batch delivered' && l.phases) as Array<{ phases: Record<string, number> }>;
+  if (!batches.length) return;
+  const avg = (k: string) => (batches.reduce((a, b) => a + b.phases[k], 0) / batches.length).toFixed(0);
+  report(`batch phases, ms (load/decide/write/send/record)`, ['load', 'decide', 'write', 'send', 'record'].map(avg).join(' / '));
 }
 
 /** A message as the engine sent it (read back from the messages table). */
