@@ -99,7 +99,7 @@ export interface NotificationsConfig {
   emailQuietHours: boolean;
   /** Threads per delivery job. */
   batchSize: number;
-  /** How long a claim holds before another worker may take the threads over. */
+  /** How long a delivery batch may hold its threads (its transaction) before the database takes them back. */
   leaseSeconds: number;
   dispatchIntervalMs: number;
 }

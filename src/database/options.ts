@@ -12,6 +12,6 @@ export function dataSourceOptions(url = process.env.DATABASE_URL): DataSourceOpt
     entities: [join(__dirname, '..', '**', '*.entity.{ts,js}')],
     migrations: [join(__dirname, '..', '..', 'migrations', '*.{ts,js}')],
     migrationsTableName: 'migrations',
-    extra: { max: Number(process.env.DATABASE_POOL_SIZE ?? 10), application_name: `outage-notifier-${process.env.ROLE ?? 'cli'}` },
+    extra: { max: Number(process.env.DATABASE_POOL_SIZE ?? 20), application_name: `outage-notifier-${process.env.ROLE ?? 'cli'}` },
   };
 }

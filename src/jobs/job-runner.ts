@@ -86,7 +86,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
    */
   async beforeApplicationShutdown(): Promise<void> {
     // Take no new jobs, give the running ones the grace period, then close without waiting: a job
-    // still stuck is abandoned, and its claim expires so another worker redoes it.
+    // still stuck is abandoned: closing the database pool ends its transaction and another worker redoes its batch.
     await Promise.all(this.workers.map(({ worker }) => worker.pause(true)));
     const grace = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), this.config.shutdownGraceSeconds * 1000).unref());
     if ((await Promise.race([Promise.allSettled([...this.inFlight]), grace])) === 'late') {

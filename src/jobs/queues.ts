@@ -3,10 +3,11 @@
  * refuses to start when a job has no handler or two.
  */
 export const QUEUES = {
-  /** Planning (marking threads due) and dispatching (claiming due threads into batches). */
+  /** Planning (marking threads due) and dispatching (starting delivery jobs while threads are due). */
   notifications: 'notifications',
-  /** Batches of claimed threads to render and hand to the channels. */
-  deliveries: 'deliveries',
+  /** One lane per channel, so a slow mail server never holds texts back: each job sends one batch. */
+  smsDeliveries: 'deliveries-sms',
+  emailDeliveries: 'deliveries-email',
   /** Incident changes that come with time rather than a request: scheduled maintenance starting. */
   incidents: 'incidents',
 } as const;
@@ -15,7 +16,8 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 /** Registered job names per queue; a handler must exist for each. */
 export const JOBS: Record<QueueName, readonly string[]> = {
   notifications: ['PlanIncidentJob', 'DispatchJob'],
-  deliveries: ['DeliverBatchJob'],
+  'deliveries-sms': ['DeliverSmsBatchJob'],
+  'deliveries-email': ['DeliverEmailBatchJob'],
   incidents: ['StartMaintenanceJob'],
 };
 

@@ -1,17 +1,22 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { UnsubscribeLinks } from '../email/unsubscribe-links';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { ChannelPort, DeliveryOutcome, EMAIL_CHANNEL, OutboundMessage, SMS_CHANNEL } from './channel.port';
+import { ChannelName, ChannelPort, DeliveryOutcome, EMAIL_CHANNEL, OutboundMessage, SMS_CHANNEL } from './channel.port';
 import { decide, MessageKind } from './decide';
-import { ClaimedThread, MessageOutcome, NewMessage, NotificationsRepository, ThreadUpdate } from './notifications.repository';
+import { ClaimedThread, NotificationsRepository, SentMessage, ThreadUpdate } from './notifications.repository';
 import { isQuietAt, nextAllowedAt } from './quiet-hours';
 import { TemplateService } from './templates/template.service';
 
 const HOUR = 3_600_000;
 /** Kinds a subscriber flagged 24/7 gets at night during an outage; the rest wait for morning. */
 const NIGHT_KINDS: MessageKind[] = ['notice', 'etr_change', 'restored', 'correction'];
+/** A hand-over the channel could not complete is tried again after 30 s, doubling up to 15 min, 12 times (about 2 h). */
 const RETRY_DELAY_MS = 30_000;
+const RETRY_DELAY_MAX_MS = 15 * 60_000;
+export const MAX_ATTEMPTS = 12;
 
 export type DeliveryResult =
   | { status: 'skipped'; reason: string }
@@ -19,15 +24,19 @@ export type DeliveryResult =
 
 interface Planned {
   thread: ClaimedThread;
-  kind: MessageKind;
-  message: NewMessage;
-  outbound?: OutboundMessage;
+  message: Omit<SentMessage, 'state' | 'error' | 'attempts' | 'providerIds'>;
+  outbound: OutboundMessage;
 }
 
 /**
- * Renders and sends one claimed batch: decides per thread what to say from the incident's
- * current state (DESIGN principle 2), holds back what quiet hours, consent or the daily SMS cap
- * forbid, hands the rest to the channel adapters, and records everything with batched writes.
+ * Renders and sends one batch of a channel's due threads: claims them (row locks held by this
+ * batch's transaction), decides per thread what to say from the incident's current state (DESIGN
+ * principle 2), holds back what quiet hours, consent or the daily SMS cap forbid, hands the rest
+ * to the channel, and writes threads, messages and parts in one statement before committing.
+ *
+ * The at-least-once window is the batch in flight: a worker that dies after handing messages over
+ * and before its commit leaves no trace of them, its locks go with its connection, and the next
+ * batch sends them again. Nothing is lost; at most one batch per dead job is doubled.
  */
 @Injectable()
 export class DeliveryService {
@@ -35,6 +44,7 @@ export class DeliveryService {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectDataSource() private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly repo: NotificationsRepository,
     private readonly templates: TemplateService,
@@ -43,24 +53,43 @@ export class DeliveryService {
     @Optional() @Inject(EMAIL_CHANNEL) private readonly email?: ChannelPort,
   ) {}
 
-  async deliver(claimId: string): Promise<DeliveryResult> {
+  get batchSize(): number {
+    return this.config.notifications.batchSize;
+  }
+
+  /** Delivers the next batch of the channel's due threads; `threads` tells whether it was a full one. */
+  async deliver(channel: ChannelName): Promise<DeliveryResult> {
+    const runner = this.db.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    try {
+      const result = await this.deliverIn(runner.manager, channel);
+      await runner.commitTransaction();
+      return result;
+    } catch (err) {
+      await runner.rollbackTransaction().catch(() => undefined);
+      throw err;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async deliverIn(em: EntityManager, channel: ChannelName): Promise<DeliveryResult> {
     const started = Date.now();
-    await this.repo.renewClaim(claimId, new Date(this.clock.now().getTime() + this.config.notifications.leaseSeconds * 1000));
-    const threads = await this.repo.loadClaim(claimId, this.config.defaultTimezone, this.config.defaultQuietHours);
-    if (threads.length === 0) return { status: 'skipped', reason: 'nothing left under this claim' };
-    const now = this.clock.now();
     const policy = this.config.notifications;
+    // The claim is this transaction: a worker that hangs longer than the lease loses it to the next.
+    await em.query(`SELECT set_config('idle_in_transaction_session_timeout', $1, true)`, [String(policy.leaseSeconds * 1000)]);
+    const now = this.clock.now();
+    const threads = await this.repo.claim(em, channel, now, policy.batchSize, this.config.defaultTimezone, this.config.defaultQuietHours);
+    if (threads.length === 0) return { status: 'skipped', reason: 'nothing due' };
     const loaded = Date.now();
-    const smsHistory = await this.repo.recentSms(
-      threads.filter((t) => t.channel === 'sms').map((t) => t.subscriber_id),
-      new Date(now.getTime() - 24 * HOUR),
-    );
 
     const updates = new Map<string, ThreadUpdate>();
     const planned: Planned[] = [];
+    const smsHistory = new Map<number, Date[]>();
     let deferred = 0;
     for (const t of threads) {
-      const keep = this.unchanged(t);
+      const keep = this.unchanged(t, now);
       const wake = (at: number) => new Date(this.wakeAt(t, at));
       if (!(t.channel === 'sms' ? t.sms_ok : t.email_ok)) {
         updates.set(t.id, { ...keep, state: 'idle', suppressed: `${t.channel} not allowed or no address` });
@@ -86,10 +115,11 @@ export class DeliveryService {
         continue;
       }
       if (t.channel === 'sms') {
-        const history = smsHistory.get(t.subscriber_id) ?? [];
+        // The same subscriber may come twice in a batch (two incidents): count what this batch sends too.
+        const history = smsHistory.get(t.subscriber_id) ?? t.recent_sms ?? [];
         if (history.length >= policy.smsDailyCap) {
           // Over the cap: the content waits (and coalesces with later changes) until a slot frees.
-          const free = history[policy.smsDailyCap - 1].getTime() + 24 * HOUR;
+          const free = new Date(history[policy.smsDailyCap - 1]).getTime() + 24 * HOUR;
           updates.set(t.id, { ...keep, state: 'due', sendAfter: wake(free) });
           deferred++;
           continue;
@@ -100,55 +130,38 @@ export class DeliveryService {
     }
 
     const decided = Date.now();
-    const ids = await this.repo.insertMessages(planned.map((p) => p.message), now);
-    await this.repo.supersede(
-      planned.map((p) => p.thread.id),
-      planned.map((p) => p.message.dedupeKey),
-    );
-    for (const p of planned) {
-      // No id back: this very message went out on an earlier attempt, so it is not sent again.
-      const id = ids.get(p.message.dedupeKey);
-      p.outbound = id ? { ...p.outbound!, messageId: id } : undefined;
-    }
-    const written = Date.now();
-    const outcomes = await this.send(planned.flatMap((p) => (p.outbound ? [p.outbound] : [])));
+    const outcomes = await this.send(channel, planned.map((p) => p.outbound));
     const handed = Date.now();
 
-    const messageOutcomes: MessageOutcome[] = [];
-    const parts: Array<{ messageId: string; part: number; providerId: string }> = [];
+    const messages: SentMessage[] = [];
     let sent = 0;
     let retry = 0;
     let failed = 0;
     for (const p of planned) {
       const t = p.thread;
-      const outcome = p.outbound ? outcomes.get(p.outbound.messageId) : undefined;
-      if (p.outbound && !outcome) throw new Error(`channel gave no outcome for message ${p.outbound.messageId}`);
-      if (outcome?.status === 'retry') {
+      const outcome = outcomes.get(p.outbound.messageId);
+      if (!outcome) throw new Error(`channel gave no outcome for message ${p.outbound.messageId}`);
+      const attempts = t.attempts + 1;
+      if (outcome.status === 'retry' && attempts < MAX_ATTEMPTS) {
         retry++;
-        messageOutcomes.push({ id: outcome.messageId, state: 'sending', error: `retry: ${outcome.error}`, providerIds: [] });
-        updates.set(t.id, { ...this.unchanged(t), state: 'due', sendAfter: new Date(now.getTime() + RETRY_DELAY_MS) });
-        continue;
-      }
-      if (outcome?.status === 'failed') {
+        const delay = Math.min(RETRY_DELAY_MS * 2 ** t.attempts, RETRY_DELAY_MAX_MS);
+        updates.set(t.id, { ...this.unchanged(t, now), state: 'due', sendAfter: new Date(now.getTime() + delay), attempts, lastError: outcome.error });
+      } else if (outcome.status !== 'accepted') {
         failed++;
-        messageOutcomes.push({ id: outcome.messageId, state: 'failed', error: outcome.error, providerIds: [] });
-        updates.set(t.id, { ...this.unchanged(t), state: 'idle', suppressed: `delivery failed: ${outcome.error}` });
-        continue;
-      }
-      if (outcome?.status === 'accepted') {
+        const error = outcome.status === 'retry' ? `gave up after ${attempts} attempts: ${outcome.error}` : outcome.error;
+        messages.push({ ...p.message, state: 'failed', error, attempts, providerIds: [] });
+        updates.set(t.id, { ...this.unchanged(t, now), state: 'idle', suppressed: `delivery failed: ${error}`, attempts, lastError: error });
+      } else {
         sent++;
-        messageOutcomes.push({ id: outcome.messageId, state: 'accepted', error: null, providerIds: outcome.providerIds });
-        outcome.providerIds.forEach((providerId, i) => parts.push({ messageId: outcome.messageId, part: i + 1, providerId }));
+        messages.push({ ...p.message, state: 'accepted', error: null, attempts, providerIds: outcome.providerIds });
+        updates.set(t.id, this.told(t, p.message.kind, now));
       }
-      // Accepted now, or already sent on an earlier attempt (the message existed): the thread was told.
-      updates.set(t.id, this.told(t, p.kind, now));
     }
-    await this.repo.recordOutcomes(messageOutcomes, parts, now);
-    await this.repo.release(claimId, now, [...updates.values()]);
+    await this.repo.record(em, [...updates.values()], messages, now);
     const ms = Date.now() - started;
-    // Where a batch's time goes: load, decide and render, write messages, channels, record outcomes.
-    const phases = { load: loaded - started, decide: decided - loaded, write: written - decided, send: handed - written, record: started + ms - handed };
-    this.logger.debug({ msg: 'batch delivered', claimId, threads: threads.length, sent, deferred, retry, failed, ms, phases });
+    // Where a batch's time goes: claim and read, decide and render, channel, record.
+    const phases = { load: loaded - started, decide: decided - loaded, send: handed - decided, record: started + ms - handed };
+    this.logger.debug({ msg: 'batch delivered', channel, threads: threads.length, sent, deferred, retry, failed, ms, phases });
     return { status: 'done', threads: threads.length, sent, deferred, retry, failed, ms };
   }
 
@@ -160,10 +173,10 @@ export class DeliveryService {
     return this.respectsQuietHours(t) ? nextAllowedAt(at, t.timezone, { start: t.quiet_start, end: t.quiet_end }) : at;
   }
 
-  private unchanged(t: ClaimedThread): ThreadUpdate {
+  private unchanged(t: ClaimedThread, now: Date): ThreadUpdate {
     return {
-      id: t.id, seenVersion: t.version, state: 'idle', sendAfter: this.clock.now(), toldVersion: t.told_version, toldKind: t.told_kind,
-      toldEtr: t.told_etr, toldAt: t.told_at, reassurances: t.reassurances, suppressed: null,
+      id: t.id, state: 'idle', sendAfter: now, toldVersion: t.told_version, toldKind: t.told_kind, toldEtr: t.told_etr, toldAt: t.told_at,
+      reassurances: t.reassurances, suppressed: null, attempts: t.attempts, lastError: null,
     };
   }
 
@@ -171,8 +184,8 @@ export class DeliveryService {
   private told(t: ClaimedThread, kind: MessageKind, now: Date): ThreadUpdate {
     const p = this.config.notifications;
     const update: ThreadUpdate = {
-      id: t.id, seenVersion: t.version, state: 'idle', sendAfter: now, toldVersion: t.version, toldKind: kind, toldEtr: t.etr, toldAt: now,
-      reassurances: t.reassurances + (kind === 'reassurance' ? 1 : 0), suppressed: null,
+      id: t.id, state: 'idle', sendAfter: now, toldVersion: t.version, toldKind: kind, toldEtr: t.etr, toldAt: now,
+      reassurances: t.reassurances + (kind === 'reassurance' ? 1 : 0), suppressed: null, attempts: 0, lastError: null,
     };
     const open = t.status !== 'resolved' && t.status !== 'cancelled';
     if (open) return { ...update, state: 'due', sendAfter: new Date(this.wakeAt(t, now.getTime() + p.reassuranceHours * HOUR)) };
@@ -201,28 +214,24 @@ export class DeliveryService {
       unsubscribeUrl,
     });
     const serial = kind === 'reassurance' ? `:${t.reassurances + 1}` : '';
+    const recipient = t.channel === 'sms' ? t.phone! : t.email!;
     return {
       thread: t,
-      kind,
       message: {
-        threadId: t.id, incidentId: t.incident_id, subscriberId: t.subscriber_id, channel: t.channel, kind, version: t.version,
-        dedupeKey: `${t.id}:${t.version}:${kind}${serial}`, recipient: t.channel === 'sms' ? t.phone! : t.email!,
-        subject: rendered.subject ?? null, body: rendered.text, quietBypass,
+        id: t.message_id, threadId: t.id, incidentId: t.incident_id, subscriberId: t.subscriber_id, channel: t.channel, kind,
+        version: t.version, dedupeKey: `${t.id}:${t.version}:${kind}${serial}`, recipient, subject: rendered.subject ?? null,
+        body: rendered.text, quietBypass,
       },
-      outbound: { messageId: '', channel: t.channel, to: t.channel === 'sms' ? t.phone! : t.email!, ...rendered, unsubscribeUrl },
+      outbound: { messageId: t.message_id, channel: t.channel, to: recipient, ...rendered, unsubscribeUrl },
     };
   }
 
-  private async send(messages: OutboundMessage[]): Promise<Map<string, DeliveryOutcome>> {
-    const byChannel = { sms: messages.filter((m) => m.channel === 'sms'), email: messages.filter((m) => m.channel === 'email') };
-    const results = await Promise.all(
-      (['sms', 'email'] as const).map(async (channel) => {
-        if (byChannel[channel].length === 0) return [];
-        const port = channel === 'sms' ? this.sms : this.email;
-        if (!port) return byChannel[channel].map((m) => ({ messageId: m.messageId, status: 'retry' as const, error: `no ${channel} channel configured` }));
-        return port.send(byChannel[channel]);
-      }),
-    );
-    return new Map(results.flat().map((o) => [o.messageId, o]));
+  private async send(channel: ChannelName, messages: OutboundMessage[]): Promise<Map<string, DeliveryOutcome>> {
+    if (messages.length === 0) return new Map();
+    const port = channel === 'sms' ? this.sms : this.email;
+    const outcomes: DeliveryOutcome[] = port
+      ? await port.send(messages)
+      : messages.map((m) => ({ messageId: m.messageId, status: 'retry', error: `no ${channel} channel configured` }));
+    return new Map(outcomes.map((o) => [o.messageId, o]));
   }
 }

@@ -1,22 +1,21 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { randomUUID } from 'crypto';
 import { Clock } from '../common/clock';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { JobQueue } from '../jobs/job-queue';
 import { QUEUES } from '../jobs/queues';
+import { ChannelName } from './channel.port';
 import { NotificationsRepository } from './notifications.repository';
 
-/**
- * Batches allowed to wait in the delivery queue. Claiming no further ahead than the workers can
- * take keeps the queue (and Redis) small and leaves everything else due in PostgreSQL, where a
- * newer incident version is still coalesced into what is sent.
- */
-const MAX_QUEUED_BATCHES = 40;
+const LANES = {
+  sms: { queue: QUEUES.smsDeliveries, job: 'DeliverSmsBatchJob' },
+  email: { queue: QUEUES.emailDeliveries, job: 'DeliverEmailBatchJob' },
+} as const;
 
 /**
- * Turns due threads into delivery jobs: expires the claims of dead workers, re-plans incidents
- * whose plan was lost (a crash, a flushed Redis), then claims due threads in batches — vip and
- * business first — and enqueues one job per batch carrying only the claim id.
+ * Keeps delivery going while threads are due: re-plans incidents whose plan was lost (a crash, a
+ * flushed Redis), and for each channel with due threads makes sure a few delivery jobs wait in its
+ * queue. The jobs carry nothing: each claims its own batch from PostgreSQL when it runs, so a job
+ * run twice or a job too many finds nothing left and ends, and Redis never holds more than a few.
  */
 @Injectable()
 export class DispatcherService {
@@ -29,27 +28,28 @@ export class DispatcherService {
     private readonly jobs: JobQueue,
   ) {}
 
-  async tick(): Promise<{ status: 'done' | 'skipped'; batches: number; expired: number; replanned: number }> {
+  async tick(): Promise<{ status: 'done' | 'skipped'; started: number; replanned: number }> {
     const now = this.clock.now();
-    const { batchSize, leaseSeconds } = this.config.notifications;
-    const expired = await this.repo.expireLeases(now);
     const unplanned = await this.repo.unplannedIncidents();
     for (const incident of unplanned) await this.planLater(incident.id, incident.version);
 
-    const batches: Array<{ name: string; data: { claimId: string }; opts: { jobId: string } }> = [];
-    const room = MAX_QUEUED_BATCHES - (await this.jobs.queue(QUEUES.deliveries).getWaitingCount());
-    while (batches.length < room) {
-      const claimId = randomUUID();
-      const claimed = await this.repo.claim(claimId, now, new Date(now.getTime() + leaseSeconds * 1000), batchSize);
-      if (claimed === 0) break;
-      batches.push({ name: 'DeliverBatchJob', data: { claimId }, opts: { jobId: `deliver-${claimId}` } });
-      if (claimed < batchSize) break;
+    let started = 0;
+    for (const channel of ['sms', 'email'] as const) {
+      if (!(await this.repo.anyDue(channel, now))) continue;
+      // Enough waiting jobs to keep every worker's slots busy; finished full batches add their own successor.
+      const waiting = await this.jobs.queue(LANES[channel].queue).getWaitingCount();
+      started += await this.startLane(channel, this.config.workerConcurrency - waiting);
     }
-    await this.jobs.addBulk(QUEUES.deliveries, batches);
-    if (batches.length || expired || unplanned.length) {
-      this.logger.log({ msg: 'dispatched', batches: batches.length, expiredClaims: expired, replanned: unplanned.length });
-    }
-    return { status: batches.length ? 'done' : 'skipped', batches: batches.length, expired, replanned: unplanned.length };
+    if (started || unplanned.length) this.logger.debug({ msg: 'dispatched', jobs: started, replanned: unplanned.length });
+    return { status: started ? 'done' : 'skipped', started, replanned: unplanned.length };
+  }
+
+  /** Queues `count` delivery jobs for the channel. */
+  async startLane(channel: ChannelName, count: number): Promise<number> {
+    if (count <= 0) return 0;
+    const { queue, job } = LANES[channel];
+    await this.jobs.addBulk(queue, Array.from({ length: count }, () => ({ name: job, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } })));
+    return count;
   }
 
   /** Plans an incident's change soon; one job per incident version, however often it is asked. */

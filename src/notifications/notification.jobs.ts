@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HandlesJob, JobHandler, JobResult } from '../jobs/job-handler.decorator';
 import { QUEUES } from '../jobs/queues';
+import { ChannelName } from './channel.port';
 import { DeliveryService } from './delivery.service';
 import { DispatcherService } from './dispatcher.service';
 import { PlannerService } from './planner.service';
@@ -27,15 +28,28 @@ export class DispatchJob implements HandlesJob {
   }
 }
 
+/** Sends one batch of the channel's due threads; a full batch means more may be due, so it starts the next job. */
 @Injectable()
-@JobHandler(QUEUES.deliveries)
-export class DeliverBatchJob implements HandlesJob<{ claimId: string }> {
+abstract class DeliverBatch implements HandlesJob {
+  protected abstract readonly channel: ChannelName;
+
   constructor(private readonly delivery: DeliveryService, private readonly dispatcher: DispatcherService) {}
 
-  async handle({ claimId }: { claimId: string }): Promise<JobResult> {
-    const result = await this.delivery.deliver(claimId);
-    // A batch done makes room in the queue: refill it now rather than at the next tick.
-    if (result.status === 'done') await this.dispatcher.kick();
+  async handle(): Promise<JobResult> {
+    const result = await this.delivery.deliver(this.channel);
+    if (result.status === 'done' && result.threads >= this.delivery.batchSize) await this.dispatcher.startLane(this.channel, 1);
     return result;
   }
+}
+
+@Injectable()
+@JobHandler(QUEUES.smsDeliveries)
+export class DeliverSmsBatchJob extends DeliverBatch {
+  protected readonly channel = 'sms';
+}
+
+@Injectable()
+@JobHandler(QUEUES.emailDeliveries)
+export class DeliverEmailBatchJob extends DeliverBatch {
+  protected readonly channel = 'email';
 }

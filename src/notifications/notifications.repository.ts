@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { execute } from '../common/sql';
+import { ChannelName } from './channel.port';
 import { MessageKind } from './decide';
 
 /** One (zone, quiet window, 24/7) group of a planned incident and the send times computed for it. */
@@ -13,24 +14,35 @@ export interface PlanGroup {
   count: number;
 }
 
+/** Subscribers of some tiers with ids in [fromId, toId): planning goes slice by slice. */
+export interface PlanSlice {
+  tiers: string[];
+  fromId: number;
+  toId: number;
+}
+
 export interface TimedGroup extends PlanGroup {
   smsAt: Date;
   emailAt: Date;
 }
 
-/** Everything the sender needs about one claimed thread, read in one query per batch. */
+/** Everything the sender needs about one claimed thread, read in the claiming query. */
 export interface ClaimedThread {
   id: string;
+  /** The id the message will have if one is sent (drawn from the messages sequence). */
+  message_id: string;
   incident_id: number;
   subscriber_id: number;
-  channel: 'sms' | 'email';
+  channel: ChannelName;
   quiet_bypass: boolean;
-  due_version: number;
   told_version: number;
   told_kind: MessageKind | null;
   told_etr: Date | null;
   told_at: Date | null;
   reassurances: number;
+  attempts: number;
+  /** SMS this subscriber was sent in the last 24 hours, newest first (SMS threads only). */
+  recent_sms: Date[] | null;
   // subscriber
   name: string;
   phone: string | null;
@@ -57,11 +69,13 @@ export interface ClaimedThread {
   manager_phone: string | null;
 }
 
-export interface NewMessage {
+/** A message handed to a channel (or given up on), written once with its outcome. */
+export interface SentMessage {
+  id: string;
   threadId: string;
   incidentId: number;
   subscriberId: number;
-  channel: 'sms' | 'email';
+  channel: ChannelName;
   kind: MessageKind;
   version: number;
   dedupeKey: string;
@@ -69,12 +83,14 @@ export interface NewMessage {
   subject: string | null;
   body: string;
   quietBypass: boolean;
+  state: 'accepted' | 'failed';
+  error: string | null;
+  attempts: number;
+  providerIds: string[];
 }
 
 export interface ThreadUpdate {
   id: string;
-  /** The incident version this batch read: a newer due_version means it changed meanwhile. */
-  seenVersion: number;
   state: 'idle' | 'due';
   sendAfter: Date;
   toldVersion: number;
@@ -83,14 +99,12 @@ export interface ThreadUpdate {
   toldAt: Date | null;
   reassurances: number;
   suppressed: string | null;
+  attempts: number;
+  lastError: string | null;
 }
 
-export interface MessageOutcome {
-  id: string;
-  state: 'accepted' | 'failed' | 'sending';
-  error: string | null;
-  providerIds: string[];
-}
+/** Claim order: vip, business, residential. */
+const PRIORITIES = [0, 1, 2];
 
 // The same coalescing in every query, so groups computed in TypeScript join back exactly.
 const ZONE = `coalesce(s.timezone, a.effective_timezone, $2::text)`;
@@ -115,22 +129,29 @@ export class NotificationsRepository {
     return Number(rows[0].n);
   }
 
-  /** The affected subscribers grouped by what their send time depends on. */
-  async planGroups(em: EntityManager, incidentId: number, defaultZone: string, quiet: { start: number; end: number }): Promise<PlanGroup[]> {
+  /** A slice of the affected subscribers grouped by what their send time depends on. */
+  async planGroups(
+    em: EntityManager,
+    incidentId: number,
+    defaultZone: string,
+    quiet: { start: number; end: number },
+    slice: PlanSlice,
+  ): Promise<PlanGroup[]> {
     const rows = await em.query(
       `SELECT ${ZONE} AS tz, ${QSTART} AS qs, ${QEND} AS qe, ${BYPASS} AS bypass, count(*)::int AS n
        FROM incident_impact ii JOIN subscribers s ON s.id = ii.subscriber_id JOIN areas a ON a.id = s.area_id
        WHERE ii.incident_id = $1 AND ii.removed_at IS NULL
+         AND ii.subscriber_id >= $5 AND ii.subscriber_id < $6 AND s.tier = ANY($7::subscriber_tier[])
        GROUP BY 1, 2, 3, 4`,
-      [incidentId, defaultZone, quiet.start, quiet.end],
+      [incidentId, defaultZone, quiet.start, quiet.end, slice.fromId, slice.toId, slice.tiers],
     );
     return rows.map((r: any) => ({ timezone: r.tz, quietStart: r.qs, quietEnd: r.qe, bypass: r.bypass, count: r.n }));
   }
 
   /**
-   * Marks every thread of the incident due at its group's send time, creating the threads of
-   * subscribers not yet seen, in one statement for all groups. A thread a worker holds stays
-   * claimed; the worker sees the newer due_version when it lets go.
+   * Marks a slice of the incident's threads due at their group's send time, creating the threads
+   * of subscribers not yet seen, in one statement for all groups. A thread a delivery batch holds
+   * is locked: this waits for the batch to finish, then marks it due for the newer version.
    */
   async markDue(
     em: EntityManager,
@@ -139,7 +160,7 @@ export class NotificationsRepository {
     groups: TimedGroup[],
     defaultZone: string,
     quiet: { start: number; end: number },
-    slice: { tiers: string[]; fromId: number; toId: number },
+    slice: PlanSlice,
   ): Promise<number> {
     return execute(
       em,
@@ -160,8 +181,7 @@ export class NotificationsRepository {
          AND ii.subscriber_id >= $13 AND ii.subscriber_id < $14 AND s.tier = ANY($12::subscriber_tier[])
        ON CONFLICT (incident_id, subscriber_id, channel) DO UPDATE
          SET due_version = greatest(t.due_version, excluded.due_version), quiet_bypass = excluded.quiet_bypass,
-             state = CASE WHEN t.state = 'claimed' THEN t.state ELSE 'due'::thread_state END,
-             send_after = CASE WHEN t.state = 'claimed' THEN t.send_after ELSE excluded.send_after END`,
+             state = 'due', send_after = excluded.send_after, attempts = 0`,
       [
         incidentId, defaultZone, quiet.start, quiet.end,
         groups.map((g) => g.timezone), groups.map((g) => g.quietStart), groups.map((g) => g.quietEnd), groups.map((g) => g.bypass),
@@ -191,151 +211,94 @@ export class NotificationsRepository {
     return this.db.query(`SELECT id, version FROM incidents WHERE planned_version < version ORDER BY id`);
   }
 
-  /** Claims up to `limit` due threads whose time has come, vip and business first. */
-  async claim(claimId: string, now: Date, leaseUntil: Date, limit: number): Promise<number> {
-    return execute(
-      this.db.manager,
-      `UPDATE notification_threads SET state = 'claimed', claim_id = $1, claimed_until = $3
-       WHERE id IN (SELECT id FROM notification_threads
-                    WHERE state = 'due' AND send_after <= $2
-                    ORDER BY priority, send_after LIMIT $4
-                    FOR UPDATE SKIP LOCKED)`,
-      [claimId, now, leaseUntil, limit],
-    );
-  }
-
-  /** Claims whose worker died: due again, so another worker picks them up. */
-  async expireLeases(now: Date): Promise<number> {
-    return execute(
-      this.db.manager,
-      `UPDATE notification_threads SET state = 'due', claim_id = NULL, claimed_until = NULL
-       WHERE state = 'claimed' AND claimed_until < $1`,
-      [now],
-    );
-  }
-
   /**
-   * Restarts the lease when a worker begins the batch: time spent waiting in the queue does not
-   * count, so only a worker that dies (or stalls past a whole lease) hands its threads over.
+   * Locks up to `limit` of a channel's threads whose time has come, vip and business first,
+   * skipping those another batch holds, and reads all the sender needs about them. The locks are
+   * the claim: they last until the caller's transaction ends, so a worker that dies lets go at once.
    */
-  async renewClaim(claimId: string, leaseUntil: Date): Promise<void> {
-    await this.db.query(`UPDATE notification_threads SET claimed_until = $2 WHERE claim_id = $1 AND state = 'claimed'`, [
-      claimId,
-      leaseUntil,
-    ]);
-  }
-
-  async loadClaim(claimId: string, defaultZone: string, quiet: { start: number; end: number }): Promise<ClaimedThread[]> {
-    return this.db.query(
-      `SELECT t.id, t.incident_id, t.subscriber_id, t.channel, t.quiet_bypass, t.due_version, t.told_version, t.told_kind,
-              t.told_etr, t.told_at, t.reassurances,
+  async claim(em: EntityManager, channel: ChannelName, now: Date, limit: number, defaultZone: string, quiet: { start: number; end: number }) {
+    // One range scan per priority: a single (priority, send_after) scan would walk every future entry of a higher tier first.
+    const taken = PRIORITIES.map((p) => (p === 0 ? '' : PRIORITIES.slice(0, p).map((q) => ` - (SELECT count(*) FROM p${q})`).join('')));
+    const lanes = PRIORITIES.map(
+      (p) => `p${p} AS (SELECT id FROM notification_threads
+                    WHERE state = 'due' AND channel = $5 AND priority = ${p} AND send_after <= $1
+                    ORDER BY send_after LIMIT greatest(0, $6${taken[p]}) FOR UPDATE SKIP LOCKED)`,
+    );
+    return em.query(
+      `WITH ${lanes.join(',\n')},
+            c AS (${PRIORITIES.map((p) => `SELECT id FROM p${p}`).join(' UNION ALL ')})
+       SELECT t.id, nextval('messages_id_seq')::text AS message_id, t.incident_id, t.subscriber_id, t.channel, t.quiet_bypass,
+              t.told_version, t.told_kind, t.told_etr, t.told_at, t.reassurances, t.attempts,
+              CASE WHEN t.channel = 'sms' THEN ARRAY(
+                SELECT r.created_at FROM messages r
+                WHERE r.subscriber_id = t.subscriber_id AND r.channel = 'sms' AND r.created_at > $1 - interval '24 hours' AND r.state <> 'failed'
+                ORDER BY r.created_at DESC) END AS recent_sms,
               s.name, s.phone, s.email, s.locale, ${ZONE} AS timezone, ${QSTART} AS quiet_start, ${QEND} AS quiet_end, s.flags,
               ${SMS_OK} AS sms_ok, ${EMAIL_OK} AS email_ok,
               i.code, i.title, i.kind, i.status, i.version, i.started_at, i.etr, i.etr_slips, i.resolved_at, i.public_message,
               m.name AS manager_name, m.phone AS manager_phone
-       FROM notification_threads t
+       FROM c
+       JOIN notification_threads t ON t.id = c.id
        JOIN subscribers s ON s.id = t.subscriber_id
        JOIN areas a ON a.id = s.area_id
        JOIN incidents i ON i.id = t.incident_id
-       LEFT JOIN outage_managers m ON m.id = i.manager_id
-       WHERE t.claim_id = $1 AND t.state = 'claimed'`,
-      [claimId, defaultZone, quiet.start, quiet.end],
-    );
+       LEFT JOIN outage_managers m ON m.id = i.manager_id`,
+      [now, defaultZone, quiet.start, quiet.end, channel, limit],
+    ) as Promise<ClaimedThread[]>;
   }
 
-  /** SMS sent to these subscribers since `since`, newest first: for the rolling 24-hour cap. */
-  async recentSms(subscriberIds: number[], since: Date): Promise<Map<number, Date[]>> {
-    if (subscriberIds.length === 0) return new Map();
-    const rows: Array<{ subscriber_id: number; times: Date[] }> = await this.db.query(
-      `SELECT subscriber_id, array_agg(created_at ORDER BY created_at DESC) AS times FROM messages
-       WHERE channel = 'sms' AND subscriber_id = ANY($1) AND created_at > $2 AND state <> 'failed'
-       GROUP BY subscriber_id`,
-      [subscriberIds, since],
+  /** Whether any of a channel's threads is due now (the dispatcher's cue to start delivery jobs). */
+  async anyDue(channel: ChannelName, now: Date): Promise<boolean> {
+    const [row] = await this.db.query(
+      `SELECT ${PRIORITIES.map((p) => `EXISTS (SELECT 1 FROM notification_threads WHERE state = 'due' AND channel = $1 AND priority = ${p} AND send_after <= $2)`).join(' OR ')} AS due`,
+      [channel, now],
     );
-    return new Map(rows.map((r) => [r.subscriber_id, r.times]));
+    return row.due;
   }
 
   /**
-   * Writes the messages about to be handed to a channel, before handing them over: a message
-   * already recorded for the same thread, version and kind is sent again only if its outcome
-   * was never recorded (still 'sending') — the at-least-once window. Returns what to send.
+   * Writes a batch's result in one statement, inside the claiming transaction: the threads with
+   * what they were told and when to look again, the messages with their outcomes, and each SMS
+   * part under the SMSC's id (what delivery receipts refer to).
    */
-  async insertMessages(rows: NewMessage[], now: Date): Promise<Map<string, string>> {
-    if (rows.length === 0) return new Map();
-    const inserted: Array<{ id: string; dedupe_key: string }> = await this.db.query(
-      `INSERT INTO messages AS m (thread_id, incident_id, subscriber_id, channel, kind, incident_version, dedupe_key, recipient,
-                                  subject, body, quiet_bypass, created_at, updated_at)
-       SELECT *, $12::timestamptz, $12::timestamptz
-       FROM unnest($1::bigint[], $2::int[], $3::int[], $4::notification_channel[], $5::text[], $6::int[], $7::text[],
-                   $8::text[], $9::text[], $10::text[], $11::boolean[])
-       ON CONFLICT (dedupe_key) DO UPDATE SET attempts = m.attempts + 1, updated_at = $12
-         WHERE m.state = 'sending'
-       RETURNING id, dedupe_key`,
+  async record(em: EntityManager, updates: ThreadUpdate[], messages: SentMessage[], now: Date): Promise<void> {
+    const parts = messages.flatMap((m) => m.providerIds.map((providerId, i) => ({ providerId, messageId: m.id, part: i + 1 })));
+    const col = <T, K extends keyof T>(rows: T[], k: K) => rows.map((r) => r[k]);
+    await em.query(
+      `WITH threads AS (
+         UPDATE notification_threads t
+         SET state = u.state::thread_state, send_after = u.send_after, told_version = u.told_version, told_kind = u.told_kind,
+             told_etr = u.told_etr, told_at = u.told_at, reassurances = u.reassurances, suppressed = u.suppressed,
+             attempts = u.attempts, last_error = u.last_error
+         FROM unnest($1::bigint[], $2::text[], $3::timestamptz[], $4::int[], $5::text[], $6::timestamptz[], $7::timestamptz[],
+                     $8::int[], $9::text[], $10::smallint[], $11::text[])
+           AS u(id, state, send_after, told_version, told_kind, told_etr, told_at, reassurances, suppressed, attempts, last_error)
+         WHERE t.id = u.id),
+       sent AS (
+         INSERT INTO messages (id, thread_id, incident_id, subscriber_id, channel, kind, incident_version, dedupe_key, recipient,
+                               subject, body, quiet_bypass, state, error, attempts, parts, created_at, sent_at, updated_at)
+         SELECT u.*, $28, CASE WHEN u.state = 'accepted' THEN $28::timestamptz END, $28
+         FROM unnest($12::bigint[], $13::bigint[], $14::int[], $15::int[], $16::notification_channel[], $17::text[], $18::int[],
+                     $19::text[], $20::text[], $21::text[], $22::text[], $23::boolean[], $24::message_state[], $25::text[], $26::smallint[], $27::smallint[])
+           AS u(id, thread_id, incident_id, subscriber_id, channel, kind, incident_version, dedupe_key, recipient, subject, body,
+                quiet_bypass, state, error, attempts, parts)
+         -- a message already written for the same thread, version and kind is never written twice
+         ON CONFLICT (dedupe_key) DO NOTHING
+         RETURNING id)
+       INSERT INTO message_parts (provider_id, message_id, part)
+       SELECT p.provider_id, p.message_id, p.part
+       FROM unnest($29::text[], $30::bigint[], $31::smallint[]) AS p(provider_id, message_id, part)
+       JOIN sent ON sent.id = p.message_id
+       ON CONFLICT (provider_id) DO NOTHING`,
       [
-        rows.map((r) => r.threadId), rows.map((r) => r.incidentId), rows.map((r) => r.subscriberId), rows.map((r) => r.channel),
-        rows.map((r) => r.kind), rows.map((r) => r.version), rows.map((r) => r.dedupeKey), rows.map((r) => r.recipient),
-        rows.map((r) => r.subject), rows.map((r) => r.body), rows.map((r) => r.quietBypass), now,
-      ],
-    );
-    return new Map(inserted.map((r) => [r.dedupe_key, String(r.id)]));
-  }
-
-  /** One statement for the batch's message outcomes, one for their parts. */
-  async recordOutcomes(
-    outcomes: MessageOutcome[],
-    parts: Array<{ messageId: string; part: number; providerId: string }>,
-    now: Date,
-  ): Promise<void> {
-    if (outcomes.length > 0) {
-      await this.db.query(
-        `UPDATE messages m SET state = u.state::message_state, error = u.error, parts = nullif(u.parts, 0),
-                sent_at = CASE WHEN u.state = 'accepted' THEN $5 ELSE m.sent_at END, updated_at = $5
-         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[]) AS u(id, state, error, parts)
-         WHERE m.id = u.id`,
-        [outcomes.map((o) => o.id), outcomes.map((o) => o.state), outcomes.map((o) => o.error), outcomes.map((o) => o.providerIds.length), now],
-      );
-    }
-    if (parts.length > 0) {
-      await this.db.query(
-        `INSERT INTO message_parts (provider_id, message_id, part)
-         SELECT * FROM unnest($1::text[], $2::bigint[], $3::smallint[]) ON CONFLICT (provider_id) DO NOTHING`,
-        [parts.map((p) => p.providerId), parts.map((p) => p.messageId), parts.map((p) => p.part)],
-      );
-    }
-  }
-
-  /** Messages left 'sending' by an older decision on these threads will never be sent: say so. */
-  async supersede(threadIds: string[], keep: string[]): Promise<void> {
-    if (threadIds.length === 0) return;
-    await this.db.query(
-      `UPDATE messages SET state = 'failed', error = 'superseded by a newer message', updated_at = now()
-       WHERE thread_id = ANY($1::bigint[]) AND state = 'sending' AND NOT (dedupe_key = ANY($2::text[]))`,
-      [threadIds, keep],
-    );
-  }
-
-  /**
-   * Lets go of the batch's threads with what they were told. A thread whose incident changed
-   * while it was held (due_version beyond the version the batch read) is due again at once.
-   */
-  async release(claimId: string, now: Date, updates: ThreadUpdate[]): Promise<void> {
-    if (updates.length === 0) return;
-    const changed = `(t.due_version > u.seen_version AND u.suppressed IS NULL)`;
-    await this.db.query(
-      `UPDATE notification_threads t
-       SET state = CASE WHEN ${changed} THEN 'due'::thread_state ELSE u.state::thread_state END,
-           send_after = CASE WHEN ${changed} THEN $2 ELSE u.send_after END,
-           told_version = u.told_version, told_kind = u.told_kind, told_etr = u.told_etr,
-           told_at = u.told_at, reassurances = u.reassurances, suppressed = u.suppressed, claim_id = NULL, claimed_until = NULL
-       FROM unnest($3::bigint[], $4::text[], $5::timestamptz[], $6::int[], $7::text[], $8::timestamptz[], $9::timestamptz[],
-                   $10::int[], $11::text[], $12::int[])
-         AS u(id, state, send_after, told_version, told_kind, told_etr, told_at, reassurances, suppressed, seen_version)
-       WHERE t.id = u.id AND t.claim_id = $1`,
-      [
-        claimId, now, updates.map((u) => u.id), updates.map((u) => u.state), updates.map((u) => u.sendAfter),
-        updates.map((u) => u.toldVersion), updates.map((u) => u.toldKind), updates.map((u) => u.toldEtr),
-        updates.map((u) => u.toldAt), updates.map((u) => u.reassurances), updates.map((u) => u.suppressed),
-        updates.map((u) => u.seenVersion),
+        col(updates, 'id'), col(updates, 'state'), col(updates, 'sendAfter'), col(updates, 'toldVersion'), col(updates, 'toldKind'),
+        col(updates, 'toldEtr'), col(updates, 'toldAt'), col(updates, 'reassurances'), col(updates, 'suppressed'),
+        col(updates, 'attempts'), col(updates, 'lastError'),
+        col(messages, 'id'), col(messages, 'threadId'), col(messages, 'incidentId'), col(messages, 'subscriberId'),
+        col(messages, 'channel'), col(messages, 'kind'), col(messages, 'version'), col(messages, 'dedupeKey'),
+        col(messages, 'recipient'), col(messages, 'subject'), col(messages, 'body'), col(messages, 'quietBypass'),
+        col(messages, 'state'), col(messages, 'error'), col(messages, 'attempts'), messages.map((m) => m.providerIds.length || null),
+        now, parts.map((p) => p.providerId), parts.map((p) => p.messageId), parts.map((p) => p.part),
       ],
     );
   }

@@ -11,12 +11,13 @@ const PLAN_SLICE_IDS = 50_000;
 
 export type PlanResult =
   | { status: 'skipped'; reason: string }
-  | { status: 'done'; version: number; groups: number; threads: number; groupsMs: number; ms: number };
+  | { status: 'done'; version: number; groups: number; threads: number; groupsMs: number; firstSliceMs?: number; ms: number };
 
 /**
  * Marks an incident's threads due after a customer-relevant change: groups the affected by
  * (zone, quiet window, 24/7 flag), computes each group's earliest send time once, and applies
- * all groups in one statement (DESIGN principle 3). What to say is decided later, at send time.
+ * all groups in one statement per slice (DESIGN principle 3). What to say is decided later, at
+ * send time.
  */
 @Injectable()
 export class PlannerService {
@@ -48,19 +49,25 @@ export class PlannerService {
       if (!incident) return { status: 'skipped', reason: 'no such incident' };
       if (incident.planned_version >= incident.version) return { status: 'skipped', reason: 'already planned' };
 
+      // Every slice is timed against the same instant, so a send time does not depend on the slice.
       const now = this.clock.now();
-      const groups = await this.repo.planGroups(em, incidentId, zone, quiet);
-      const timed = this.timeGroups(groups, now, incident.kind === 'outage');
-      const groupsMs = Date.now() - started;
       const maxId = await this.repo.maxAffectedId(em, incidentId);
       let threads = 0;
+      const groups = new Set<string>();
+      let groupsMs = 0;
+      let firstSliceMs: number | undefined;
       let kicked = false;
       for (const tiers of [['vip', 'business'], ['residential']]) {
         for (let fromId = 0; fromId <= maxId; fromId += PLAN_SLICE_IDS) {
           const slice = { tiers, fromId, toId: fromId + PLAN_SLICE_IDS };
+          const grouping = Date.now();
+          const timed = this.timeGroups(await this.repo.planGroups(em, incidentId, zone, quiet, slice), now, incident.kind === 'outage');
+          groupsMs += Date.now() - grouping;
+          timed.forEach((g) => groups.add(`${g.timezone}|${g.quietStart}|${g.quietEnd}|${g.bypass}`));
           threads += await this.repo.markDue(em, incidentId, incident.version, timed, zone, quiet, slice);
           if (!kicked && threads > 0 && onFirstSlice) {
             kicked = true;
+            firstSliceMs = Date.now() - started;
             await onFirstSlice();
           }
         }
@@ -68,8 +75,9 @@ export class PlannerService {
       await this.repo.idleReleased(em, incidentId);
       await this.repo.markPlanned(em, incidentId, incident.version);
       const ms = Date.now() - started;
-      this.logger.log({ msg: 'incident planned', incidentId, version: incident.version, groups: groups.length, threads, groupsMs, ms });
-      return { status: 'done', version: incident.version, groups: groups.length, threads, groupsMs, ms };
+      const result = { version: incident.version, groups: groups.size, threads, groupsMs, firstSliceMs, ms };
+      this.logger.log({ msg: 'incident planned', incidentId, ...result });
+      return { status: 'done', ...result };
     } finally {
       await runner.query(`SELECT pg_advisory_unlock(1, $1)`, [incidentId]).catch(() => undefined);
       await runner.release();

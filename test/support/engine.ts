@@ -69,7 +69,7 @@ export class TestEngine {
       const [row] = await this.api.db.query(
         `SELECT (SELECT count(*) FROM incidents WHERE planned_version < version)::int AS unplanned,
                 (SELECT count(*) FROM notification_threads
-                 WHERE state = 'claimed' OR (state = 'due' AND send_after <= $1))::int AS pending`,
+                 WHERE state = 'due' AND send_after <= $1)::int AS pending`,
         [this.now],
       );
       if (row.unplanned === 0 && row.pending === 0) return;
