@@ -99,7 +99,13 @@ export class TimelineEntryDto {
 
 export class IncidentDetailDto extends IncidentDto {
   @ApiProperty({ type: [TimelineEntryDto] }) timeline: TimelineEntryDto[];
-  @ApiProperty() stats: Record<string, unknown>;
+  @ApiProperty({
+    description: 'affected and callList as of now; threads and messages by channel and state as counted at countsAt '
+      + '(counts are reused for up to 5 s)',
+    example: { affected: 1200, callList: { total: 40, pending: 38 }, threads: { sms: { due: 10 } }, messages: { sms: { accepted: 900 } },
+      countsAt: '2026-11-23T16:00:05.000Z' },
+  })
+  stats: Record<string, unknown>;
 }
 
 export class IncidentPageDto {

@@ -5,6 +5,7 @@ import { Caller } from '../auth/roles.decorator';
 import { assertValid, readBody } from '../common/body';
 import { Clock } from '../common/clock';
 import { NotFound, UnknownReferences } from '../common/errors';
+import { SharedCache } from '../common/shared-cache';
 import { FieldError, FieldReader } from '../common/validation';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { CallListRepository } from '../calls/call-list.repository';
@@ -29,9 +30,18 @@ const START_SKEW_MS = 5 * 60_000;
 /** The timeline's actor for changes nobody asked for: scheduled maintenance starting. */
 const SYSTEM_ACTOR = 'system';
 
+/**
+ * How long an incident's thread and message counts are reused. Counting them scans every thread
+ * and message of the incident (two million rows for a million subscribers) on each read otherwise.
+ */
+export const DELIVERY_COUNTS_TTL_MS = 5_000;
+
+type DeliveryCounts = Awaited<ReturnType<NotificationsRepository['stats']>> & { countsAt: string };
+
 @Injectable()
 export class IncidentsService {
   private readonly logger = new Logger(IncidentsService.name);
+  private readonly deliveryCounts = new SharedCache<number, DeliveryCounts>(DELIVERY_COUNTS_TTL_MS);
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -123,10 +133,13 @@ export class IncidentsService {
   async get(id: number): Promise<IncidentDetailDto> {
     const row = await this.incidents.findById(id);
     if (!row) throw new IncidentNotFound(id);
-    const [events, calls, notifications] = await Promise.all([
+    const [events, calls, delivery] = await Promise.all([
       this.incidents.events(id),
       this.callList.counts(id),
-      this.notifications.stats(id),
+      this.deliveryCounts.get(id, async () => {
+        const countsAt = this.clock.now().toISOString();
+        return { ...(await this.notifications.stats(id)), countsAt };
+      }),
     ]);
     return {
       ...this.toDto(row),
@@ -140,7 +153,7 @@ export class IncidentsService {
         public: e.public ?? false,
         details: e.details ?? {},
       })),
-      stats: { affected: row.affected, callList: calls, ...notifications },
+      stats: { affected: row.affected, callList: calls, ...delivery },
     };
   }
 
@@ -294,8 +307,9 @@ export class IncidentsService {
     return started.map((s) => s.id);
   }
 
-  /** After a committed change: the detail for the caller, and the change planned. */
+  /** After a committed change: the detail for the caller, counted afresh, and the change planned. */
   private async changed(id: number): Promise<IncidentDetailDto> {
+    this.deliveryCounts.forget(id);
     const detail = await this.get(id);
     await this.planChange(id, detail.version);
     return detail;
