@@ -89,12 +89,15 @@ export function report(label: string, value: string, target?: { ok: boolean; tex
   return target?.ok ?? true;
 }
 
-/** With BENCH_LOG_LEVEL=debug the workers log each batch's phases: their average, where the time goes. */
+/** With BENCH_LOG_LEVEL=debug the workers log each batch's phases: their average per channel, where the time goes. */
 export function reportBatchPhases(lines: Array<Record<string, unknown>>): void {
-  const batches = lines.filter((l) => l.msg === 'batch delivered' && l.phases) as Array<{ phases: Record<string, number> }>;
-  if (!batches.length) return;
-  const avg = (k: string) => (batches.reduce((a, b) => a + b.phases[k], 0) / batches.length).toFixed(0);
-  report(`batch phases, ms (load/decide/write/send/record)`, ['load', 'decide', 'write', 'send', 'record'].map(avg).join(' / '));
+  const batches = lines.filter((l) => l.msg === 'batch delivered' && l.phases) as Array<{ channel?: string; phases: Record<string, number> }>;
+  for (const channel of new Set(batches.map((b) => b.channel))) {
+    const these = batches.filter((b) => b.channel === channel);
+    const keys = Object.keys(these[0].phases);
+    const avg = (k: string) => (these.reduce((a, b) => a + (b.phases[k] ?? 0), 0) / these.length).toFixed(0);
+    report(`${channel ?? 'batch'} phases, ms (${keys.join('/')})`, `${keys.map(avg).join(' / ')} ×${these.length}`);
+  }
 }
 
 /** A message as the engine sent it (read back from the messages table). */
