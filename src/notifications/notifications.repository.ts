@@ -105,6 +105,7 @@ export interface ThreadUpdate {
 
 /** Claim order: vip, business, residential. */
 const PRIORITIES = [0, 1, 2];
+const THREAD_COLUMNS = `id, incident_id, subscriber_id, channel, quiet_bypass, told_version, told_kind, told_etr, told_at, reassurances, attempts`;
 
 // The same coalescing in every query, so groups computed in TypeScript join back exactly.
 const ZONE = `coalesce(s.timezone, a.effective_timezone, $2::text)`;
@@ -220,15 +221,14 @@ export class NotificationsRepository {
     // One range scan per priority: a single (priority, send_after) scan would walk every future entry of a higher tier first.
     const taken = PRIORITIES.map((p) => (p === 0 ? '' : PRIORITIES.slice(0, p).map((q) => ` - (SELECT count(*) FROM p${q})`).join('')));
     const lanes = PRIORITIES.map(
-      (p) => `p${p} AS (SELECT id FROM notification_threads
+      (p) => `p${p} AS (SELECT ${THREAD_COLUMNS} FROM notification_threads
                     WHERE state = 'due' AND channel = $5 AND priority = ${p} AND send_after <= $1
                     ORDER BY send_after LIMIT greatest(0, $6${taken[p]}) FOR UPDATE SKIP LOCKED)`,
     );
+    // The outer LIMIT tells the planner how few rows come: it then joins by primary keys, not by scanning.
     return em.query(
-      `WITH ${lanes.join(',\n')},
-            c AS (${PRIORITIES.map((p) => `SELECT id FROM p${p}`).join(' UNION ALL ')})
-       SELECT t.id, nextval('messages_id_seq')::text AS message_id, t.incident_id, t.subscriber_id, t.channel, t.quiet_bypass,
-              t.told_version, t.told_kind, t.told_etr, t.told_at, t.reassurances, t.attempts,
+      `WITH ${lanes.join(',\n')}
+       SELECT t.*, nextval('messages_id_seq')::text AS message_id,
               CASE WHEN t.channel = 'sms' THEN ARRAY(
                 SELECT r.created_at FROM messages r
                 WHERE r.subscriber_id = t.subscriber_id AND r.channel = 'sms' AND r.created_at > $1 - interval '24 hours' AND r.state <> 'failed'
@@ -237,8 +237,7 @@ export class NotificationsRepository {
               ${SMS_OK} AS sms_ok, ${EMAIL_OK} AS email_ok,
               i.code, i.title, i.kind, i.status, i.version, i.started_at, i.etr, i.etr_slips, i.resolved_at, i.public_message,
               m.name AS manager_name, m.phone AS manager_phone
-       FROM c
-       JOIN notification_threads t ON t.id = c.id
+       FROM (${PRIORITIES.map((p) => `SELECT * FROM p${p}`).join(' UNION ALL ')} LIMIT $6) t
        JOIN subscribers s ON s.id = t.subscriber_id
        JOIN areas a ON a.id = s.area_id
        JOIN incidents i ON i.id = t.incident_id
