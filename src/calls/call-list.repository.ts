@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { execute } from '../common/sql';
 import { AFFECTED, ResolvedScope } from '../incidents/impact.repository';
+import { OPEN_STATUSES } from '../incidents/incident.errors';
 
 export interface CallTaskRow {
   subscriber_id: number;
@@ -33,6 +34,25 @@ export interface CallListCursor {
 /** Outcomes after which nobody needs to call again. */
 export const DONE_OUTCOMES = ['reached', 'wrong_number'];
 
+/** Subscriber `s` as the call list sees them: tier rank, flagged (flags in `$flags`), reachable by no message. */
+const traits = (flags: string) => `CROSS JOIN LATERAL (SELECT
+         CASE s.tier WHEN 'vip' THEN 0 WHEN 'business' THEN 1 ELSE 2 END AS tier_rank,
+         s.flags && ${flags}::text[] AS flagged,
+         (s.phone IS NULL OR NOT s.sms_consent OR s.sms_opted_out_at IS NOT NULL)
+           AND (s.email IS NULL OR NOT s.email_consent) AS unreachable) t`;
+
+/** Lower is called first: tier, then flagged, then hit repeatedly (`r.others`: their other recent incidents, or null). */
+const PRIORITY = `t.tier_rank * 4 + CASE WHEN t.flagged THEN 0 ELSE 2 END + CASE WHEN r.others IS NOT NULL THEN 0 ELSE 1 END`;
+
+/** Why a customer is on the list, in words; `unreachable` is the reason given when no message reaches them. */
+const reasons = (flags: string, unreachable: string) => `array_remove(ARRAY[
+                CASE WHEN s.tier <> 'residential' THEN s.tier || ' customer' END,
+                CASE WHEN t.flagged THEN 'flagged: ' || array_to_string(ARRAY(SELECT unnest(s.flags) INTERSECT SELECT unnest(${flags}::text[])), ', ') END,
+                CASE WHEN r.others IS NOT NULL THEN 'hit by ' || (r.others + 1) || ' incidents in 90 days' END,
+                CASE WHEN t.unreachable THEN ${unreachable} END], NULL)`;
+
+export const OPTED_OUT_REASON = 'opted out of SMS (STOP), no other channel';
+
 @Injectable()
 export class CallListRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
@@ -53,25 +73,42 @@ export class CallListRepository {
          WHERE oi.id <> me.id AND oi.status <> 'cancelled' AND oi.started_at > me.started_at - interval '90 days'
          GROUP BY o.subscriber_id)
        INSERT INTO call_tasks (incident_id, subscriber_id, priority, flagged, repeat, unreachable, reasons, affected_since)
-       SELECT $3, s.id,
-              t.tier_rank * 4 + CASE WHEN t.flagged THEN 0 ELSE 2 END + CASE WHEN r.others IS NOT NULL THEN 0 ELSE 1 END,
-              t.flagged, r.others IS NOT NULL, t.unreachable,
-              array_remove(ARRAY[
-                CASE WHEN s.tier <> 'residential' THEN s.tier || ' customer' END,
-                CASE WHEN t.flagged THEN 'flagged: ' || array_to_string(ARRAY(SELECT unnest(s.flags) INTERSECT SELECT unnest($5::text[])), ', ') END,
-                CASE WHEN r.others IS NOT NULL THEN 'hit by ' || (r.others + 1) || ' incidents in 90 days' END,
-                CASE WHEN t.unreachable THEN 'no reachable channel' END], NULL),
-              $4
+       SELECT $3, s.id, ${PRIORITY}, t.flagged, r.others IS NOT NULL, t.unreachable, ${reasons('$5', `'no reachable channel'`)}, $4
        FROM subscribers s
        LEFT JOIN repeaters r ON r.subscriber_id = s.id
-       CROSS JOIN LATERAL (SELECT
-         CASE s.tier WHEN 'vip' THEN 0 WHEN 'business' THEN 1 ELSE 2 END AS tier_rank,
-         s.flags && $5::text[] AS flagged,
-         (s.phone IS NULL OR NOT s.sms_consent OR s.sms_opted_out_at IS NOT NULL)
-           AND (s.email IS NULL OR NOT s.email_consent) AS unreachable) t
+       ${traits('$5')}
        WHERE ${AFFECTED} AND (s.tier <> 'residential' OR t.flagged OR r.others IS NOT NULL OR t.unreachable)
        ON CONFLICT (incident_id, subscriber_id) DO NOTHING`,
       [scope.areaIds, scope.elementIds, incidentId, since, priorityFlags],
+    );
+  }
+
+  /**
+   * Subscribers who just opted out of SMS and have no other channel join the call list of every
+   * open incident affecting them; already on a list, they get the reason added. One statement.
+   */
+  async addOptedOut(em: EntityManager, subscriberIds: number[], priorityFlags: string[]): Promise<number> {
+    return execute(
+      em,
+      `WITH open_impact AS (
+         SELECT ii.incident_id, ii.subscriber_id, ii.added_at, i.started_at
+         FROM incident_impact ii JOIN incidents i ON i.id = ii.incident_id
+         WHERE ii.subscriber_id = ANY($1::int[]) AND ii.removed_at IS NULL AND i.status = ANY($2::incident_status[]))
+       INSERT INTO call_tasks (incident_id, subscriber_id, priority, flagged, repeat, unreachable, reasons, affected_since)
+       SELECT o.incident_id, s.id, ${PRIORITY}, t.flagged, r.others IS NOT NULL, true, ${reasons('$3', '$4::text')}, o.added_at
+       FROM open_impact o
+       JOIN subscribers s ON s.id = o.subscriber_id
+       ${traits('$3')}
+       CROSS JOIN LATERAL (
+         SELECT nullif(count(DISTINCT x.incident_id), 0)::int AS others
+         FROM incident_impact x JOIN incidents xi ON xi.id = x.incident_id
+         WHERE x.subscriber_id = s.id AND xi.id <> o.incident_id AND xi.status <> 'cancelled'
+           AND xi.started_at > o.started_at - interval '90 days') r
+       WHERE t.unreachable
+       ON CONFLICT (incident_id, subscriber_id) DO UPDATE
+         SET unreachable = true, reasons = call_tasks.reasons || $4::text
+         WHERE NOT call_tasks.unreachable`,
+      [subscriberIds, OPEN_STATUSES, priorityFlags, OPTED_OUT_REASON],
     );
   }
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CallsModule } from '../calls/calls.module';
 import { SmsModule } from '../sms/sms.module';
 import { InboundService } from './inbound.service';
 import { ReceiptsRepository } from './receipts.repository';
@@ -8,7 +9,7 @@ import { RepliesService } from './replies.service';
 
 /** The worker's side of what the SMSC sends back: delivery receipts and subscribers' replies. */
 @Module({
-  imports: [SmsModule],
+  imports: [SmsModule, CallsModule],
   providers: [InboundService, ReceiptsService, ReceiptsRepository, RepliesService, RepliesRepository],
   exports: [InboundService],
 })

@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { CallListRepository } from '../calls/call-list.repository';
 import { Clock } from '../common/clock';
 import { maskPhone } from '../common/mask';
 import { toE164 } from '../common/validation';
@@ -43,6 +44,7 @@ export class RepliesService implements BeforeApplicationShutdown {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly repo: RepliesRepository,
+    private readonly callList: CallListRepository,
     @Optional() @Inject(SMS_CHANNEL) private readonly sms?: ChannelPort,
   ) {}
 
@@ -102,8 +104,11 @@ export class RepliesService implements BeforeApplicationShutdown {
     const command = parseReply(text);
     switch (command.kind) {
       case 'stop': {
-        // One number, one opt-out: every subscriber on it stops getting SMS.
+        // One number, one opt-out: every subscriber on it stops getting SMS. Those left with no
+        // channel at all go on the call lists of their open incidents instead.
         const changed = await this.repo.setOptedOut(em, ids, true, at);
+        const callTasks = changed.length ? await this.callList.addOptedOut(em, changed, this.config.callListFlags) : 0;
+        if (callTasks) this.logger.log({ msg: 'opted out with no other channel: put on call lists', subscriberIds: changed, callTasks });
         const reply = changed.length > 0 ? { kind: 'opt_out' as const, subscriberId: first.id, text: optOutText(first.locale) } : undefined;
         return { outcome: 'opted_out', subscriberId: first.id, incidentId: null, reply };
       }

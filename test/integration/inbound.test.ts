@@ -190,6 +190,38 @@ describe('SMS replies', () => {
       await engine.settle();
       expect(engine.sms.to(phone('s1')).filter((m) => !m.messageId.startsWith('reply-'))).toHaveLength(1);
     });
+
+    it('should put a subscriber left with no reachable channel by STOP on the call list of their open incident, with the reason', async () => {
+      // The open incident covers s1 (on its list already: hit twice), s2 and s5 (not on it: residential, reachable).
+      const callList = async () => {
+        const res = await engine.api.get(`/v1/incidents/${incident.id}/call-list?status=all`);
+        expect(res.status).toBe(200);
+        return new Map<number, { reasons: string[]; callableFrom: string }>(res.body.map((e: any) => [e.subscriberId, e]));
+      };
+      const before = await callList();
+      expect(before.get(ids.s1)?.reasons).toEqual(['hit by 2 incidents in 90 days']);
+      expect(before.has(ids.s2)).toBe(false);
+
+      await reply(phone('s1'), 'STOP'); // still has email: stays as it was
+      expect((await callList()).get(ids.s1)?.reasons).toEqual(['hit by 2 incidents in 90 days']);
+
+      expect((await engine.api.patch(`/v1/subscribers/${ids.s2}`, { channels: { email: false } })).status).toBe(200);
+      await reply(phone('s2'), 'STOP');
+      expect(await lastInbound(phone('s2'))).toMatchObject({ outcome: 'opted_out' });
+      const after = await callList();
+      expect(after.get(ids.s2)).toMatchObject({ reasons: ['opted out of SMS (STOP), no other channel'], callableFrom: expect.any(String) });
+      expect(after.has(ids.s5)).toBe(false);
+
+      // Already on the list for another reason: the new one is added, once.
+      await reply(phone('s1'), 'START');
+      expect((await engine.api.patch(`/v1/subscribers/${ids.s1}`, { channels: { email: false } })).status).toBe(200);
+      await reply(phone('s1'), 'STOP');
+      await reply(phone('s1'), 'START');
+      await reply(phone('s1'), 'STOP');
+      expect((await callList()).get(ids.s1)?.reasons).toEqual(['hit by 2 incidents in 90 days', 'opted out of SMS (STOP), no other channel']);
+      const lists = await engine.api.db.query(`SELECT incident_id FROM call_tasks WHERE subscriber_id = $1 AND unreachable ORDER BY 1`, [ids.s2]);
+      expect(lists).toEqual([{ incident_id: incident.id }]); // open incidents only
+    });
   });
 
   it('should drop replies beyond 10 an hour from one number, count them, and not answer them', async () => {
