@@ -150,7 +150,7 @@ export class NotificationsRepository {
   }
 
   /**
-   * Marks a slice of the incident's threads due at their group's send time, creating the threads
+   * Marks a slice of the incident's threads of one channel due at their group's send time, creating the threads
    * of subscribers not yet seen, in one statement for all groups. A thread a delivery batch holds
    * is locked: this waits for the batch to finish, then marks it due for the newer version.
    */
@@ -162,6 +162,7 @@ export class NotificationsRepository {
     defaultZone: string,
     quiet: { start: number; end: number },
     slice: PlanSlice,
+    channel: ChannelName,
   ): Promise<number> {
     return execute(
       em,
@@ -170,15 +171,14 @@ export class NotificationsRepository {
          FROM unnest($5::text[], $6::smallint[], $7::smallint[], $8::boolean[], $9::timestamptz[], $10::timestamptz[])
            AS g(tz, qs, qe, bypass, sms_at, email_at))
        INSERT INTO notification_threads AS t (incident_id, subscriber_id, channel, priority, state, send_after, due_version, quiet_bypass)
-       SELECT $1, s.id, ch.channel, CASE s.tier WHEN 'vip' THEN 0 WHEN 'business' THEN 1 ELSE 2 END, 'due',
-              CASE ch.channel WHEN 'sms' THEN g.sms_at ELSE g.email_at END, $11, g.bypass
+       SELECT $1, s.id, $15::notification_channel, CASE s.tier WHEN 'vip' THEN 0 WHEN 'business' THEN 1 ELSE 2 END, 'due',
+              CASE $15::notification_channel WHEN 'sms' THEN g.sms_at ELSE g.email_at END, $11, g.bypass
        FROM incident_impact ii
        JOIN subscribers s ON s.id = ii.subscriber_id
        JOIN areas a ON a.id = s.area_id
        -- one hashable key per group, so a million rows join their group by hash, not by scanning groups
        JOIN g ON g.key = ${ZONE} || '|' || ${QSTART} || '|' || ${QEND} || '|' || ${BYPASS}
-       CROSS JOIN LATERAL (VALUES ('sms'::notification_channel, ${SMS_OK}), ('email'::notification_channel, ${EMAIL_OK})) ch(channel, ok)
-       WHERE ii.incident_id = $1 AND ii.removed_at IS NULL AND ch.ok
+       WHERE ii.incident_id = $1 AND ii.removed_at IS NULL AND CASE $15::notification_channel WHEN 'sms' THEN ${SMS_OK} ELSE ${EMAIL_OK} END
          AND ii.subscriber_id >= $13 AND ii.subscriber_id < $14 AND s.tier = ANY($12::subscriber_tier[])
        ON CONFLICT (incident_id, subscriber_id, channel) DO UPDATE
          SET due_version = greatest(t.due_version, excluded.due_version), quiet_bypass = excluded.quiet_bypass,
@@ -186,7 +186,7 @@ export class NotificationsRepository {
       [
         incidentId, defaultZone, quiet.start, quiet.end,
         groups.map((g) => g.timezone), groups.map((g) => g.quietStart), groups.map((g) => g.quietEnd), groups.map((g) => g.bypass),
-        groups.map((g) => g.smsAt), groups.map((g) => g.emailAt), version, slice.tiers, slice.fromId, slice.toId,
+        groups.map((g) => g.smsAt), groups.map((g) => g.emailAt), version, slice.tiers, slice.fromId, slice.toId, channel,
       ],
     );
   }

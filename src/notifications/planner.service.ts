@@ -57,18 +57,27 @@ export class PlannerService {
       let groupsMs = 0;
       let firstSliceMs: number | undefined;
       let kicked = false;
-      for (const tiers of [['vip', 'business'], ['residential']]) {
-        for (let fromId = 0; fromId <= maxId; fromId += PLAN_SLICE_IDS) {
-          const slice = { tiers, fromId, toId: fromId + PLAN_SLICE_IDS };
-          const grouping = Date.now();
-          const timed = this.timeGroups(await this.repo.planGroups(em, incidentId, zone, quiet, slice), now, incident.kind === 'outage');
-          groupsMs += Date.now() - grouping;
-          timed.forEach((g) => groups.add(`${g.timezone}|${g.quietStart}|${g.quietEnd}|${g.bypass}`));
-          threads += await this.repo.markDue(em, incidentId, incident.version, timed, zone, quiet, slice);
-          if (!kicked && threads > 0 && onFirstSlice) {
-            kicked = true;
-            firstSliceMs = Date.now() - started;
-            await onFirstSlice();
+      const timedBySlice = new Map<string, TimedGroup[]>();
+      // Texts first, then email: texts are what people see at once, and email may go at any hour anyway.
+      for (const channel of ['sms', 'email'] as const) {
+        for (const tiers of [['vip', 'business'], ['residential']]) {
+          for (let fromId = 0; fromId <= maxId; fromId += PLAN_SLICE_IDS) {
+            const slice = { tiers, fromId, toId: fromId + PLAN_SLICE_IDS };
+            const key = `${tiers}|${fromId}`;
+            let timed = timedBySlice.get(key);
+            if (!timed) {
+              const grouping = Date.now();
+              timed = this.timeGroups(await this.repo.planGroups(em, incidentId, zone, quiet, slice), now, incident.kind === 'outage');
+              groupsMs += Date.now() - grouping;
+              timed.forEach((g) => groups.add(`${g.timezone}|${g.quietStart}|${g.quietEnd}|${g.bypass}`));
+              timedBySlice.set(key, timed);
+            }
+            threads += await this.repo.markDue(em, incidentId, incident.version, timed, zone, quiet, slice, channel);
+            if (!kicked && threads > 0 && onFirstSlice) {
+              kicked = true;
+              firstSliceMs = Date.now() - started;
+              await onFirstSlice();
+            }
           }
         }
       }
