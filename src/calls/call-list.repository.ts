@@ -51,6 +51,13 @@ const reasons = (flags: string, unreachable: string) => `array_remove(ARRAY[
                 CASE WHEN r.others IS NOT NULL THEN 'hit by ' || (r.others + 1) || ' incidents in 90 days' END,
                 CASE WHEN t.unreachable THEN ${unreachable} END], NULL)`;
 
+/** \`r.others\`: how many other incidents (not cancelled) hit subscriber \`s\` in the 90 days before incident \`o\` began, or null. */
+const REPEATS = `CROSS JOIN LATERAL (
+         SELECT nullif(count(DISTINCT x.incident_id), 0)::int AS others
+         FROM incident_impact x JOIN incidents xi ON xi.id = x.incident_id
+         WHERE x.subscriber_id = s.id AND xi.id <> o.incident_id AND xi.status <> 'cancelled'
+           AND xi.started_at > o.started_at - interval '90 days') r`;
+
 export const OPTED_OUT_REASON = 'opted out of SMS (STOP), no other channel';
 
 @Injectable()
@@ -99,16 +106,43 @@ export class CallListRepository {
        FROM open_impact o
        JOIN subscribers s ON s.id = o.subscriber_id
        ${traits('$3')}
-       CROSS JOIN LATERAL (
-         SELECT nullif(count(DISTINCT x.incident_id), 0)::int AS others
-         FROM incident_impact x JOIN incidents xi ON xi.id = x.incident_id
-         WHERE x.subscriber_id = s.id AND xi.id <> o.incident_id AND xi.status <> 'cancelled'
-           AND xi.started_at > o.started_at - interval '90 days') r
+       ${REPEATS}
        WHERE t.unreachable
        ON CONFLICT (incident_id, subscriber_id) DO UPDATE
          SET unreachable = true, reasons = call_tasks.reasons || $4::text
          WHERE NOT call_tasks.unreachable`,
       [subscriberIds, OPEN_STATUSES, priorityFlags, OPTED_OUT_REASON],
+    );
+  }
+
+  /**
+   * Customers a message could not reach (the channel refused it for good) join the call list of
+   * that incident, or get the reason added if they are on it. One statement per delivery batch.
+   */
+  async addUndelivered(
+    em: EntityManager,
+    failed: Array<{ incidentId: number; subscriberId: number; reason: string }>,
+    priorityFlags: string[],
+  ): Promise<number> {
+    if (failed.length === 0) return 0;
+    return execute(
+      em,
+      `WITH failed AS (
+         SELECT f.incident_id, f.subscriber_id, f.reason, ii.added_at, i.started_at
+         FROM unnest($1::int[], $2::int[], $3::text[]) AS f(incident_id, subscriber_id, reason)
+         JOIN incident_impact ii ON ii.incident_id = f.incident_id AND ii.subscriber_id = f.subscriber_id AND ii.removed_at IS NULL
+         JOIN incidents i ON i.id = f.incident_id)
+       INSERT INTO call_tasks AS c (incident_id, subscriber_id, priority, flagged, repeat, unreachable, reasons, affected_since)
+       SELECT o.incident_id, s.id, ${PRIORITY}, t.flagged, r.others IS NOT NULL, t.unreachable, ${reasons('$4', `'no reachable channel'`)} || o.reason,
+              o.added_at
+       FROM failed o
+       JOIN subscribers s ON s.id = o.subscriber_id
+       ${traits('$4')}
+       ${REPEATS}
+       ON CONFLICT (incident_id, subscriber_id) DO UPDATE
+         SET reasons = c.reasons || excluded.reasons[cardinality(excluded.reasons)]
+         WHERE NOT excluded.reasons[cardinality(excluded.reasons)] = ANY(c.reasons)`,
+      [failed.map((f) => f.incidentId), failed.map((f) => f.subscriberId), failed.map((f) => f.reason), priorityFlags],
     );
   }
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { CallListRepository } from '../calls/call-list.repository';
 import { Clock } from '../common/clock';
 import { UnsubscribeLinks } from '../email/unsubscribe-links';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -49,6 +50,7 @@ export class DeliveryService {
     private readonly repo: NotificationsRepository,
     private readonly templates: TemplateService,
     private readonly unsubscribe: UnsubscribeLinks,
+    private readonly callList: CallListRepository,
     @Optional() @Inject(SMS_CHANNEL) private readonly sms?: ChannelPort,
     @Optional() @Inject(EMAIL_CHANNEL) private readonly email?: ChannelPort,
   ) {}
@@ -158,6 +160,11 @@ export class DeliveryService {
       }
     }
     await this.repo.record(em, [...updates.values()], messages, now);
+    // DESIGN: people whose texts did not get through deserve a call.
+    const undelivered = messages
+      .filter((m) => m.state === 'failed')
+      .map((m) => ({ incidentId: m.incidentId, subscriberId: m.subscriberId, reason: `${m.channel === 'sms' ? 'text' : 'email'} did not get through: ${m.error}` }));
+    await this.callList.addUndelivered(em, undelivered, this.config.callListFlags);
     const ms = Date.now() - started;
     // Where a batch's time goes: claim and read, decide and render, channel, record.
     const phases = { load: loaded - started, decide: decided - loaded, send: handed - decided, record: started + ms - handed };

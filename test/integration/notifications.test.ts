@@ -226,6 +226,49 @@ describe('notification engine: caps and failures', () => {
   });
 });
 
+describe('notification engine: refused and failing hand-overs', () => {
+  let engine: TestEngine;
+  let ids: Record<SubscriberKey, number>;
+  beforeAll(async () => {
+    engine = await TestEngine.start();
+    ids = await seedTopology(engine.api);
+  });
+  afterAll(() => engine.stop());
+
+  it('should put a customer whose text was refused on the call list, and give up on a text still failing after 12 tries', async () => {
+    let now = Date.parse('2026-11-27T04:00:00Z'); // 11:00 in Novosibirsk (s1, s2, s5)
+    engine.setNow(new Date(now).toISOString());
+    engine.sms.rule = (m) =>
+      m.to === phone('s1') ? { messageId: m.messageId, status: 'failed', error: 'ESME_RINVDSTADR' }
+        : m.to === phone('s2') ? { messageId: m.messageId, status: 'retry', error: 'ESME_RTHROTTLED' } : undefined;
+    const incident = await declare(engine, { scope: { areaCodes: ['CITY-A1'] }, etr: '2026-11-27T12:00:00Z' });
+    await engine.settle();
+    const tries = () => engine.sms.to(phone('s2')).length;
+    for (let i = 0; i < 15 && tries() < 12; i++) {
+      now += 16 * 60_000; // past the longest back-off
+      engine.setNow(new Date(now).toISOString());
+      await engine.settle();
+    }
+    expect(tries()).toBe(12);
+
+    const messages = await engine.api.db.query(
+      `SELECT subscriber_id, state, error, attempts FROM messages WHERE incident_id = $1 AND channel = 'sms' ORDER BY subscriber_id`,
+      [incident.id],
+    );
+    expect(messages).toEqual([
+      { subscriber_id: ids.s1, state: 'failed', error: 'ESME_RINVDSTADR', attempts: 1 },
+      { subscriber_id: ids.s2, state: 'failed', error: 'gave up after 12 attempts: ESME_RTHROTTLED', attempts: 12 },
+      { subscriber_id: ids.s5, state: 'accepted', error: null, attempts: 1 },
+    ]);
+    const calls = await engine.api.get(`/v1/incidents/${incident.id}/call-list?limit=50`);
+    const reasons = new Map(calls.body.map((c: { subscriberId: number; reasons: string[] }) => [c.subscriberId, c.reasons]));
+    expect(reasons.get(ids.s1)).toContain('text did not get through: ESME_RINVDSTADR');
+    expect(reasons.get(ids.s2)).toContain('text did not get through: gave up after 12 attempts: ESME_RTHROTTLED');
+    expect(reasons.has(ids.s5)).toBe(false);
+    engine.sms.rule = undefined;
+  });
+});
+
 async function waitFor(predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!predicate()) {
