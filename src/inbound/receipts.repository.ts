@@ -33,8 +33,8 @@ export class ReceiptsRepository {
 
   /**
    * Applies a batch of receipts (and retries the waiting ones) in one transaction: per target
-   * one UPDATE of the parts and one of their messages; receipts that found no part wait in
-   * pending_receipts until `giveUpBefore`, then come back as unknown.
+   * one UPDATE of the parts, then their messages locked and updated; receipts that found no part
+   * wait in pending_receipts until `giveUpBefore`, then come back as unknown.
    */
   apply(receipts: ReceiptRow[], at: Date, receivedAt: Date, giveUpBefore: Date): Promise<ReceiptsApplied> {
     return this.db.transaction(async (em) => {
@@ -111,8 +111,14 @@ export class ReceiptsRepository {
    * A message is delivered when all its parts are, and has failed as soon as one part ended
    * expired, undeliverable or rejected (the worst of them, with its error). Messages never
    * handed over ('sending') or refused at submit ('failed') are left alone.
+   *
+   * Another worker may be applying the receipt of a sibling part at the same moment, unseen by
+   * this transaction until it commits. So the owners are locked first, in id order (no deadlock
+   * between batches), in a statement of their own: whichever transaction comes second waits here,
+   * and its next statement, under a new snapshot (READ COMMITTED), reads both parts.
    */
   private async settleOwners(em: EntityManager, t: Target, ownerIds: string[], at: Date): Promise<void> {
+    await em.query(`SELECT id FROM ${t.owners} WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`, [ownerIds]);
     await em.query(
       `UPDATE ${t.owners} m
        SET state = s.target::message_state, error = s.error, updated_at = $2,

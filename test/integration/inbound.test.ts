@@ -1,7 +1,9 @@
+import { Clock } from '../../src/common/clock';
 import { InboundService } from '../../src/inbound/inbound.service';
 import { receiptsCounter, repliesCounter } from '../../src/inbound/inbound.metrics';
+import { ReceiptsRepository } from '../../src/inbound/receipts.repository';
 import { OutboundMessage } from '../../src/notifications/channel.port';
-import { formatReceiptText, parseDeliveryReceipt } from '../../src/sms/delivery-receipt';
+import { DeliveryReceipt, formatReceiptText, parseDeliveryReceipt } from '../../src/sms/delivery-receipt';
 import { TestEngine } from '../support/engine';
 import { expectCreated, seedTopology, SubscriberKey, SUBSCRIBERS } from '../support/topology';
 
@@ -304,10 +306,44 @@ describe('delivery receipts', () => {
   /** Provider ids the SMSC would give: two hex ids per message unless a test says otherwise. */
   let nextIds: (m: OutboundMessage) => string[];
 
-  const receipt = (fields: { id: string; stat: string; err?: string; tlv?: boolean }) => {
+  type ReceiptFields = { id: string; stat: string; err?: string; tlv?: boolean };
+  const parsed = (fields: ReceiptFields): DeliveryReceipt => {
     const text = formatReceiptText({ id: fields.id, stat: fields.stat, err: fields.err ?? '000', submitDate: '2611240700', doneDate: '2611240701', text: '' });
-    const parsed = parseDeliveryReceipt({ esmClass: 0x04, text, receiptedMessageId: fields.tlv ? fields.id : undefined });
-    return inbound(engine).handle({ kind: 'receipt', receipt: parsed!, receivedAt: new Date() });
+    return parseDeliveryReceipt({ esmClass: 0x04, text, receiptedMessageId: fields.tlv ? fields.id : undefined })!;
+  };
+  const receipt = (fields: ReceiptFields) => inbound(engine).handle({ kind: 'receipt', receipt: parsed(fields), receivedAt: new Date() });
+
+  /**
+   * Applies two receipts as two workers would, each in its own batch transaction, with both
+   * transactions in flight at once: each is held just after its statement that updates messages
+   * (a statement trigger waits on an advisory lock the test holds) until the other is in too,
+   * waiting on a lock of its own; the first always starts first.
+   */
+  const concurrently = async (first: ReceiptFields, second: ReceiptFields) => {
+    const db = engine.api.db;
+    const repo = engine.worker!.get(ReceiptsRepository);
+    const apply = (r: ReceiptFields) => repo.apply([parsed(r)], engine.worker!.get(Clock).now(), new Date(), new Date(0));
+    const lockWaiters = (n: number) => waitFor(async () => (await db.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+    ))[0].n === n, `${n} receipt transaction(s) waiting`);
+    const holder = db.createQueryRunner();
+    await holder.connect();
+    await db.query(`CREATE FUNCTION test_hold() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_advisory_xact_lock_shared(4242); RETURN NULL; END $$`);
+    await db.query(`CREATE TRIGGER test_hold AFTER UPDATE ON messages FOR EACH STATEMENT EXECUTE FUNCTION test_hold()`);
+    try {
+      await holder.query(`SELECT pg_advisory_lock(4242)`);
+      const a = apply(first);
+      await lockWaiters(1);
+      const b = apply(second);
+      await lockWaiters(2);
+      await holder.query(`SELECT pg_advisory_unlock(4242)`);
+      await Promise.all([a, b]);
+    } finally {
+      await holder.query(`SELECT pg_advisory_unlock_all()`);
+      await holder.release();
+      await db.query(`DROP TRIGGER test_hold ON messages`);
+      await db.query(`DROP FUNCTION test_hold()`);
+    }
   };
   const latestMessage = async () =>
     (await engine.api.db.query(`SELECT id, state, error, parts, delivered_at FROM messages WHERE subscriber_id = $1 AND channel = 'sms' ORDER BY id DESC LIMIT 1`, [ids.s1]))[0];
@@ -319,7 +355,8 @@ describe('delivery receipts', () => {
   };
 
   beforeAll(async () => {
-    engine = await TestEngine.start({ INBOUND_RECEIPT_GRACE_SECONDS: '3' });
+    // s1 is texted once per test here: more than the default daily cap of 4.
+    engine = await TestEngine.start({ INBOUND_RECEIPT_GRACE_SECONDS: '3', SMS_DAILY_CAP: '10' });
     ids = await seedTopology(engine.api);
     nextIds = (m) => [1, 2].map((k) => (0xa1b2c300 + Number(m.messageId) * 16 + k).toString(16));
     engine.sms.rule = (m) => (m.to === phone('s1') ? { messageId: m.messageId, status: 'accepted', providerIds: nextIds(m), parts: 2 } : undefined);
@@ -359,6 +396,26 @@ describe('delivery receipts', () => {
     await Promise.all([receipt({ id: first, stat: 'DELIVRD', tlv: true }), receipt({ id: second, stat: 'EXPIRED', err: '001', tlv: true })]);
     expect(await latestMessage()).toMatchObject({ state: 'expired', error: 'EXPIRED err:001 (part 2 of 2)', delivered_at: null });
     expect(await partStates(message.id)).toEqual([{ state: 'delivered', error: '000' }, { state: 'expired', error: '001' }]);
+  });
+
+  it('should mark a message delivered when the receipts of its two parts are applied at once by two workers', async () => {
+    engine.setNow(at('07:12'));
+    await change(14);
+    const message = await latestMessage();
+    const [first, second] = nextIds({ messageId: message.id } as OutboundMessage);
+    await concurrently({ id: first, stat: 'DELIVRD', tlv: true }, { id: second, stat: 'DELIVRD', tlv: true });
+    expect(await partStates(message.id)).toEqual([{ state: 'delivered', error: '000' }, { state: 'delivered', error: '000' }]);
+    expect(await latestMessage()).toMatchObject({ id: message.id, state: 'delivered', error: null, delivered_at: new Date(at('07:12')) });
+  });
+
+  it('should keep the worst failure of two parts failing at once in two workers, whichever commits last', async () => {
+    engine.setNow(at('07:14'));
+    await change(15);
+    const message = await latestMessage();
+    const [first, second] = nextIds({ messageId: message.id } as OutboundMessage);
+    await concurrently({ id: first, stat: 'REJECTD', err: '002', tlv: true }, { id: second, stat: 'EXPIRED', err: '001', tlv: true });
+    expect(await partStates(message.id)).toEqual([{ state: 'rejected', error: '002' }, { state: 'expired', error: '001' }]);
+    expect(await latestMessage()).toMatchObject({ id: message.id, state: 'rejected', error: 'REJECTED err:002 (part 1 of 2)' });
   });
 
   it('should keep a receipt that overtook the record of its part and match it once the part is recorded', async () => {
