@@ -142,7 +142,8 @@ export class NotificationsRepository {
       `SELECT ${ZONE} AS tz, ${QSTART} AS qs, ${QEND} AS qe, ${BYPASS} AS bypass, count(*)::int AS n
        FROM incident_impact ii JOIN subscribers s ON s.id = ii.subscriber_id JOIN areas a ON a.id = s.area_id
        WHERE ii.incident_id = $1 AND ii.removed_at IS NULL
-         AND ii.subscriber_id >= $5 AND ii.subscriber_id < $6 AND s.tier = ANY($7::subscriber_tier[])
+         -- the range on both sides, so the subscribers of the slice are read by key, not by scanning them all
+         AND ii.subscriber_id >= $5 AND ii.subscriber_id < $6 AND s.id >= $5 AND s.id < $6 AND s.tier = ANY($7::subscriber_tier[])
        GROUP BY 1, 2, 3, 4`,
       [incidentId, defaultZone, quiet.start, quiet.end, slice.fromId, slice.toId, slice.tiers],
     );
@@ -179,7 +180,7 @@ export class NotificationsRepository {
        -- one hashable key per group, so a million rows join their group by hash, not by scanning groups
        JOIN g ON g.key = ${ZONE} || '|' || ${QSTART} || '|' || ${QEND} || '|' || ${BYPASS}
        WHERE ii.incident_id = $1 AND ii.removed_at IS NULL AND CASE $15::notification_channel WHEN 'sms' THEN ${SMS_OK} ELSE ${EMAIL_OK} END
-         AND ii.subscriber_id >= $13 AND ii.subscriber_id < $14 AND s.tier = ANY($12::subscriber_tier[])
+         AND ii.subscriber_id >= $13 AND ii.subscriber_id < $14 AND s.id >= $13 AND s.id < $14 AND s.tier = ANY($12::subscriber_tier[])
        ON CONFLICT (incident_id, subscriber_id, channel) DO UPDATE
          SET due_version = greatest(t.due_version, excluded.due_version), quiet_bypass = excluded.quiet_bypass,
              state = 'due', send_after = excluded.send_after, attempts = 0`,
