@@ -88,17 +88,33 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     // Take no new jobs, give the running ones the grace period, then close without waiting: a job
     // still stuck is abandoned: closing the database pool ends its transaction and another worker redoes its batch.
     await Promise.all(this.workers.map(({ worker }) => worker.pause(true)));
-    const grace = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), this.config.shutdownGraceSeconds * 1000).unref());
-    if ((await Promise.race([Promise.allSettled([...this.inFlight]), grace])) === 'late') {
-      this.logger.warn({ msg: 'jobs still running after the grace period were abandoned', jobs: this.inFlight.size });
-    }
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), this.config.shutdownGraceSeconds * 1000)));
+    const outcome = await Promise.race([Promise.allSettled([...this.inFlight]), grace]);
+    clearTimeout(timer);
+    if (outcome === 'late') this.logger.warn({ msg: 'jobs still running after the grace period were abandoned', jobs: this.inFlight.size });
     await Promise.all(
       this.workers.map(async ({ worker, connection }) => {
         await worker.close(true);
         // BullMQ does not close a connection it was given.
         await closeRedis(connection);
+        await endStalledCheckerSleep(worker);
       }),
     );
     this.workers.length = 0;
+  }
+}
+
+/**
+ * BullMQ's stalled-job checker sleeps `stalledInterval` (30 s) on a timer that keeps the process
+ * alive. A worker closed while a check is in flight (typically one closed soon after it started)
+ * begins that sleep after close() has returned, and the process cannot exit for 30 s
+ * (taskforcesh/bullmq#2650, still so in 6.x). Once the check is over, end the sleep; bounded to a second.
+ */
+async function endStalledCheckerSleep(worker: Worker): Promise<void> {
+  const checker = worker as unknown as { stalledCheckerRunning?: boolean; stalledCheckStopper?: () => void };
+  for (let tries = 0; checker.stalledCheckerRunning && tries < 100; tries++) {
+    checker.stalledCheckStopper?.();
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

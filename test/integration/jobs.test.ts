@@ -3,7 +3,9 @@ import { DiscoveryModule } from '@nestjs/core';
 import { Test, TestingModule } from '@nestjs/testing';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Job, Queue, QueueEvents } from 'bullmq';
+import { spawn } from 'child_process';
 import { randomBytes } from 'crypto';
+import { join } from 'path';
 import IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { WorkerModule } from '../../src/app.modules';
@@ -198,5 +200,27 @@ describe(JobRunner.name, () => {
     const sut = await compile(WorkerModule);
     await expect(sut.init()).resolves.toBe(sut);
     await sut.close();
+  });
+
+  it('should let a worker process exit at once when it is closed right after it started', async () => {
+    // BullMQ's stalled-job checker used to begin a 30 s sleep after close() and hold the process.
+    const script = `
+      const { NestFactory } = require('@nestjs/core');
+      const { WorkerModule } = require('./src/app.modules');
+      NestFactory.createApplicationContext(WorkerModule, { logger: false })
+        .then((app) => app.close())
+        .then(() => console.log('closed ' + Date.now()), (err) => { console.error(err); process.exit(1); });`;
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], {
+      cwd: join(__dirname, '..', '..'),
+      env: { ...process.env, CHANNELS: 'noop', LOG_LEVEL: 'error' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    const exitedAt = Date.now();
+    expect(code).toBe(0);
+    const closedAt = Number(/closed (\d+)/.exec(output)?.[1]);
+    expect(exitedAt - closedAt).toBeLessThan(5_000);
   });
 });
