@@ -35,12 +35,19 @@ export class ReceiptsRepository {
    * Applies a batch of receipts (and retries the waiting ones) in one transaction: per target
    * one UPDATE of the parts, then their messages locked and updated; receipts that found no part
    * wait in pending_receipts until `giveUpBefore`, then come back as unknown.
+   *
+   * Another worker may be sweeping at the same moment: the waiting receipts are claimed first
+   * (locked, skipping those another transaction holds), and only those claimed are retried,
+   * deleted once matched and given up on, so each is applied and counted by one worker.
    */
   apply(receipts: ReceiptRow[], at: Date, receivedAt: Date, giveUpBefore: Date): Promise<ReceiptsApplied> {
     return this.db.transaction(async (em) => {
+      const claimed: string[] = (
+        await em.query(`SELECT id FROM pending_receipts ORDER BY id FOR UPDATE SKIP LOCKED`)
+      ).map((p: { id: string }) => p.id);
       const matched = new Set<number>();
       for (const target of TARGETS) {
-        const { keys, owners, unmatched } = await this.updateParts(em, target, receipts, [...matched], at);
+        const { keys, owners, unmatched } = await this.updateParts(em, target, receipts, claimed, [...matched], at);
         keys.forEach((k) => matched.add(k));
         if (owners.length > 0) await this.settleOwners(em, target, owners, at);
         if (unmatched === 0) break;
@@ -55,10 +62,10 @@ export class ReceiptsRepository {
           [waiting.map((r) => r.idCandidates.join(SEP)), waiting.map((r) => r.state), waiting.map((r) => r.error ?? null), waiting.map((r) => r.final), receivedAt],
         );
       }
-      const expired = await returning<{ id: string }>(
+      const expired = claimed.length === 0 ? [] : await returning<{ id: string }>(
         em,
-        `DELETE FROM pending_receipts WHERE received_at < $1 RETURNING candidates[1] AS id`,
-        [giveUpBefore],
+        `DELETE FROM pending_receipts WHERE id = ANY($1::bigint[]) AND received_at < $2 RETURNING candidates[1] AS id`,
+        [claimed, giveUpBefore],
       );
       const [{ n }] = await em.query(`SELECT count(*)::int AS n FROM pending_receipts`);
       return { matched: matched.size, unknown: expired.map((e) => e.id), pending: n };
@@ -67,11 +74,14 @@ export class ReceiptsRepository {
 
   /**
    * Finds each receipt's part (its id as given first, then its other-base readings) among the
-   * new receipts and the waiting ones, and records the newest state per part; a final state is
-   * never overwritten by an intermediate one. Returns the receipt keys that matched (new ones
-   * 1…n, waiting ones -id), the owners whose parts changed and how many receipts found nothing.
+   * new receipts and the claimed waiting ones, and records the newest state per part; a final
+   * state is never overwritten by an intermediate one. Returns the receipt keys that matched (new
+   * ones 1…n, waiting ones -id), the owners whose parts changed and how many receipts found nothing.
+   *
+   * The parts are locked in provider_id order before the UPDATE writes them (it joins only rows
+   * already locked), so two batches touching the same parts wait for each other, never deadlock.
    */
-  private async updateParts(em: EntityManager, t: Target, receipts: ReceiptRow[], exclude: number[], at: Date) {
+  private async updateParts(em: EntityManager, t: Target, receipts: ReceiptRow[], claimed: string[], exclude: number[], at: Date) {
     const [row]: Array<{ keys: string[]; owners: string[]; unmatched: number }> = await em.query(
       `WITH r AS (
          SELECT n.key, c.id AS candidate, c.rank, n.state, n.error, n.final, $7::bigint + n.key AS ord
@@ -80,6 +90,7 @@ export class ReceiptsRepository {
          UNION ALL
          SELECT -p.id, c.id, c.rank, p.state, p.error, p.final, p.id
          FROM pending_receipts p CROSS JOIN LATERAL unnest(p.candidates) WITH ORDINALITY AS c(id, rank)
+         WHERE p.id = ANY($9::bigint[])
        ),
        hit AS (
          SELECT DISTINCT ON (r.key) r.key, x.provider_id, r.state, r.error, r.final, r.ord
@@ -90,9 +101,13 @@ export class ReceiptsRepository {
        latest AS (
          SELECT DISTINCT ON (provider_id) * FROM hit ORDER BY provider_id, final DESC, ord DESC
        ),
+       locked AS (
+         SELECT l.* FROM latest l JOIN ${t.parts} x ON x.provider_id = l.provider_id
+         ORDER BY x.provider_id FOR UPDATE OF x
+       ),
        changed AS (
          UPDATE ${t.parts} x SET state = l.state, error = l.error, updated_at = $8
-         FROM latest l
+         FROM locked l
          WHERE x.provider_id = l.provider_id AND (l.final OR x.state IN ('accepted', 'enroute'))
          RETURNING x.${t.owner} AS owner
        )
@@ -101,7 +116,7 @@ export class ReceiptsRepository {
               (SELECT count(DISTINCT key)::int FROM r WHERE NOT (key = ANY($6::bigint[]))) - (SELECT count(*)::int FROM hit) AS unmatched`,
       [
         receipts.map((_, i) => i + 1), receipts.map((r) => r.idCandidates.join(SEP)), receipts.map((r) => r.state),
-        receipts.map((r) => r.error ?? null), receipts.map((r) => r.final), exclude, NEW_ORDER, at,
+        receipts.map((r) => r.error ?? null), receipts.map((r) => r.final), exclude, NEW_ORDER, at, claimed,
       ],
     );
     return { keys: row.keys.map(Number), owners: row.owners, unmatched: row.unmatched };

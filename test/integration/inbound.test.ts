@@ -313,16 +313,18 @@ describe('delivery receipts', () => {
   };
   const receipt = (fields: ReceiptFields) => inbound(engine).handle({ kind: 'receipt', receipt: parsed(fields), receivedAt: new Date() });
 
+  /** One receipt batch (with the sweep of the waiting receipts) as a worker applies it. */
+  const apply = (batch: ReceiptFields[], now = engine.worker!.get(Clock).now()) =>
+    engine.worker!.get(ReceiptsRepository).apply(batch.map(parsed), now, new Date(), new Date(0));
+
   /**
-   * Applies two receipts as two workers would, each in its own batch transaction, with both
+   * Runs two receipt batches as two workers would, each in its own transaction, with both
    * transactions in flight at once: each is held just after its statement that updates messages
    * (a statement trigger waits on an advisory lock the test holds) until the other is in too,
    * waiting on a lock of its own; the first always starts first.
    */
-  const concurrently = async (first: ReceiptFields, second: ReceiptFields) => {
+  const concurrently = async <A, B>(first: () => Promise<A>, second: () => Promise<B>): Promise<[A, B]> => {
     const db = engine.api.db;
-    const repo = engine.worker!.get(ReceiptsRepository);
-    const apply = (r: ReceiptFields) => repo.apply([parsed(r)], engine.worker!.get(Clock).now(), new Date(), new Date(0));
     const lockWaiters = (n: number) => waitFor(async () => (await db.query(
       `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
     ))[0].n === n, `${n} receipt transaction(s) waiting`);
@@ -332,12 +334,12 @@ describe('delivery receipts', () => {
     await db.query(`CREATE TRIGGER test_hold AFTER UPDATE ON messages FOR EACH STATEMENT EXECUTE FUNCTION test_hold()`);
     try {
       await holder.query(`SELECT pg_advisory_lock(4242)`);
-      const a = apply(first);
+      const a = first();
       await lockWaiters(1);
-      const b = apply(second);
+      const b = second();
       await lockWaiters(2);
       await holder.query(`SELECT pg_advisory_unlock(4242)`);
-      await Promise.all([a, b]);
+      return await Promise.all([a, b]);
     } finally {
       await holder.query(`SELECT pg_advisory_unlock_all()`);
       await holder.release();
@@ -403,7 +405,7 @@ describe('delivery receipts', () => {
     await change(14);
     const message = await latestMessage();
     const [first, second] = nextIds({ messageId: message.id } as OutboundMessage);
-    await concurrently({ id: first, stat: 'DELIVRD', tlv: true }, { id: second, stat: 'DELIVRD', tlv: true });
+    await concurrently(() => apply([{ id: first, stat: 'DELIVRD', tlv: true }]), () => apply([{ id: second, stat: 'DELIVRD', tlv: true }]));
     expect(await partStates(message.id)).toEqual([{ state: 'delivered', error: '000' }, { state: 'delivered', error: '000' }]);
     expect(await latestMessage()).toMatchObject({ id: message.id, state: 'delivered', error: null, delivered_at: new Date(at('07:12')) });
   });
@@ -413,9 +415,48 @@ describe('delivery receipts', () => {
     await change(15);
     const message = await latestMessage();
     const [first, second] = nextIds({ messageId: message.id } as OutboundMessage);
-    await concurrently({ id: first, stat: 'REJECTD', err: '002', tlv: true }, { id: second, stat: 'EXPIRED', err: '001', tlv: true });
+    await concurrently(() => apply([{ id: first, stat: 'REJECTD', err: '002', tlv: true }]), () => apply([{ id: second, stat: 'EXPIRED', err: '001', tlv: true }]));
     expect(await partStates(message.id)).toEqual([{ state: 'rejected', error: '002' }, { state: 'expired', error: '001' }]);
     expect(await latestMessage()).toMatchObject({ id: message.id, state: 'rejected', error: 'REJECTED err:002 (part 1 of 2)' });
+  });
+
+  it('should apply each waiting receipt once when two workers sweep them at once: no deadlock, no double count', async () => {
+    engine.setNow(at('07:15'));
+    await change(16);
+    const swept = await latestMessage();
+    await change(17);
+    const other = await latestMessage();
+    const [a1, a2] = nextIds({ messageId: swept.id } as OutboundMessage);
+    const [b1] = nextIds({ messageId: other.id } as OutboundMessage);
+    // Both parts' receipts overtook their parts, the second part's first: waiting in pending_receipts.
+    const waiting = [parsed({ id: a2, stat: 'DELIVRD', tlv: true }), parsed({ id: a1, stat: 'DELIVRD', tlv: true })];
+    await engine.api.db.query(
+      `INSERT INTO pending_receipts (candidates, state, error, final, received_at)
+       SELECT string_to_array(c, ','), s, e, true, now() FROM unnest($1::text[], $2::text[], $3::text[]) AS r(c, s, e)`,
+      [waiting.map((r) => r.idCandidates.join(',')), waiting.map((r) => r.state), waiting.map((r) => r.error ?? null)],
+    );
+
+    // A sweep alone, and a batch with a receipt of another message (so it reaches its messages too).
+    const [sweep, batch] = await concurrently(
+      () => apply([], new Date(at('07:16'))),
+      () => apply([{ id: b1, stat: 'DELIVRD', tlv: true }], new Date(at('07:17'))),
+    );
+
+    expect(sweep).toMatchObject({ matched: 2, unknown: [] });
+    expect(batch).toMatchObject({ matched: 1, unknown: [] });
+    // The waiting receipts were written by the sweep only, not again by the other batch.
+    const parts = await engine.api.db.query(
+      `SELECT provider_id, state, updated_at FROM message_parts WHERE provider_id = ANY($1) ORDER BY provider_id`, [[a1, a2, b1]]);
+    expect(parts).toEqual([
+      { provider_id: a1, state: 'delivered', updated_at: new Date(at('07:16')) },
+      { provider_id: a2, state: 'delivered', updated_at: new Date(at('07:16')) },
+      { provider_id: b1, state: 'delivered', updated_at: new Date(at('07:17')) },
+    ]);
+    expect(await latestMessage()).toMatchObject({ id: other.id, state: 'accepted' });
+    const [settled] = await engine.api.db.query(`SELECT state, delivered_at FROM messages WHERE id = $1`, [swept.id]);
+    expect(settled).toEqual({ state: 'delivered', delivered_at: new Date(at('07:16')) });
+    const [{ n }] = await engine.api.db.query(`SELECT count(*)::int AS n FROM pending_receipts`);
+    expect(n).toBe(0);
   });
 
   it('should keep a receipt that overtook the record of its part and match it once the part is recorded', async () => {
