@@ -31,6 +31,7 @@ describe(loadConfig.name, () => {
       maxJsonBody: '1mb',
       publicBaseUrl: 'http://localhost:3000',
       workerConcurrency: 4,
+      emailWorkerConcurrency: 2,
     });
   });
 
@@ -46,6 +47,7 @@ describe(loadConfig.name, () => {
       MAX_JSON_BODY: '512kb',
       PUBLIC_BASE_URL: 'https://status.example.net/',
       WORKER_CONCURRENCY: '16',
+      EMAIL_WORKER_CONCURRENCY: '3',
     });
     expect(sut).toMatchObject({
       port: 8080,
@@ -57,6 +59,7 @@ describe(loadConfig.name, () => {
       maxJsonBody: '512kb',
       publicBaseUrl: 'https://status.example.net',
       workerConcurrency: 16,
+      emailWorkerConcurrency: 3,
     });
   });
 

@@ -70,6 +70,8 @@ export interface AppConfig {
   callListFlags: string[];
   /** Jobs a worker process runs at once, per queue. */
   workerConcurrency: number;
+  /** Email delivery batches a worker process runs at once: fewer, so texts get most of the database while both are due. */
+  emailWorkerConcurrency: number;
   smsc: SmscConfig;
   smtp: SmtpConfig;
   notifications: NotificationsConfig;
@@ -290,6 +292,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       .filter(Boolean),
     maxImportBytes: integer(env, 'MAX_IMPORT_MB', 2048, 1, 1_000_000) * 1024 * 1024,
     workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 4, 1, 1000),
+    emailWorkerConcurrency: integer(env, 'EMAIL_WORKER_CONCURRENCY', 2, 1, 1000),
     smsc: smscConfig(env),
     queuePrefix: optional(env, 'QUEUE_PREFIX', 'outage'),
     channels: oneOf(env, 'CHANNELS', ['live', 'noop'] as const, 'live'),

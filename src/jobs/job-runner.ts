@@ -4,7 +4,7 @@ import { Job, Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { HandlesJob, JOB_HANDLER, JobHandlerMeta } from './job-handler.decorator';
-import { JOBS, QueueName } from './queues';
+import { JOBS, QUEUES, QueueName } from './queues';
 import { closeRedis, redisConnection } from './redis';
 
 /** Which jobs each queue must have a handler for; JOBS unless a module (a test) provides its own. */
@@ -54,7 +54,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       const worker = new Worker(queue, (job: Job) => this.run(queue as QueueName, byName, job), {
         connection,
         prefix: this.config.queuePrefix,
-        concurrency: this.config.workerConcurrency,
+        concurrency: queue === QUEUES.emailDeliveries ? this.config.emailWorkerConcurrency : this.config.workerConcurrency,
       });
       worker.on('failed', (job, err) => this.logger.warn({ msg: 'job failed', queue, job: job?.name, jobId: job?.id, err }));
       // Without a listener an 'error' event (Redis gone) would be thrown and kill the process.

@@ -38,7 +38,8 @@ export class DispatcherService {
       if (!(await this.repo.anyDue(channel, now))) continue;
       // Enough waiting jobs to keep every worker's slots busy; finished full batches add their own successor.
       const waiting = await this.jobs.queue(LANES[channel].queue).getWaitingCount();
-      started += await this.startLane(channel, this.config.workerConcurrency - waiting);
+      const slots = channel === 'email' ? this.config.emailWorkerConcurrency : this.config.workerConcurrency;
+      started += await this.startLane(channel, slots - waiting);
     }
     if (started || unplanned.length) this.logger.debug({ msg: 'dispatched', jobs: started, replanned: unplanned.length });
     return { status: started ? 'done' : 'skipped', started, replanned: unplanned.length };
