@@ -23,6 +23,8 @@ export class DeliveryLocks1763940000000 implements MigrationInterface {
     // Each channel's lane claims its own due threads: vip, business, residential, oldest due first.
     await q.query(`CREATE INDEX notification_threads_due ON notification_threads (channel, priority, send_after) WHERE state = 'due'`);
 
+    // Messages written before their hand-over whose outcome never came: nothing resolves them now.
+    await q.query(`UPDATE messages SET state = 'failed', error = 'outcome never recorded (written before sending)' WHERE state = 'sending'`);
     await q.query(`DROP INDEX messages_sending, messages_incident`);
     await q.query(`CREATE INDEX messages_incident ON messages (incident_id)`);
     // Room on each page for the receipt's update of the same row.

@@ -108,6 +108,7 @@ export class CallListRepository {
        ${traits('$3')}
        ${REPEATS}
        WHERE t.unreachable
+       ORDER BY o.incident_id, s.id
        ON CONFLICT (incident_id, subscriber_id) DO UPDATE
          SET unreachable = true, reasons = call_tasks.reasons || $4::text
          WHERE NOT call_tasks.unreachable`,
@@ -139,6 +140,7 @@ export class CallListRepository {
        JOIN subscribers s ON s.id = o.subscriber_id
        ${traits('$4')}
        ${REPEATS}
+       ORDER BY o.incident_id, s.id -- rows locked in key order: batches of two channels never deadlock here
        ON CONFLICT (incident_id, subscriber_id) DO UPDATE
          SET reasons = c.reasons || excluded.reasons[cardinality(excluded.reasons)]
          WHERE NOT excluded.reasons[cardinality(excluded.reasons)] = ANY(c.reasons)`,

@@ -52,6 +52,18 @@ describe(EmailAdapter.name, () => {
     sut = new EmailAdapter(transport, { from: 'Outages <noreply@example.net>', messageIdDomain: 'example.net', concurrency: 3 });
   });
 
+  it('should hand back what it has not started by the deadline as untried, and send the rest', async () => {
+    const batch = Array.from({ length: 7 }, (_, i) => email(i));
+    const sending = sut.send(batch, Date.now() + 60_000);
+    await transport.release(); // the first three go out
+    jest.spyOn(Date, 'now').mockReturnValue(Date.now() + 120_000); // then the deadline passes
+    const outcomes = await settle(sending, transport);
+    jest.restoreAllMocks();
+    expect(outcomes.filter((o) => o.status === 'accepted')).toHaveLength(6); // three lanes each had one more under way
+    expect(outcomes.at(-1)).toEqual({ messageId: 'm6', status: 'retry', error: 'batch deadline passed', untried: true });
+    expect(transport.sent).toHaveLength(6);
+  });
+
   it('should keep at most `concurrency` sends in flight and answer every message in batch order', async () => {
     const batch = Array.from({ length: 10 }, (_, i) => email(i));
     const outcomes = await settle(sut.send(batch), transport);

@@ -31,12 +31,14 @@ export class EmailAdapter implements ChannelPort {
     private readonly opts: EmailAdapterOptions,
   ) {}
 
-  async send(batch: OutboundMessage[]): Promise<DeliveryOutcome[]> {
+  async send(batch: OutboundMessage[], deadline = Infinity): Promise<DeliveryOutcome[]> {
     if (this.stopping) return batch.map((m) => ({ messageId: m.messageId, status: 'retry', error: 'email channel is shutting down' }));
     const outcomes = new Array<DeliveryOutcome>(batch.length);
     let next = 0;
     const lane = async () => {
-      for (let i = next++; i < batch.length; i = next++) outcomes[i] = await this.sendOne(batch[i]);
+      for (let i = next++; i < batch.length; i = next++) {
+        outcomes[i] = Date.now() > deadline ? untried(batch[i]) : await this.sendOne(batch[i]);
+      }
     };
     const lanes = Promise.all(Array.from({ length: Math.min(this.opts.concurrency, batch.length) }, lane));
     this.batches.add(lanes);
@@ -70,3 +72,5 @@ export class EmailAdapter implements ChannelPort {
     }
   }
 }
+
+const untried = (m: OutboundMessage): DeliveryOutcome => ({ messageId: m.messageId, status: 'retry', error: 'batch deadline passed', untried: true });

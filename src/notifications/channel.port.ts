@@ -21,15 +21,18 @@ export interface OutboundMessage {
 export type DeliveryOutcome =
   /** The provider took it: SMSC message ids (one per SMS part) or the SMTP queue id. */
   | { messageId: string; status: 'accepted'; providerIds: string[]; parts: number }
-  /** Not now (throttled, connection lost, 4xx): the engine tries again later. */
-  | { messageId: string; status: 'retry'; error: string }
+  /** Not now (throttled, connection lost, 4xx): the engine tries again later. `untried`: never handed over (the batch's deadline passed first). */
+  | { messageId: string; status: 'retry'; error: string; untried?: boolean }
   /** Never (rejected destination, 5xx): recorded with the reason. */
   | { messageId: string; status: 'failed'; error: string };
 
 export interface ChannelPort {
   readonly channel: ChannelName;
-  /** Sends a batch; resolves with one outcome per message, in any order, never rejects for one message. */
-  send(batch: OutboundMessage[]): Promise<DeliveryOutcome[]>;
+  /**
+   * Sends a batch; resolves with one outcome per message, in any order, never rejects for one
+   * message. What has not been handed over by `deadline` (epoch ms) comes back as untried `retry`.
+   */
+  send(batch: OutboundMessage[], deadline?: number): Promise<DeliveryOutcome[]>;
 }
 
 /** Nest injection tokens for the adapters. */

@@ -18,6 +18,8 @@ const NIGHT_KINDS: MessageKind[] = ['notice', 'etr_change', 'restored', 'correct
 const RETRY_DELAY_MS = 30_000;
 const RETRY_DELAY_MAX_MS = 15 * 60_000;
 export const MAX_ATTEMPTS = 12;
+/** Seconds of the lease kept back from the channels: time to record the batch and commit. */
+const SEND_MARGIN_S = 30;
 
 export type DeliveryResult =
   | { status: 'skipped'; reason: string }
@@ -79,7 +81,9 @@ export class DeliveryService {
   private async deliverIn(em: EntityManager, channel: ChannelName): Promise<DeliveryResult> {
     const started = Date.now();
     const policy = this.config.notifications;
-    // The claim is this transaction: a worker that hangs longer than the lease loses it to the next.
+    // The claim is this transaction. The channels get until a while before the lease ends to hand
+    // messages over (what is left comes back untried); a worker hung past the lease loses the claim.
+    const deadline = Date.now() + Math.max(policy.leaseSeconds / 2, policy.leaseSeconds - SEND_MARGIN_S) * 1000;
     await em.query(`SELECT set_config('idle_in_transaction_session_timeout', $1, true)`, [String(policy.leaseSeconds * 1000)]);
     const now = this.clock.now();
     const threads = await this.repo.claim(em, channel, now, policy.batchSize, this.config.defaultTimezone, this.config.defaultQuietHours);
@@ -93,6 +97,11 @@ export class DeliveryService {
     for (const t of threads) {
       const keep = this.unchanged(t, now);
       const wake = (at: number) => new Date(this.wakeAt(t, at));
+      if (t.due_version > t.version) {
+        // Marked due for a version committed after this claim read the incident: look again at once.
+        updates.set(t.id, { ...keep, state: 'due' });
+        continue;
+      }
       if (!(t.channel === 'sms' ? t.sms_ok : t.email_ok)) {
         updates.set(t.id, { ...keep, state: 'idle', suppressed: `${t.channel} not allowed or no address` });
         continue;
@@ -132,7 +141,7 @@ export class DeliveryService {
     }
 
     const decided = Date.now();
-    const outcomes = await this.send(channel, planned.map((p) => p.outbound));
+    const outcomes = await this.send(channel, planned.map((p) => p.outbound), deadline);
     const handed = Date.now();
 
     const messages: SentMessage[] = [];
@@ -144,7 +153,11 @@ export class DeliveryService {
       const outcome = outcomes.get(p.outbound.messageId);
       if (!outcome) throw new Error(`channel gave no outcome for message ${p.outbound.messageId}`);
       const attempts = t.attempts + 1;
-      if (outcome.status === 'retry' && attempts < MAX_ATTEMPTS) {
+      if (outcome.status === 'retry' && outcome.untried) {
+        // Never handed over (the channel was slower than the batch): due again now, not an attempt.
+        retry++;
+        updates.set(t.id, { ...this.unchanged(t, now), state: 'due' });
+      } else if (outcome.status === 'retry' && attempts < MAX_ATTEMPTS) {
         retry++;
         const delay = Math.min(RETRY_DELAY_MS * 2 ** t.attempts, RETRY_DELAY_MAX_MS);
         updates.set(t.id, { ...this.unchanged(t, now), state: 'due', sendAfter: new Date(now.getTime() + delay), attempts, lastError: outcome.error });
@@ -160,9 +173,10 @@ export class DeliveryService {
       }
     }
     await this.repo.record(em, [...updates.values()], messages, now);
-    // DESIGN: people whose texts did not get through deserve a call.
+    // DESIGN: people whose texts did not get through deserve a call (by email only when they take no texts).
+    const smsOk = new Map(threads.map((t) => [t.id, t.sms_ok]));
     const undelivered = messages
-      .filter((m) => m.state === 'failed')
+      .filter((m) => m.state === 'failed' && (m.channel === 'sms' || !smsOk.get(m.threadId)))
       .map((m) => ({ incidentId: m.incidentId, subscriberId: m.subscriberId, reason: `${m.channel === 'sms' ? 'text' : 'email'} did not get through: ${m.error}` }));
     await this.callList.addUndelivered(em, undelivered, this.config.callListFlags);
     const ms = Date.now() - started;
@@ -233,11 +247,11 @@ export class DeliveryService {
     };
   }
 
-  private async send(channel: ChannelName, messages: OutboundMessage[]): Promise<Map<string, DeliveryOutcome>> {
+  private async send(channel: ChannelName, messages: OutboundMessage[], deadline: number): Promise<Map<string, DeliveryOutcome>> {
     if (messages.length === 0) return new Map();
     const port = channel === 'sms' ? this.sms : this.email;
     const outcomes: DeliveryOutcome[] = port
-      ? await port.send(messages)
+      ? await port.send(messages, deadline)
       : messages.map((m) => ({ messageId: m.messageId, status: 'retry', error: `no ${channel} channel configured` }));
     return new Map(outcomes.map((o) => [o.messageId, o]));
   }

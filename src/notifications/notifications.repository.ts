@@ -35,6 +35,8 @@ export interface ClaimedThread {
   subscriber_id: number;
   channel: ChannelName;
   quiet_bypass: boolean;
+  /** The incident version the thread was last marked due for. */
+  due_version: number;
   told_version: number;
   told_kind: MessageKind | null;
   told_etr: Date | null;
@@ -105,7 +107,7 @@ export interface ThreadUpdate {
 
 /** Claim order: vip, business, residential. */
 const PRIORITIES = [0, 1, 2];
-const THREAD_COLUMNS = `id, incident_id, subscriber_id, channel, quiet_bypass, told_version, told_kind, told_etr, told_at, reassurances, attempts`;
+const THREAD_COLUMNS = `id, incident_id, subscriber_id, channel, quiet_bypass, due_version, told_version, told_kind, told_etr, told_at, reassurances, attempts`;
 
 // The same coalescing in every query, so groups computed in TypeScript join back exactly.
 const ZONE = `coalesce(s.timezone, a.effective_timezone, $2::text)`;
@@ -262,7 +264,7 @@ export class NotificationsRepository {
    * part under the SMSC's id (what delivery receipts refer to).
    */
   async record(em: EntityManager, updates: ThreadUpdate[], messages: SentMessage[], now: Date): Promise<void> {
-    const parts = messages.flatMap((m) => m.providerIds.map((providerId, i) => ({ providerId, messageId: m.id, part: i + 1 })));
+    const parts = messages.flatMap((m) => m.providerIds.map((providerId, i) => ({ providerId, dedupeKey: m.dedupeKey, part: i + 1 })));
     const col = <T, K extends keyof T>(rows: T[], k: K) => rows.map((r) => r[k]);
     await em.query(
       `WITH threads AS (
@@ -275,20 +277,24 @@ export class NotificationsRepository {
            AS u(id, state, send_after, told_version, told_kind, told_etr, told_at, reassurances, suppressed, attempts, last_error)
          WHERE t.id = u.id),
        sent AS (
-         INSERT INTO messages (id, thread_id, incident_id, subscriber_id, channel, kind, incident_version, dedupe_key, recipient,
+         INSERT INTO messages AS m (id, thread_id, incident_id, subscriber_id, channel, kind, incident_version, dedupe_key, recipient,
                                subject, body, quiet_bypass, state, error, attempts, parts, created_at, sent_at, updated_at)
          SELECT u.*, $28, CASE WHEN u.state = 'accepted' THEN $28::timestamptz END, $28
          FROM unnest($12::bigint[], $13::bigint[], $14::int[], $15::int[], $16::notification_channel[], $17::text[], $18::int[],
                      $19::text[], $20::text[], $21::text[], $22::text[], $23::boolean[], $24::message_state[], $25::text[], $26::smallint[], $27::smallint[])
            AS u(id, thread_id, incident_id, subscriber_id, channel, kind, incident_version, dedupe_key, recipient, subject, body,
                 quiet_bypass, state, error, attempts, parts)
-         -- a message already written for the same thread, version and kind is never written twice
-         ON CONFLICT (dedupe_key) DO NOTHING
-         RETURNING id)
+         -- one row per thread, version and kind: a try again after a failure (a version planned
+         -- twice) takes over the failed row; an accepted one is never written over
+         ON CONFLICT (dedupe_key) DO UPDATE
+           SET state = excluded.state, error = excluded.error, attempts = m.attempts + excluded.attempts, parts = excluded.parts,
+               sent_at = excluded.sent_at, updated_at = excluded.updated_at, body = excluded.body, subject = excluded.subject
+           WHERE m.state IN ('sending', 'failed')
+         RETURNING id, dedupe_key)
        INSERT INTO message_parts (provider_id, message_id, part)
-       SELECT p.provider_id, p.message_id, p.part
-       FROM unnest($29::text[], $30::bigint[], $31::smallint[]) AS p(provider_id, message_id, part)
-       JOIN sent ON sent.id = p.message_id
+       SELECT p.provider_id, sent.id, p.part
+       FROM unnest($29::text[], $30::text[], $31::smallint[]) AS p(provider_id, dedupe_key, part)
+       JOIN sent ON sent.dedupe_key = p.dedupe_key
        ON CONFLICT (provider_id) DO NOTHING`,
       [
         col(updates, 'id'), col(updates, 'state'), col(updates, 'sendAfter'), col(updates, 'toldVersion'), col(updates, 'toldKind'),
@@ -298,7 +304,7 @@ export class NotificationsRepository {
         col(messages, 'channel'), col(messages, 'kind'), col(messages, 'version'), col(messages, 'dedupeKey'),
         col(messages, 'recipient'), col(messages, 'subject'), col(messages, 'body'), col(messages, 'quietBypass'),
         col(messages, 'state'), col(messages, 'error'), col(messages, 'attempts'), messages.map((m) => m.providerIds.length || null),
-        now, parts.map((p) => p.providerId), parts.map((p) => p.messageId), parts.map((p) => p.part),
+        now, parts.map((p) => p.providerId), parts.map((p) => p.dedupeKey), parts.map((p) => p.part),
       ],
     );
   }

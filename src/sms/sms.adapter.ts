@@ -54,11 +54,11 @@ export class SmsAdapter implements ChannelPort {
     this.client.onInbound(handler);
   }
 
-  send(batch: OutboundMessage[]): Promise<DeliveryOutcome[]> {
-    return Promise.all(batch.map((m) => this.sendOne(m)));
+  send(batch: OutboundMessage[], deadline?: number): Promise<DeliveryOutcome[]> {
+    return Promise.all(batch.map((m) => this.sendOne(m, deadline)));
   }
 
-  private async sendOne(m: OutboundMessage): Promise<DeliveryOutcome> {
+  private async sendOne(m: OutboundMessage, deadline?: number): Promise<DeliveryOutcome> {
     const dest = destinationAddress(m.to);
     if (!dest) return { messageId: m.messageId, status: 'failed', error: 'InvalidDestination: not an E.164 number' };
     let encoded: EncodedSms;
@@ -68,7 +68,7 @@ export class SmsAdapter implements ChannelPort {
       if (e instanceof MessageTooLong) return { messageId: m.messageId, status: 'failed', error: `${e.code}: ${e.message}` };
       throw e;
     }
-    const results = await Promise.all(encoded.pdus.map((pdu) => this.client.submit(this.fields(dest, encoded.dataCoding, pdu))));
+    const results = await Promise.all(encoded.pdus.map((pdu) => this.client.submit(this.fields(dest, encoded.dataCoding, pdu), deadline)));
     const outcome = this.combine(m.messageId, results);
     if (outcome.status !== 'accepted') {
       this.logger.debug({ msg: 'sms not accepted', messageId: m.messageId, to: maskPhone(m.to), status: outcome.status, error: outcome.error });
@@ -100,7 +100,8 @@ export class SmsAdapter implements ChannelPort {
     const failed = results.find((r) => r.status === 'failed');
     if (failed) return { messageId, status: 'failed', error: failed.error };
     const retry = results.find((r) => r.status === 'retry');
-    if (retry) return { messageId, status: 'retry', error: retry.error };
+    // Untried only if no part went out: a message partly sent counts as an attempt.
+    if (retry) return { messageId, status: 'retry', error: retry.error, untried: results.every((r) => r.status === 'retry' && r.untried) };
     const providerIds = results.map((r) => normaliseMessageId((r as { smscMessageId: string }).smscMessageId));
     return { messageId, status: 'accepted', providerIds, parts: providerIds.length };
   }

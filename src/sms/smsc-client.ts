@@ -46,7 +46,7 @@ export interface SmscClientOptions {
  */
 export type SubmitOutcome =
   | { status: 'accepted'; smscMessageId: string }
-  | { status: 'retry'; error: string }
+  | { status: 'retry'; error: string; untried?: boolean }
   | { status: 'failed'; error: string; commandStatus: number };
 
 interface Job {
@@ -56,6 +56,8 @@ interface Job {
   transient: number;
   /** Set at the first setback; the part gives up with `retry` after it. */
   giveUpAt?: number;
+  /** The caller's deadline: a part still queued then comes back as untried `retry`. */
+  deadline?: number;
   lastError?: string;
 }
 
@@ -158,10 +160,10 @@ export class SmscClient {
   }
 
   /** Queues one submit_sm; resolves when it is accepted, refused, or given up on. Never rejects. */
-  submit(fields: PduFields): Promise<SubmitOutcome> {
+  submit(fields: PduFields, deadline?: number): Promise<SubmitOutcome> {
     if (this.stopping) return Promise.resolve({ status: 'retry', error: 'SMS channel is shutting down' });
     return new Promise((resolve) => {
-      this.queue.push({ fields, resolve, unanswered: 0, transient: 0 });
+      this.queue.push({ fields, resolve, unanswered: 0, transient: 0, deadline });
       this.pump();
     });
   }
@@ -284,6 +286,11 @@ export class SmscClient {
       while (this.queue.length > 0) {
         const t = now();
         const head = this.queue.peek()!;
+        if (head.deadline !== undefined && t > head.deadline) {
+          const untried = head.lastError === undefined;
+          this.finish(this.queue.shift()!, { status: 'retry', error: head.lastError ?? 'batch deadline passed', untried });
+          continue;
+        }
         if (head.giveUpAt !== undefined && t > head.giveUpAt) {
           this.finish(this.queue.shift()!, { status: 'retry', error: head.lastError ?? 'retry budget spent' });
           continue;

@@ -267,6 +267,21 @@ describe('notification engine: refused and failing hand-overs', () => {
     expect(reasons.has(ids.s5)).toBe(false);
     engine.sms.rule = undefined;
   });
+
+  it('should take back at once, and not count as a try, a text the channel never handed over before the batch deadline', async () => {
+    engine.setNow('2026-11-28T04:00:00Z');
+    let held = 0;
+    engine.sms.rule = (m) => (m.to === phone('s5') && held++ === 0 ? { messageId: m.messageId, status: 'retry', error: 'batch deadline passed', untried: true } : undefined);
+    const incident = await declare(engine, { scope: { areaCodes: ['CITY-A1'] }, etr: '2026-11-28T12:00:00Z' });
+    await engine.settle(); // same instant: no back-off to wait for
+
+    expect(held).toBeGreaterThanOrEqual(2); // held once, then sent (and the earlier incident's reassurance)
+    const [message] = await engine.api.db.query(`SELECT state, attempts FROM messages WHERE incident_id = $1 AND subscriber_id = $2 AND channel = 'sms'`, [
+      incident.id, ids.s5,
+    ]);
+    expect(message).toEqual({ state: 'accepted', attempts: 1 });
+    engine.sms.rule = undefined;
+  });
 });
 
 async function waitFor(predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
