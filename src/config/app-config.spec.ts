@@ -63,6 +63,12 @@ describe(loadConfig.name, () => {
     });
   });
 
+  it('should refuse a receipt grace shorter than the lease, naming the variable', () => {
+    expect(() => loadConfig({ ...VALID, CLAIM_LEASE_SECONDS: '300', INBOUND_RECEIPT_GRACE_SECONDS: '120' })).toThrow(
+      /INBOUND_RECEIPT_GRACE_SECONDS.*at least CLAIM_LEASE_SECONDS \(300\)/,
+    );
+  });
+
   it.each([
     ['DATABASE_URL', undefined, 'is missing'],
     ['DATABASE_URL', '   ', 'is missing'],

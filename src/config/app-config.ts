@@ -272,7 +272,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const environment = optional(env, 'NODE_ENV', 'development');
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
 
-  return {
+  const config: AppConfig = {
     env: environment,
     port,
     databaseUrl,
@@ -308,17 +308,25 @@ export function loadConfig(env: Env = process.env): AppConfig {
       smsDailyCap: integer(env, 'SMS_DAILY_CAP', 4, 1, 1000),
       emailQuietHours: flag(env, 'EMAIL_QUIET_HOURS', false),
       batchSize: integer(env, 'DELIVERY_BATCH_SIZE', 500, 1, 10_000),
-      leaseSeconds: integer(env, 'CLAIM_LEASE_SECONDS', 300, 5, 86_400),
+      leaseSeconds: integer(env, 'CLAIM_LEASE_SECONDS', 300, 1, 86_400),
       dispatchIntervalMs: integer(env, 'DISPATCH_INTERVAL_MS', 1000, 50, 60_000),
     },
     inbound: {
       receiptFlushMs: integer(env, 'INBOUND_RECEIPT_FLUSH_MS', 20, 1, 10_000),
-      receiptGraceSeconds: integer(env, 'INBOUND_RECEIPT_GRACE_SECONDS', 120, 0, 86_400),
+      receiptGraceSeconds: integer(env, 'INBOUND_RECEIPT_GRACE_SECONDS', 360, 0, 86_400),
       hourlyReplyLimit: integer(env, 'INBOUND_HOURLY_LIMIT', 10, 1, 10_000),
       ratingWindowDays: integer(env, 'RATING_WINDOW_DAYS', 7, 1, 365),
     },
     smtp: smtpConfig(env),
   };
+  // A receipt can only match once its batch has committed, which may take up to the lease.
+  if (config.inbound.receiptGraceSeconds < config.notifications.leaseSeconds) {
+    throw new ConfigError(
+      'INBOUND_RECEIPT_GRACE_SECONDS',
+      `must be at least CLAIM_LEASE_SECONDS (${config.notifications.leaseSeconds}): a receipt may come before its batch is recorded`,
+    );
+  }
+  return config;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

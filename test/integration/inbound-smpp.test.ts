@@ -42,7 +42,7 @@ describe('receipts and replies over SMPP', () => {
     api = await TestApi.start({
       QUEUE_PREFIX: `test-${randomBytes(4).toString('hex')}`, DISPATCH_INTERVAL_MS: '100',
       SMSC_HOST: '127.0.0.1', SMSC_PORT: String(sim.smppPort), SMSC_SYSTEM_ID: 'outage', SMSC_PASSWORD: 'secret', SMSC_MAX_RATE: '0',
-      INBOUND_RECEIPT_GRACE_SECONDS: '1',
+      INBOUND_RECEIPT_GRACE_SECONDS: '1', CLAIM_LEASE_SECONDS: '1',
     });
     api.setNow(NOW);
     const moduleRef = await Test.createTestingModule({ imports: [WorkerModule] })

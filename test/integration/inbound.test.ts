@@ -358,7 +358,7 @@ describe('delivery receipts', () => {
 
   beforeAll(async () => {
     // s1 is texted once per test here: more than the default daily cap of 4.
-    engine = await TestEngine.start({ INBOUND_RECEIPT_GRACE_SECONDS: '3', SMS_DAILY_CAP: '10' });
+    engine = await TestEngine.start({ INBOUND_RECEIPT_GRACE_SECONDS: '3', CLAIM_LEASE_SECONDS: '3', SMS_DAILY_CAP: '10' });
     ids = await seedTopology(engine.api);
     nextIds = (m) => [1, 2].map((k) => (0xa1b2c300 + Number(m.messageId) * 16 + k).toString(16));
     engine.sms.rule = (m) => (m.to === phone('s1') ? { messageId: m.messageId, status: 'accepted', providerIds: nextIds(m), parts: 2 } : undefined);
