@@ -120,6 +120,8 @@ const BIND_COMMANDS: Record<string, SimSession['mode']> = {
 const ESME_RALYBND = 0x0005;
 const ESME_RINVBNDSTS = 0x0004;
 const RECEIPT_FLUSH_MS = 10;
+/** Unanswered deliver_sm per bind, as SMSCs allow (commonly 10–100). */
+const RECEIPT_WINDOW = 100;
 
 function smscTime(d: Date): string {
   const p = (n: number) => String(n).padStart(2, '0');
@@ -251,8 +253,9 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
     while (receipts.length && receipts[0].dueAt <= now) {
       const r = receipts[0];
       const pduFields = { ...r.fields };
-      const rx = receivers();
-      if (rx.length === 0) return; // kept until a receiver binds
+      // Like a real SMSC, at most a window of unanswered deliver_sm per bind: the ESME's pace holds receipts back.
+      const rx = receivers().filter((c) => c.awaiting.size < RECEIPT_WINDOW);
+      if (rx.length === 0) return; // kept until a receiver binds or answers
       receipts.shift();
       const s = rx[receiverTurn++ % rx.length];
       const pdu = new PDU('deliver_sm', pduFields);
