@@ -21,7 +21,9 @@ class Watched {
   private readonly sampler: NodeJS.Timeout;
 
   constructor(args: string[], env: Record<string, string>) {
-    this.child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    // BENCH_CPU_PROF=<dir>: every process writes a V8 CPU profile there when it exits (open it in Chrome DevTools).
+    const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+    this.child = spawn(process.execPath, [...prof, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
     createInterface({ input: this.child.stdout! }).on('line', (line) => this.onLine(line));
     this.sampler = setInterval(() => (this.peakKb = Math.max(this.peakKb, this.hwmKb())), 200);
   }
