@@ -63,6 +63,12 @@ describe(loadConfig.name, () => {
     });
   });
 
+  it('should take every queue by default, or only those WORKER_QUEUES lists, refusing unknown names', () => {
+    expect(loadConfig(VALID).workerQueues).toBeUndefined();
+    expect(loadConfig({ ...VALID, WORKER_QUEUES: 'deliveries-email' }).workerQueues).toEqual(['deliveries-email']);
+    expect(() => loadConfig({ ...VALID, WORKER_QUEUES: 'deliveries-email,sms' })).toThrow(/WORKER_QUEUES.*"deliveries-email,sms"/);
+  });
+
   it('should refuse a receipt grace shorter than the lease, naming the variable', () => {
     expect(() => loadConfig({ ...VALID, CLAIM_LEASE_SECONDS: '300', INBOUND_RECEIPT_GRACE_SECONDS: '120' })).toThrow(
       /INBOUND_RECEIPT_GRACE_SECONDS.*at least CLAIM_LEASE_SECONDS \(300\)/,

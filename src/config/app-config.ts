@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { isSupportedCountry } from 'libphonenumber-js';
 import { isIanaZone, parseQuietWindow, QuietWindow } from '../common/validation';
+import { QUEUES, QueueName } from '../jobs/queues';
 
 export interface SmscConfig {
   host: string;
@@ -72,6 +73,8 @@ export interface AppConfig {
   workerConcurrency: number;
   /** Email delivery batches a worker process runs at once: fewer, so texts get most of the database while both are due. */
   emailWorkerConcurrency: number;
+  /** The queues this worker process takes jobs from; undefined: all. E.g. email in a process of its own. */
+  workerQueues?: QueueName[];
   smsc: SmscConfig;
   smtp: SmtpConfig;
   notifications: NotificationsConfig;
@@ -238,6 +241,16 @@ function unsubscribeSecret(env: Env, environment: string, databaseUrl: string): 
 }
 
 /** Builds the one typed configuration object from the environment; throws naming the variable. */
+function workerQueues(env: Env): QueueName[] | undefined {
+  const all = Object.values(QUEUES) as QueueName[];
+  const raw = env.WORKER_QUEUES;
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const names = raw.split(',').map((q) => q.trim()).filter(Boolean);
+  const unknown = names.filter((q) => !all.includes(q as QueueName));
+  if (unknown.length || names.length === 0) throw new ConfigError('WORKER_QUEUES', `must list some of ${all.join(', ')}, got "${raw}"`);
+  return names as QueueName[];
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const defaultTimezone = optional(env, 'DEFAULT_TIMEZONE', 'Europe/Moscow');
   if (!isIanaZone(defaultTimezone)) {
@@ -293,6 +306,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     maxImportBytes: integer(env, 'MAX_IMPORT_MB', 2048, 1, 1_000_000) * 1024 * 1024,
     workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 4, 1, 1000),
     emailWorkerConcurrency: integer(env, 'EMAIL_WORKER_CONCURRENCY', 2, 1, 1000),
+    workerQueues: workerQueues(env),
     smsc: smscConfig(env),
     queuePrefix: optional(env, 'QUEUE_PREFIX', 'outage'),
     channels: oneOf(env, 'CHANNELS', ['live', 'noop'] as const, 'live'),

@@ -49,7 +49,9 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       .filter((w) => w.metatype && w.instance && Reflect.getMetadata(JOB_HANDLER, w.metatype))
       .map((w) => ({ meta: Reflect.getMetadata(JOB_HANDLER, w.metatype!) as JobHandlerMeta, instance: w.instance as HandlesJob }));
     const table = buildHandlerTable(handlers, this.expected);
+    const taken = [...table.keys()].filter((q) => this.config.workerQueues?.includes(q as QueueName) ?? true);
     for (const [queue, byName] of table) {
+      if (!taken.includes(queue)) continue;
       const connection = redisConnection(this.config.redisUrl);
       const worker = new Worker(queue, (job: Job) => this.run(queue as QueueName, byName, job), {
         connection,
@@ -61,7 +63,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       worker.on('error', (err) => this.logger.error({ msg: 'worker error', queue, err }));
       this.workers.push({ worker, connection });
     }
-    this.logger.log({ msg: 'worker started', queues: [...table.keys()] });
+    this.logger.log({ msg: 'worker started', queues: taken });
   }
 
   private async run(queue: QueueName, byName: Map<string, HandlesJob>, job: Job) {

@@ -1,8 +1,9 @@
 /**
- * npm run bench:e2e [-- --subscribers 2000000 --affected 1000000 --workers 1]
+ * npm run bench:e2e [-- --subscribers 2000000 --affected 1000000 --workers 1 --email-workers 0]
  *
  * The whole product on this machine: the demo operator seeded (kept between runs in
- * outage_bench_<n>), api and `--workers` workers as real processes with CHANNELS=live, the SMSC
+ * outage_bench_<n>), api and `--workers` workers as real processes with CHANNELS=live (with
+ * `--email-workers N`, N more workers take the email queue, WORKER_QUEUES, and the others the rest), the SMSC
  * simulator (acknowledging at once, receipts after 500 ms) and the SMTP sink as their own
  * processes. An incident hitting about `--affected` subscribers is declared, then its ETR moves
  * later, then it is resolved; each step runs until nothing due now is left.
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
   const subscribers = arg('subscribers', 2_000_000);
   const wanted = arg('affected', subscribers / 2);
   const workerCount = arg('workers', 1);
+  const emailWorkers = arg('email-workers', 0);
   const url = await seededDatabase(`outage_bench_${subscribers}`, subscribers);
   const db = new Client({ connectionString: url });
   await db.connect();
@@ -92,7 +94,11 @@ async function main(): Promise<void> {
     SMTP_HOST: '127.0.0.1', SMTP_PORT: String(sink.port), SMTP_STARTTLS: 'off', SMTP_RATE_PER_SECOND: '0',
   };
   let api: ServiceProcess | undefined = new ServiceProcess('api', env);
-  let workers: ServiceProcess[] = Array.from({ length: workerCount }, () => new ServiceProcess('worker', env));
+  const lanes: Record<string, string> = emailWorkers ? { WORKER_QUEUES: 'notifications,deliveries-sms,incidents' } : {};
+  let workers: ServiceProcess[] = [
+    ...Array.from({ length: workerCount }, () => new ServiceProcess('worker', { ...env, ...lanes })),
+    ...Array.from({ length: emailWorkers }, () => new ServiceProcess('worker', { ...env, WORKER_QUEUES: 'deliveries-email' })),
+  ];
   const workerPeaks: number[] = [];
   const samples: Array<{ at: number; submitted: number }> = [];
   const sampler = setInterval(async () => {
@@ -230,7 +236,7 @@ async function main(): Promise<void> {
     const redisGrowth = (redisPeak - redisBefore) / 1048576;
 
     console.log(`\nbench:e2e — ${subscribers.toLocaleString('en')} subscribers, ${declared.result.body.affected.toLocaleString('en')} affected, ` +
-      `${workerCount} worker(s), ${cpus().length} cores, SMPP window ${WINDOW}, receipts after 500 ms`);
+      `${workerCount} worker(s)${emailWorkers ? ` + ${emailWorkers} for email` : ''}, ${cpus().length} cores, SMPP window ${WINDOW}, receipts after 500 ms`);
     report('declare (api answer)', s(declared.ms));
     report('asleep now (preview)', `${preview.body.inQuietHoursNow} of ${preview.body.affected}`);
     const ok = [

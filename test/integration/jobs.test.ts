@@ -132,6 +132,25 @@ describe(JobRunner.name, () => {
     }
   });
 
+  it('should leave the jobs of a queue WORKER_QUEUES does not list to other workers', async () => {
+    process.env.WORKER_QUEUES = 'deliveries-email';
+    const sut = await start(TestWorkerModule).finally(() => delete process.env.WORKER_QUEUES);
+    try {
+      const job = await queue.add('EchoTestJob', { value: 'not mine' });
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(await job.getState()).toBe('waiting');
+    } finally {
+      await sut.close();
+    }
+    const other = await start(TestWorkerModule); // a worker taking every queue picks it up
+    try {
+      const [job] = await queue.getJobs(['waiting', 'active', 'completed']);
+      expect(await job.waitUntilFinished(events, 15_000)).toEqual({ status: 'done', echoed: 'not mine', db: database.name });
+    } finally {
+      await other.close();
+    }
+  });
+
   it('should fail a job whose name has no handler and keep it for inspection', async () => {
     const sut = await start(TestWorkerModule);
     try {
