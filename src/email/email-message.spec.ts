@@ -54,6 +54,13 @@ describe(mailFor.name, () => {
     });
   });
 
+  it('should give every try of one message the Message-ID of its key, whatever the id of the try', () => {
+    const first = mailFor({ ...message, messageId: '123', key: '77:2:notice' }, identity);
+    const again = mailFor({ ...message, messageId: '456', key: '77:2:notice' }, identity);
+    expect(first.messageId).toBe('<msg-77_2_notice.outage-notifier@mail.example.net>');
+    expect(again.messageId).toBe(first.messageId);
+  });
+
   it('should leave the unsubscribe headers out when the message has no unsubscribe URL', () => {
     expect(mailFor({ ...message, unsubscribeUrl: undefined }, identity).headers).toEqual({});
   });

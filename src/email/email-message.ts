@@ -16,8 +16,8 @@ export function isSingleAddress(to: string): boolean {
 }
 
 /**
- * The same Message-ID on every attempt of one message (messages.id), so a resend after an
- * unsure outcome is recognisable as the same email to the relay and the recipient's client.
+ * The same Message-ID on every attempt of one message (its key, else its id), so a resend after
+ * an unsure outcome is recognisable as the same email to the relay and the recipient's client.
  */
 export function messageIdFor(messageId: string, domain: string): string {
   return `<msg-${messageId.replace(/[^A-Za-z0-9._-]/g, '_')}.outage-notifier@${domain}>`;
@@ -36,7 +36,7 @@ export function mailFor(m: OutboundMessage, identity: EmailIdentity): SendMailOp
     subject: m.subject ?? '',
     text: m.text,
     html: m.html,
-    messageId: messageIdFor(m.messageId, identity.messageIdDomain),
+    messageId: messageIdFor(m.key ?? m.messageId, identity.messageIdDomain),
     headers,
   };
 }

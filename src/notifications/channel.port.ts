@@ -5,8 +5,10 @@
 export type ChannelName = 'sms' | 'email';
 
 export interface OutboundMessage {
-  /** Our message id (messages.id): adapters use it for idempotency keys and Message-IDs. */
+  /** Our message id (messages.id of this try): outcomes come back under it. */
   messageId: string;
+  /** The same on every try of one message (thread, incident version, kind): the email's Message-ID. */
+  key?: string;
   channel: ChannelName;
   /** E.164 for SMS, an address for email. */
   to: string;

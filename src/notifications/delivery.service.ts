@@ -236,14 +236,15 @@ export class DeliveryService {
     });
     const serial = kind === 'reassurance' ? `:${t.reassurances + 1}` : '';
     const recipient = t.channel === 'sms' ? t.phone! : t.email!;
+    const dedupeKey = `${t.id}:${t.version}:${kind}${serial}`;
     return {
       thread: t,
       message: {
         id: t.message_id, threadId: t.id, incidentId: t.incident_id, subscriberId: t.subscriber_id, channel: t.channel, kind,
-        version: t.version, dedupeKey: `${t.id}:${t.version}:${kind}${serial}`, recipient, subject: rendered.subject ?? null,
+        version: t.version, dedupeKey, recipient, subject: rendered.subject ?? null,
         body: rendered.text, quietBypass,
       },
-      outbound: { messageId: t.message_id, channel: t.channel, to: recipient, ...rendered, unsubscribeUrl },
+      outbound: { messageId: t.message_id, key: dedupeKey, channel: t.channel, to: recipient, ...rendered, unsubscribeUrl },
     };
   }
 
