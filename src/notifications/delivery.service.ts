@@ -154,7 +154,7 @@ export class DeliveryService {
       if (!outcome) throw new Error(`channel gave no outcome for message ${p.outbound.messageId}`);
       const attempts = t.attempts + 1;
       if (outcome.status === 'retry' && outcome.untried) {
-        // Never handed over (the channel was slower than the batch): due again now, not an attempt.
+        // Never handed over (the channel was slower than the batch, or had no SMSC bind): due again now, not a try.
         retry++;
         updates.set(t.id, { ...this.unchanged(t, now), state: 'due' });
       } else if (outcome.status === 'retry' && attempts < MAX_ATTEMPTS) {

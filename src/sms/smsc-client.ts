@@ -296,7 +296,9 @@ export class SmscClient {
           continue;
         }
         if (this.boundTransmitters === 0 && t - this.unavailableSince > this.opts.retryBudgetMs) {
-          this.finish(this.queue.shift()!, { status: 'retry', error: `SMSC ${this.opts.name} unavailable: no bind for ${Math.round((t - this.unavailableSince) / 1000)} s` });
+          // Never handed over: with the SMSC away, waiting is not a failed try.
+          const error = `SMSC ${this.opts.name} unavailable: no bind for ${Math.round((t - this.unavailableSince) / 1000)} s`;
+          this.finish(this.queue.shift()!, { status: 'retry', error, untried: head.lastError === undefined });
           continue;
         }
         if (t < this.pausedUntil) {

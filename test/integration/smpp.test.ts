@@ -209,7 +209,7 @@ describe('SMS over SMPP', () => {
     sut.start();
     const [outcome] = await sut.send(messages(1));
 
-    expect(outcome).toMatchObject({ status: 'retry', error: expect.stringContaining('unavailable') });
+    expect(outcome).toMatchObject({ status: 'retry', error: expect.stringContaining('unavailable'), untried: true }); // not a try: never handed over
     expect(sim.stats().bindsRefused).toBeGreaterThan(0);
   });
 
