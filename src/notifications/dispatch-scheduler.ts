@@ -1,36 +1,27 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { JobQueue } from '../jobs/job-queue';
+import { JobSchedule } from '../jobs/job-schedule';
 import { QUEUES } from '../jobs/queues';
 
-const WATCHDOG_MS = 10_000;
-
 /**
- * The dispatcher's heartbeat: a repeatable BullMQ job. Re-asserted every few seconds, so a
- * flushed Redis costs one watchdog interval, never the notifications (their state is in PostgreSQL).
+ * The dispatcher's heartbeat: DispatchJob every DISPATCH_INTERVAL_MS, one schedule however many
+ * workers. A flushed Redis costs one watchdog interval, never the notifications (their state is
+ * in PostgreSQL).
  */
 @Injectable()
 export class DispatchScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(DispatchScheduler.name);
-  private timer?: NodeJS.Timeout;
+  private readonly schedule: JobSchedule;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly jobs: JobQueue) {}
+  constructor(@Inject(APP_CONFIG) config: AppConfig, jobs: JobQueue) {
+    this.schedule = new JobSchedule(jobs, QUEUES.notifications, 'DispatchJob', config.notifications.dispatchIntervalMs);
+  }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.schedule();
-    this.timer = setInterval(() => this.schedule().catch((err) => this.logger.warn({ msg: 'could not schedule dispatch', err })), WATCHDOG_MS);
-    this.timer.unref();
+  onApplicationBootstrap(): Promise<void> {
+    return this.schedule.start();
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
-  }
-
-  private async schedule(): Promise<void> {
-    await this.jobs.queue(QUEUES.notifications).upsertJobScheduler(
-      'dispatch-tick',
-      { every: this.config.notifications.dispatchIntervalMs },
-      { name: 'DispatchJob', data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
-    );
+    this.schedule.stop();
   }
 }

@@ -65,7 +65,7 @@ describe('the story: declare → awake texted, asleep wait → ETR slip → reso
     seenSms += texts.length;
     seenMail += mails.length;
     const providerIds = [...texts.flatMap((t) => t.parts.map((p) => normaliseMessageId(p.messageId))), ...mails.map((m) => m.queueId)];
-    const rows: Array<{ provider_id: string; id: string; subscriber_id: number; channel: 'sms' | 'email'; kind: string; recipient: string; body: string }> =
+    const rows: Array<{ provider_id: string; id: string; dedupe_key: string; subscriber_id: number; channel: 'sms' | 'email'; kind: string; recipient: string; body: string }> =
       await engine.api.db.query(
         `SELECT p.provider_id, m.id::text, m.dedupe_key, m.subscriber_id, m.channel, m.kind, m.recipient, m.body
          FROM message_parts p JOIN messages m ON m.id = p.message_id WHERE p.provider_id = ANY($1)`,
