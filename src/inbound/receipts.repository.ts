@@ -1,8 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DeliveryReceipt } from '../sms/delivery-receipt';
+import { CallListRepository } from '../calls/call-list.repository';
 import { returning } from '../common/sql';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 
 export type ReceiptRow = Pick<DeliveryReceipt, 'idCandidates' | 'state' | 'error' | 'final'>;
 
@@ -16,8 +18,9 @@ export interface ReceiptsApplied {
 
 /** Parts and what they belong to: notification messages, and our direct answers to replies. */
 const TARGETS = [
-  { parts: 'message_parts', owner: 'message_id', owners: 'messages' },
-  { parts: 'inbound_reply_parts', owner: 'reply_id', owners: 'inbound_replies' },
+  // A text to a customer that turns out undelivered puts them on the incident's call list.
+  { parts: 'message_parts', owner: 'message_id', owners: 'messages', callList: true },
+  { parts: 'inbound_reply_parts', owner: 'reply_id', owners: 'inbound_replies', callList: false },
 ] as const;
 type Target = (typeof TARGETS)[number];
 
@@ -29,7 +32,11 @@ const FAILURE_ORDER = `CASE x.state WHEN 'rejected' THEN 0 WHEN 'undeliverable' 
 
 @Injectable()
 export class ReceiptsRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly callList: CallListRepository,
+  ) {}
 
   /**
    * Applies a batch of receipts (and retries the waiting ones) in one transaction: per target
@@ -49,7 +56,8 @@ export class ReceiptsRepository {
       for (const target of TARGETS) {
         const { keys, owners, unmatched } = await this.updateParts(em, target, receipts, claimed, [...matched], at);
         keys.forEach((k) => matched.add(k));
-        if (owners.length > 0) await this.settleOwners(em, target, owners, at);
+        const undelivered = owners.length > 0 ? await this.settleOwners(em, target, owners, at) : [];
+        if (target.callList) await this.callList.addUndelivered(em, undelivered, this.config.callListFlags);
         if (unmatched === 0) break;
       }
       const matchedPending = [...matched].filter((k) => k < 0).map((k) => -k);
@@ -132,9 +140,10 @@ export class ReceiptsRepository {
    * between batches), in a statement of their own: whichever transaction comes second waits here,
    * and its next statement, under a new snapshot (READ COMMITTED), reads both parts.
    */
-  private async settleOwners(em: EntityManager, t: Target, ownerIds: string[], at: Date): Promise<void> {
+  private async settleOwners(em: EntityManager, t: Target, ownerIds: string[], at: Date) {
     await em.query(`SELECT id FROM ${t.owners} WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`, [ownerIds]);
-    await em.query(
+    const settled = await returning<{ incident_id: number; subscriber_id: number; target: string; error: string }>(
+      em,
       `UPDATE ${t.owners} m
        SET state = s.target::message_state, error = s.error, updated_at = $2,
            delivered_at = CASE WHEN s.target = 'delivered' THEN coalesce(m.delivered_at, $2) ELSE m.delivered_at END
@@ -155,9 +164,14 @@ export class ReceiptsRepository {
          ) a JOIN ${t.owners} o ON o.id = a.id
        ) s
        WHERE m.id = s.id AND s.target IS NOT NULL AND m.state NOT IN ('sending', 'failed')
-         AND (m.state::text, m.error) IS DISTINCT FROM (s.target, s.error)`,
+         AND (m.state::text, m.error) IS DISTINCT FROM (s.target, s.error)
+       ${t.callList ? 'RETURNING m.incident_id, m.subscriber_id, s.target, s.error' : ''}`,
       [ownerIds, at],
     );
+    // Those whose text turned out undelivered now (not those already known to be), for the call list.
+    return (settled ?? [])
+      .filter((r) => r.target !== 'delivered')
+      .map((r) => ({ incidentId: r.incident_id, subscriberId: r.subscriber_id, reason: `text did not get through: ${r.error}` }));
   }
 
   /** Whether any receipt still waits for its part (then the service sweeps again soon). */

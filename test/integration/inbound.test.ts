@@ -398,6 +398,10 @@ describe('delivery receipts', () => {
     await Promise.all([receipt({ id: first, stat: 'DELIVRD', tlv: true }), receipt({ id: second, stat: 'EXPIRED', err: '001', tlv: true })]);
     expect(await latestMessage()).toMatchObject({ state: 'expired', error: 'EXPIRED err:001 (part 2 of 2)', delivered_at: null });
     expect(await partStates(message.id)).toEqual([{ state: 'delivered', error: '000' }, { state: 'expired', error: '001' }]);
+    // A text that did not get through puts the customer on the incident's call list, with why.
+    const calls = await engine.api.get(`/v1/incidents/${incidentId}/call-list?limit=50`);
+    const s1 = calls.body.find((c: { subscriberId: number }) => c.subscriberId === ids.s1);
+    expect(s1.reasons).toContain('text did not get through: EXPIRED err:001 (part 2 of 2)');
   });
 
   it('should mark a message delivered when the receipts of its two parts are applied at once by two workers', async () => {
