@@ -19,7 +19,7 @@ import { createTransport } from 'nodemailer';
 import { Client } from 'pg';
 import { freePort, PeerProcess, ServiceProcess } from './processes';
 import { pickScope } from './impact.bench';
-import { arg, BENCH_ADMIN_KEY, clearIncidents, rawSmpp, report, seededDatabase, Sent } from './support';
+import { arg, BENCH_ADMIN_KEY, clearIncidents, rawSmpp, report, seededDatabase, Sent, untilNothingDue } from './support';
 
 const WINDOW = 100;
 const FROM = 'Outage Notifier <noreply@example.net>';
@@ -88,13 +88,7 @@ async function main(): Promise<void> {
     if (declared.status !== 201) throw new Error(`declare: ${declared.status} ${JSON.stringify(declared.body)}`);
     const incidentId = declared.body.id;
     await worker!.waitFor((l) => l.msg === 'incident planned' && l.incidentId === incidentId, 600_000);
-    for (;;) {
-      const { rows } = await db.query(
-        `SELECT count(*) FILTER (WHERE state = 'due' AND send_after <= now())::int AS pending FROM notification_threads`,
-      );
-      if (rows[0].pending === 0) break;
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    await untilNothingDue(db);
     const { rows: [m] } = await db.query(
       `SELECT count(*) FILTER (WHERE state = 'accepted')::int AS accepted, count(*) FILTER (WHERE state <> 'accepted')::int AS other,
               coalesce(sum(parts), 0)::int AS parts,

@@ -23,7 +23,7 @@ import { cpus } from 'os';
 import { Client } from 'pg';
 import { pickScope } from './impact.bench';
 import { freePort, PeerProcess, ServiceProcess } from './processes';
-import { arg, BENCH_ADMIN_KEY, clearIncidents, databaseMb, postJson, rawSmpp, report, reportBatchPhases, seededDatabase, Sent, timed } from './support';
+import { arg, BENCH_ADMIN_KEY, clearIncidents, databaseMb, nothingDue, postJson, rawSmpp, report, reportBatchPhases, seededDatabase, Sent, timed } from './support';
 
 const WINDOW = 100;
 const ZONE = 'Europe/Moscow';
@@ -124,12 +124,7 @@ async function main(): Promise<void> {
     const deadline = Date.now() + 3_600_000;
     const planned = () => workers.some((w) => w.lines.some((l) => l.msg === 'incident planned' && l.incidentId === incidentId && Number(l.version) >= version));
     for (;;) {
-      if (planned()) {
-        const { rows: [r] } = await db.query(
-          `SELECT count(*)::int AS pending FROM notification_threads WHERE state = 'due' AND send_after <= now()`,
-        );
-        if (r.pending === 0) return;
-      }
+      if (planned() && (await nothingDue(db))) return;
       if (Date.now() > deadline) throw new Error(`version ${version} did not drain in an hour`);
       await sleep(250);
     }

@@ -11,7 +11,7 @@ import { Queue } from 'bullmq';
 import { randomBytes } from 'crypto';
 import IORedis from 'ioredis';
 import { Client } from 'pg';
-import { arg, BENCH_ADMIN_KEY, clearIncidents, databaseMb, report, reportBatchPhases, seededDatabase, timed } from './support';
+import { arg, BENCH_ADMIN_KEY, clearIncidents, databaseMb, report, reportBatchPhases, seededDatabase, timed, untilNothingDue } from './support';
 import { freePort, ServiceProcess } from './processes';
 import { pickScope } from './impact.bench';
 
@@ -57,14 +57,7 @@ async function main(): Promise<void> {
     const incidentId = declared.result.body.id;
     const planned = await worker.waitFor((l) => l.msg === 'incident planned' && l.incidentId === incidentId, 600_000);
 
-    // Done when nothing due now is left (a batch in flight still shows its threads due).
-    for (;;) {
-      const { rows } = await db.query(
-        `SELECT count(*) FILTER (WHERE state = 'due' AND send_after <= now())::int AS pending FROM notification_threads`,
-      );
-      if (rows[0].pending === 0) break;
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    await untilNothingDue(db);
     const { rows: [m] } = await db.query(
       `SELECT count(*) FILTER (WHERE channel = 'sms')::int AS sms, count(*) FILTER (WHERE channel = 'email')::int AS email,
               extract(epoch FROM min(sent_at)) * 1000 AS first_ms, extract(epoch FROM max(sent_at) FILTER (WHERE channel = 'sms')) * 1000 AS last_sms_ms,

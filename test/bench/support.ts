@@ -76,6 +76,17 @@ export async function postJson(baseUrl: string, path: string, body: unknown): Pr
   return { status: res.status, body: await res.json() };
 }
 
+/** Whether no notification thread is due now (a batch in flight keeps its threads due until it commits). */
+export async function nothingDue(db: Client): Promise<boolean> {
+  const { rows: [r] } = await db.query(`SELECT NOT EXISTS (SELECT 1 FROM notification_threads WHERE state = 'due' AND send_after <= now()) AS done`);
+  return r.done;
+}
+
+/** Polls until no notification thread is due now. */
+export async function untilNothingDue(db: Client): Promise<void> {
+  while (!(await nothingDue(db))) await new Promise((r) => setTimeout(r, 250));
+}
+
 export async function timed<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number }> {
   const started = process.hrtime.bigint();
   const result = await fn();
