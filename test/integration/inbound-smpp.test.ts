@@ -10,6 +10,7 @@ import { SmscSimulator, startSmscSimulator } from '../../src/peers/smsc-simulato
 import { TestApi } from '../support/api';
 import { RecordingChannel } from '../support/recording-channel';
 import { seedTopology, SubscriberKey, SUBSCRIBERS } from '../support/topology';
+import { Probe, waitFor as poll } from '../support/wait';
 
 /**
  * Receipts and replies over real TCP: the api, and a worker whose SMS channel is the real SMPP
@@ -19,15 +20,8 @@ import { seedTopology, SubscriberKey, SUBSCRIBERS } from '../support/topology';
 const NOW = '2026-11-24T07:00:00Z'; // 14:00 in Novosibirsk
 const digits = (k: SubscriberKey) => SUBSCRIBERS[k].phone.slice(1);
 
-async function waitFor<T>(probe: () => Promise<T | undefined | false>, what: string, deadlineMs = 15_000): Promise<T> {
-  const until = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+/** Over real TCP: a longer deadline than in-process tests. */
+const waitFor = <T>(probe: Probe<T>, what: string) => poll(probe, what, 15_000);
 
 describe('receipts and replies over SMPP', () => {
   let sim: SmscSimulator;

@@ -6,6 +6,7 @@ import { OutboundMessage } from '../../src/notifications/channel.port';
 import { DeliveryReceipt, formatReceiptText, parseDeliveryReceipt } from '../../src/sms/delivery-receipt';
 import { TestEngine } from '../support/engine';
 import { expectCreated, seedTopology, SubscriberKey, SUBSCRIBERS } from '../support/topology';
+import { waitFor } from '../support/wait';
 
 /**
  * Receipts and SMS replies against the real worker and database, with the inbound handler fed
@@ -17,16 +18,6 @@ const STRANGER = '+79990001122';
 // 07:00Z: 14:00 in Novosibirsk (s1, s2, s5), 17:00 in Vladivostok (s3, s4): everyone awake.
 const DAY = '2026-11-24';
 const at = (hhmm: string, plusDays = 0) => new Date(Date.parse(`${DAY}T${hhmm}:00Z`) + plusDays * 86_400_000).toISOString();
-
-async function waitFor<T>(probe: () => Promise<T | undefined | false>, what: string, deadlineMs = 10_000): Promise<T> {
-  const until = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 async function counter(c: typeof receiptsCounter | typeof repliesCounter, label: string): Promise<number> {
   const { values } = await c.get();

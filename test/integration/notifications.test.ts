@@ -1,5 +1,6 @@
 import { TestEngine } from '../support/engine';
 import { seedTopology, SubscriberKey, SUBSCRIBERS } from '../support/topology';
+import { waitFor } from '../support/wait';
 
 // 16:00Z: 23:00 in Novosibirsk (s1, s2, s5 unless moved), 02:00 in Vladivostok (s3, s4), 19:00 in Moscow.
 const EVENING = '2026-11-23T16:00:00Z';
@@ -186,7 +187,7 @@ describe('notification engine: caps and failures', () => {
       return original(batch);
     };
     const incident = await declare(engine, { scope: { areaCodes: ['RU'] }, etr: '2026-11-25T12:00:00Z' });
-    await waitFor(() => !hang);
+    await waitFor(() => !hang, 'the batch to be handed over');
     await engine.stopWorker(); // killed: its transaction ends with its connections, nothing of the batch is recorded
 
     const redis = new (require('ioredis'))(process.env.REDIS_URL);
@@ -284,10 +285,3 @@ describe('notification engine: refused and failing hand-overs', () => {
   });
 });
 
-async function waitFor(predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -6,6 +6,7 @@ import { InboundSms } from '../../src/sms/inbound';
 import { createSmsAdapter } from '../../src/sms/sms.module';
 import { SmsAdapter } from '../../src/sms/sms.adapter';
 import { SmscClient, SmscClientOptions } from '../../src/sms/smsc-client';
+import { waitFor as poll } from '../support/wait';
 
 /** The SMS channel against the local SMSC simulator over real TCP. */
 
@@ -45,13 +46,8 @@ async function setup(simOptions: SmscSimulatorOptions = {}, clientOptions: Parti
   return sut;
 }
 
-async function waitFor(condition: () => boolean, what: string, deadlineMs = 15_000): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+/** Over real TCP: a longer deadline than in-process tests. */
+const waitFor = (condition: () => boolean, what: string) => poll(condition, what, 15_000);
 
 function messages(n: number, text = 'Power is back in your area. Sorry for the trouble.', prefix = '7913'): OutboundMessage[] {
   return Array.from({ length: n }, (_, i) => ({ messageId: `m${i}`, channel: 'sms', to: `+${prefix}${String(1_000_000 + i).slice(-7)}`, text }));
