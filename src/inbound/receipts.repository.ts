@@ -169,7 +169,7 @@ export class ReceiptsRepository {
       [ownerIds, at],
     );
     // Those whose text turned out undelivered now (not those already known to be), for the call list.
-    return (settled ?? [])
+    return settled
       .filter((r) => r.target !== 'delivered')
       .map((r) => ({ incidentId: r.incident_id, subscriberId: r.subscriber_id, reason: `text did not get through: ${r.error}` }));
   }

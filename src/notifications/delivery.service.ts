@@ -145,6 +145,8 @@ export class DeliveryService {
     const handed = Date.now();
 
     const messages: SentMessage[] = [];
+    // DESIGN: people whose texts did not get through deserve a call (by email only when they take no texts).
+    const undelivered: Array<{ incidentId: number; subscriberId: number; reason: string }> = [];
     let sent = 0;
     let retry = 0;
     let failed = 0;
@@ -165,6 +167,9 @@ export class DeliveryService {
         failed++;
         const error = outcome.status === 'retry' ? `gave up after ${attempts} attempts: ${outcome.error}` : outcome.error;
         messages.push({ ...p.message, state: 'failed', error, attempts, providerIds: [] });
+        if (t.channel === 'sms' || !t.sms_ok) {
+          undelivered.push({ incidentId: t.incident_id, subscriberId: t.subscriber_id, reason: `${t.channel === 'sms' ? 'text' : 'email'} did not get through: ${error}` });
+        }
         updates.set(t.id, { ...this.unchanged(t, now), state: 'idle', suppressed: `delivery failed: ${error}`, attempts, lastError: error });
       } else {
         sent++;
@@ -173,11 +178,6 @@ export class DeliveryService {
       }
     }
     await this.repo.record(em, [...updates.values()], messages, now);
-    // DESIGN: people whose texts did not get through deserve a call (by email only when they take no texts).
-    const smsOk = new Map(threads.map((t) => [t.id, t.sms_ok]));
-    const undelivered = messages
-      .filter((m) => m.state === 'failed' && (m.channel === 'sms' || !smsOk.get(m.threadId)))
-      .map((m) => ({ incidentId: m.incidentId, subscriberId: m.subscriberId, reason: `${m.channel === 'sms' ? 'text' : 'email'} did not get through: ${m.error}` }));
     await this.callList.addUndelivered(em, undelivered, this.config.callListFlags);
     const ms = Date.now() - started;
     // Where a batch's time goes: claim and read, decide and render, channel, record.
