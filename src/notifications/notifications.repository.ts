@@ -222,11 +222,12 @@ export class NotificationsRepository {
    */
   async claim(em: EntityManager, channel: ChannelName, now: Date, limit: number, defaultZone: string, quiet: { start: number; end: number }) {
     // One range scan per priority: a single (priority, send_after) scan would walk every future entry of a higher tier first.
-    const taken = PRIORITIES.map((p) => (p === 0 ? '' : PRIORITIES.slice(0, p).map((q) => ` - (SELECT count(*) FROM p${q})`).join('')));
+    // Each tier takes what the tiers before it left of the limit.
+    const taken = (p: number) => PRIORITIES.slice(0, p).map((q) => ` - (SELECT count(*) FROM p${q})`).join('');
     const lanes = PRIORITIES.map(
       (p) => `p${p} AS (SELECT ${THREAD_COLUMNS} FROM notification_threads
                     WHERE state = 'due' AND channel = $5 AND priority = ${p} AND send_after <= $1
-                    ORDER BY send_after LIMIT greatest(0, $6${taken[p]}) FOR UPDATE SKIP LOCKED)`,
+                    ORDER BY send_after LIMIT greatest(0, $6${taken(p)}) FOR UPDATE SKIP LOCKED)`,
     );
     // The outer LIMIT tells the planner how few rows come: it then joins by primary keys, not by scanning.
     return em.query(
