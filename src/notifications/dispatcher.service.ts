@@ -35,10 +35,12 @@ export class DispatcherService {
 
     let started = 0;
     for (const channel of ['sms', 'email'] as const) {
-      if (!(await this.repo.anyDue(channel, now))) continue;
       // Enough waiting jobs to keep every worker's slots busy; finished full batches add their own successor.
-      const waiting = await this.jobs.queue(LANES[channel].queue).getWaitingCount();
+      // The queue is asked first: during a send-out its slots are taken (each full batch queues the
+      // next), and the database is spared the question.
+      const { waiting, active } = await this.jobs.queue(LANES[channel].queue).getJobCounts('waiting', 'active');
       const slots = channel === 'email' ? this.config.emailWorkerConcurrency : this.config.workerConcurrency;
+      if (waiting + active >= slots || !(await this.repo.anyDue(channel, now))) continue;
       started += await this.startLane(channel, slots - waiting);
     }
     if (started || unplanned.length) this.logger.debug({ msg: 'dispatched', jobs: started, replanned: unplanned.length });

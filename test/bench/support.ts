@@ -78,13 +78,18 @@ export async function postJson(baseUrl: string, path: string, body: unknown): Pr
 
 /** Whether no notification thread is due now (a batch in flight keeps its threads due until it commits). */
 export async function nothingDue(db: Client): Promise<boolean> {
-  const { rows: [r] } = await db.query(`SELECT NOT EXISTS (SELECT 1 FROM notification_threads WHERE state = 'due' AND send_after <= now()) AS done`);
+  // One range probe per (channel, priority) of the due index: a single probe would walk every future entry first.
+  const { rows: [r] } = await db.query(
+    `SELECT NOT EXISTS (SELECT 1 FROM (VALUES ('sms'), ('email')) c(channel), generate_series(0, 2) p(priority)
+       WHERE EXISTS (SELECT 1 FROM notification_threads t WHERE t.state = 'due' AND t.channel = c.channel::notification_channel
+                       AND t.priority = p.priority AND t.send_after <= now())) AS done`,
+  );
   return r.done;
 }
 
 /** Polls until no notification thread is due now. */
 export async function untilNothingDue(db: Client): Promise<void> {
-  while (!(await nothingDue(db))) await new Promise((r) => setTimeout(r, 250));
+  while (!(await nothingDue(db))) await new Promise((r) => setTimeout(r, 1000));
 }
 
 export async function timed<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number }> {
