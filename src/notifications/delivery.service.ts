@@ -8,7 +8,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ChannelName, ChannelPort, DeliveryOutcome, EMAIL_CHANNEL, OutboundMessage, SMS_CHANNEL } from './channel.port';
 import { decide, MessageKind } from './decide';
 import { ClaimedThread, NotificationsRepository, SentMessage, ThreadUpdate } from './notifications.repository';
-import { isQuietAt, nextAllowedAt } from './quiet-hours';
+import { nextAllowedAt } from './quiet-hours';
 import { TemplateService } from './templates/template.service';
 
 const HOUR = 3_600_000;
@@ -24,6 +24,8 @@ const SEND_MARGIN_S = 30;
 export type DeliveryResult =
   | { status: 'skipped'; reason: string }
   | { status: 'done'; threads: number; sent: number; deferred: number; retry: number; failed: number; ms: number };
+
+type WakeAt = (t: ClaimedThread, at: number) => number;
 
 interface Planned {
   thread: ClaimedThread;
@@ -90,13 +92,14 @@ export class DeliveryService {
     if (threads.length === 0) return { status: 'skipped', reason: 'nothing due' };
     const loaded = Date.now();
 
+    const wakeAt = this.wakeClock();
     const updates = new Map<string, ThreadUpdate>();
     const planned: Planned[] = [];
     const smsHistory = new Map<number, Date[]>();
     let deferred = 0;
     for (const t of threads) {
       const keep = this.unchanged(t, now);
-      const wake = (at: number) => new Date(this.wakeAt(t, at));
+      const wake = (at: number) => new Date(wakeAt(t, at));
       if (t.due_version > t.version) {
         // Marked due for a version committed after this claim read the incident: look again at once.
         updates.set(t.id, { ...keep, state: 'due' });
@@ -118,7 +121,7 @@ export class DeliveryService {
         continue;
       }
       const bypass = t.quiet_bypass && t.kind === 'outage' && NIGHT_KINDS.includes(decision.kind);
-      const quiet = this.respectsQuietHours(t) && isQuietAt(now.getTime(), t.timezone, { start: t.quiet_start, end: t.quiet_end });
+      const quiet = wakeAt(t, now.getTime()) > now.getTime();
       if (quiet && !bypass) {
         // Came due in waking hours but reached us at night (a backlog): wait for morning.
         updates.set(t.id, { ...keep, state: 'due', sendAfter: wake(now.getTime()) });
@@ -174,7 +177,7 @@ export class DeliveryService {
       } else {
         sent++;
         messages.push({ ...p.message, state: 'accepted', error: null, attempts, providerIds: outcome.providerIds });
-        updates.set(t.id, this.told(t, p.message.kind, now));
+        updates.set(t.id, this.told(t, p.message.kind, now, wakeAt));
       }
     }
     await this.repo.record(em, [...updates.values()], messages, now);
@@ -186,12 +189,20 @@ export class DeliveryService {
     return { status: 'done', threads: threads.length, sent, deferred, retry, failed, ms };
   }
 
-  private respectsQuietHours(t: ClaimedThread): boolean {
-    return t.channel === 'sms' || this.config.notifications.emailQuietHours;
-  }
-
-  private wakeAt(t: ClaimedThread, at: number): number {
-    return this.respectsQuietHours(t) ? nextAllowedAt(at, t.timezone, { start: t.quiet_start, end: t.quiet_end }) : at;
+  /**
+   * The earliest instant at or after `at` outside the thread's quiet hours (`at` itself when the
+   * channel ignores them). The answer depends only on (zone, window, instant), so a batch
+   * computes it once per group, not per thread (DESIGN principle 3).
+   */
+  private wakeClock(): WakeAt {
+    const known = new Map<string, number>();
+    return (t, at) => {
+      if (t.channel !== 'sms' && !this.config.notifications.emailQuietHours) return at;
+      const key = `${t.timezone}|${t.quiet_start}|${t.quiet_end}|${at}`;
+      let wake = known.get(key);
+      if (wake === undefined) known.set(key, (wake = nextAllowedAt(at, t.timezone, { start: t.quiet_start, end: t.quiet_end })));
+      return wake;
+    };
   }
 
   private unchanged(t: ClaimedThread, now: Date): ThreadUpdate {
@@ -202,17 +213,17 @@ export class DeliveryService {
   }
 
   /** The thread after telling `kind`: and when to look at it again (reassurance or follow-up). */
-  private told(t: ClaimedThread, kind: MessageKind, now: Date): ThreadUpdate {
+  private told(t: ClaimedThread, kind: MessageKind, now: Date, wakeAt: WakeAt): ThreadUpdate {
     const p = this.config.notifications;
     const update: ThreadUpdate = {
       id: t.id, state: 'idle', sendAfter: now, toldVersion: t.version, toldKind: kind, toldEtr: t.etr, toldAt: now,
       reassurances: t.reassurances + (kind === 'reassurance' ? 1 : 0), suppressed: null, attempts: 0, lastError: null,
     };
     const open = t.status !== 'resolved' && t.status !== 'cancelled';
-    if (open) return { ...update, state: 'due', sendAfter: new Date(this.wakeAt(t, now.getTime() + p.reassuranceHours * HOUR)) };
+    if (open) return { ...update, state: 'due', sendAfter: new Date(wakeAt(t, now.getTime() + p.reassuranceHours * HOUR)) };
     if ((kind === 'restored' || kind === 'summary') && t.channel === 'sms') {
       const at = now.getTime() + p.followupHours * HOUR;
-      return { ...update, state: 'due', sendAfter: new Date(this.wakeAt(t, at)) };
+      return { ...update, state: 'due', sendAfter: new Date(wakeAt(t, at)) };
     }
     return update;
   }
