@@ -198,10 +198,10 @@ export class NotificationsRepository {
   async idleReleased(em: EntityManager, incidentId: number): Promise<number> {
     return execute(
       em,
+      // Driven from the released few through the threads' key, never by joining all the incident's threads.
       `UPDATE notification_threads t SET state = 'idle', suppressed = 'no longer affected'
-       FROM incident_impact ii
-       WHERE t.incident_id = $1 AND ii.incident_id = $1 AND ii.subscriber_id = t.subscriber_id
-         AND ii.removed_at IS NOT NULL AND t.state = 'due'`,
+       WHERE t.incident_id = $1 AND t.state = 'due'
+         AND t.subscriber_id = ANY (ARRAY(SELECT subscriber_id FROM incident_impact WHERE incident_id = $1 AND removed_at IS NOT NULL))`,
       [incidentId],
     );
   }
