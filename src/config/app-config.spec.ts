@@ -31,7 +31,7 @@ describe(loadConfig.name, () => {
       maxJsonBody: '1mb',
       publicBaseUrl: 'http://localhost:3000',
       workerConcurrency: 4,
-      emailWorkerConcurrency: 2,
+      emailWorkerConcurrency: 1,
     });
   });
 
