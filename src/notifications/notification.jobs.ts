@@ -20,11 +20,11 @@ export class PlanIncidentJob implements HandlesJob<{ incidentId: number }> {
 
 @Injectable()
 @JobHandler(QUEUES.notifications)
-export class DispatchJob implements HandlesJob {
+export class DispatchJob implements HandlesJob<{ kicked?: boolean }> {
   constructor(private readonly dispatcher: DispatcherService) {}
 
-  handle(): Promise<JobResult> {
-    return this.dispatcher.tick();
+  handle(data: { kicked?: boolean }): Promise<JobResult> {
+    return this.dispatcher.tick(data?.kicked === true);
   }
 }
 

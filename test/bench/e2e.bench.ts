@@ -23,11 +23,10 @@ import { cpus } from 'os';
 import { Client } from 'pg';
 import { pickScope } from './impact.bench';
 import { freePort, PeerProcess, ServiceProcess } from './processes';
-import { arg, BENCH_ADMIN_KEY, clearIncidents, databaseMb, nothingDue, postJson, rawSmpp, report, reportBatchPhases, seededDatabase, Sent, timed } from './support';
+import { arg, BENCH_ADMIN_KEY, clearIncidents, databaseMb, nothingDue, postJson, quietWindowFor, rawSmpp, report, reportBatchPhases, seededDatabase, Sent, timed } from './support';
 
 const WINDOW = 100;
 const ZONE = 'Europe/Moscow';
-const QUIET = { start: 21 * 60, end: 9 * 60 }; // DEFAULT_QUIET_HOURS below, in minutes
 const RAW_SAMPLE = 200_000; // messages replayed by the raw loop at most
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -70,6 +69,9 @@ async function main(): Promise<void> {
   await db.query(`VACUUM ANALYZE`);
   const sizeBefore = await databaseMb(db);
   const scope = await pickScope(db, wanted);
+  // About 30 % asleep whatever the hour: the operator's default quiet window is chosen to give it.
+  const quiet = await quietWindowFor(db, 0.3, ZONE);
+  const QUIET = quiet.window;
 
   const redis = new IORedis(process.env.REDIS_URL!);
   const redisUsed = async () => Number(/used_memory:(\d+)/.exec(await redis.info('memory'))![1]);
@@ -88,7 +90,7 @@ async function main(): Promise<void> {
   const env = {
     DATABASE_URL: url, QUEUE_PREFIX: `bench-e2e-${randomBytes(3).toString('hex')}`, CHANNELS: 'live', PORT: String(apiPort),
     ADMIN_API_KEY: BENCH_ADMIN_KEY, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
-    DEFAULT_TIMEZONE: ZONE, DEFAULT_QUIET_HOURS: '21:00-09:00',
+    DEFAULT_TIMEZONE: ZONE, DEFAULT_QUIET_HOURS: quiet.setting,
     SMSC_HOST: '127.0.0.1', SMSC_PORT: String(sim.port), SMSC_SYSTEM_ID: 'outage', SMSC_PASSWORD: 'secret', SMSC_BINDS: '1', SMSC_WINDOW: String(WINDOW),
     SMSC_MAX_RATE: '0', SMSC_BIND_MAX_RATE: '0',
     SMTP_HOST: '127.0.0.1', SMTP_PORT: String(sink.port), SMTP_STARTTLS: 'off', SMTP_RATE_PER_SECOND: '0',
@@ -233,6 +235,7 @@ async function main(): Promise<void> {
     console.log(`\nbench:e2e — ${subscribers.toLocaleString('en')} subscribers, ${declared.result.body.affected.toLocaleString('en')} affected, ` +
       `${workerCount} worker(s)${emailWorkers ? ` + ${emailWorkers} for email` : ''}, ${cpus().length} cores, SMPP window ${WINDOW}, receipts after 500 ms`);
     report('declare (api answer)', s(declared.ms));
+    report('default quiet hours (chosen for ~30 % asleep)', quiet.setting);
     report('asleep now (preview)', `${preview.body.inQuietHoursNow} of ${preview.body.affected}`);
     const ok = [
       report('first submit_sm after declare', s(first), { ok: first <= 1000, text: '≤ 1 s' }),

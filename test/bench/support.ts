@@ -7,6 +7,7 @@ import { JsonLogger } from '../../src/common/json-logger';
 import { dataSourceOptions } from '../../src/database/options';
 import { seedDemo } from '../../src/demo/seed';
 import { createApiApp } from '../../src/http';
+import { isQuietAt } from '../../src/notifications/quiet-hours';
 import { encodeSms } from '../../src/sms/segmentation';
 import { destinationAddress, relativeValidity, sourceAddress } from '../../src/sms/sms-addresses';
 import { withDatabase } from '../support/db';
@@ -85,6 +86,29 @@ export async function nothingDue(db: Client): Promise<boolean> {
                        AND t.priority = p.priority AND t.send_after <= now())) AS done`,
   );
   return r.done;
+}
+
+/**
+ * A default quiet window (12 hours, starting on the hour) under which about `share` of the
+ * subscribers are asleep now, so a benchmark's asleep share does not depend on the hour it runs.
+ * Subscribers with a window of their own keep it. Returns the DEFAULT_QUIET_HOURS value and
+ * the window in minutes.
+ */
+export async function quietWindowFor(db: Client, share: number, defaultZone: string) {
+  const { rows: groups } = await db.query(
+    `SELECT coalesce(s.timezone, a.effective_timezone, $1) AS tz, s.quiet_start AS qs, s.quiet_end AS qe, count(*)::int AS n
+     FROM subscribers s JOIN areas a ON a.id = s.area_id GROUP BY 1, 2, 3`,
+    [defaultZone],
+  );
+  const total = groups.reduce((sum, g) => sum + g.n, 0);
+  const now = Date.now();
+  const asleep = (start: number) => {
+    const window = { start, end: (start + 12 * 60) % 1440 };
+    return groups.reduce((sum, g) => sum + (isQuietAt(now, g.tz, g.qs === null ? window : { start: g.qs, end: g.qe }) ? g.n : 0), 0) / total;
+  };
+  const start = Array.from({ length: 24 }, (_, h) => h * 60).reduce((best, s) => (Math.abs(asleep(s) - share) < Math.abs(asleep(best) - share) ? s : best));
+  const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+  return { setting: `${hhmm(start)}-${hhmm((start + 720) % 1440)}`, window: { start, end: (start + 720) % 1440 }, asleep: asleep(start) };
 }
 
 /** Polls until no notification thread is due now. */
