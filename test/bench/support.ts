@@ -113,7 +113,7 @@ export async function quietWindowFor(db: Client, share: number, defaultZone: str
 
 /** Polls until no notification thread is due now. */
 export async function untilNothingDue(db: Client): Promise<void> {
-  while (!(await nothingDue(db))) await new Promise((r) => setTimeout(r, 1000));
+  while (!(await nothingDue(db))) await new Promise((r) => setTimeout(r, 3000));
 }
 
 export async function timed<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number }> {
