@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   const subscribers = arg('subscribers', 2_000_000);
   const wanted = arg('affected', subscribers / 2);
   const workerCount = arg('workers', 1);
-  const emailWorkers = arg('email-workers', 0);
+  const emailWorkers = arg('email-workers', 0, 0);
   const url = await seededDatabase(`outage_bench_${subscribers}`, subscribers);
   const db = new Client({ connectionString: url });
   await db.connect();

@@ -14,11 +14,11 @@ import { withDatabase } from '../support/db';
 
 export const BENCH_ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
 
-/** `--name value` from the command line, else the fallback. */
-export function arg(name: string, fallback: number): number {
+/** `--name value` from the command line (a number, at least `min`), else the fallback. */
+export function arg(name: string, fallback: number, min = 1): number {
   const i = process.argv.indexOf(`--${name}`);
   const value = i > 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
+  if (!Number.isFinite(value) || value < min) throw new Error(`--${name} must be a number of at least ${min}`);
   return value;
 }
 
