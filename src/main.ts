@@ -3,6 +3,7 @@ import { createServer } from 'http';
 import { register } from 'prom-client';
 import { NestFactory } from '@nestjs/core';
 import { WorkerModule } from './app.modules';
+import { createAdminKey } from './auth/create-admin-key';
 import { JsonLogger } from './common/json-logger';
 import { AppConfig, APP_CONFIG, ConfigError, loadConfig } from './config/app-config';
 import { createApiApp } from './http';
@@ -20,8 +21,20 @@ function serveWorkerMetrics(port: number, logger: JsonLogger): void {
   server.unref();
 }
 
-/** One codebase, two roles: `main api` serves HTTP, `main worker` runs the job handlers. */
+/** One codebase, two roles: `main api` serves HTTP, `main worker` runs the job handlers; and one command. */
 async function main(role: string | undefined): Promise<void> {
+  if (role === 'create-admin-key') {
+    // The key goes to stdout alone, so it can be captured; everything else to stderr.
+    try {
+      const { id, key } = await createAdminKey(process.argv.slice(3));
+      process.stderr.write(`admin key ${id} created; it is shown once, keep it:\n`);
+      process.stdout.write(`${key}\n`);
+    } catch (e) {
+      process.stderr.write(`create-admin-key: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exitCode = 1;
+    }
+    return;
+  }
   process.env.ROLE = role;
   const logger = new JsonLogger();
   try {
@@ -45,7 +58,7 @@ async function main(role: string | undefined): Promise<void> {
     const { workerMetricsPort } = app.get<AppConfig>(APP_CONFIG);
     if (workerMetricsPort) serveWorkerMetrics(workerMetricsPort, logger);
   } else {
-    logger.fatal('usage: main.js api|worker', 'Main');
+    logger.fatal('usage: main.js api | worker | create-admin-key [name]', 'Main');
     process.exit(64);
   }
 }

@@ -13,6 +13,11 @@ export function hashKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
+/** A new random key: shown once to whoever asked for it, stored only as its hash. */
+export function newKey(): string {
+  return `onk_${randomBytes(32).toString('base64url')}`;
+}
+
 /**
  * How long a key lookup is reused. A key revoked through the API is refused at once by the api
  * process that revoked it; other api processes (and revocations by SQL) notice when their cached
@@ -95,7 +100,7 @@ export class ApiKeysService implements OnApplicationBootstrap {
         throw new UnknownReferences([{ field: 'managerId', message: `outage manager ${input.managerId} does not exist` }]);
       }
     }
-    const key = `onk_${randomBytes(32).toString('base64url')}`;
+    const key = newKey();
     const saved = await this.db.getRepository(ApiKeyEntity).save({
       name: input.name,
       role: input.role,

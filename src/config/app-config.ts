@@ -46,6 +46,8 @@ export interface SmtpConfig {
   ratePerSecond: number;
   /** Connect, greeting and idle-socket timeout. */
   timeoutMs: number;
+  /** How long a batch waits for an unreachable relay before handing its messages back untried. */
+  relayWaitSeconds: number;
   /** Right-hand side of our Message-IDs: <msg-42.outage-notifier@DOMAIN>. */
   messageIdDomain: string;
 }
@@ -222,6 +224,7 @@ function smtpConfig(env: Env): SmtpConfig {
     poolSize: integer(env, 'SMTP_POOL_SIZE', 5, 1, 100),
     ratePerSecond: integer(env, 'SMTP_RATE_PER_SECOND', 0, 0, 100_000),
     timeoutMs: integer(env, 'SMTP_TIMEOUT_MS', 30_000, 1000, 600_000),
+    relayWaitSeconds: integer(env, 'SMTP_RELAY_WAIT_SECONDS', 30, 1, 3600),
     messageIdDomain,
   };
 }

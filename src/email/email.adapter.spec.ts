@@ -49,7 +49,7 @@ describe(EmailAdapter.name, () => {
 
   beforeEach(() => {
     transport = new FakeTransport();
-    sut = new EmailAdapter(transport, { from: 'Outages <noreply@example.net>', messageIdDomain: 'example.net', concurrency: 3 });
+    sut = new EmailAdapter(transport, { from: 'Outages <noreply@example.net>', messageIdDomain: 'example.net', concurrency: 3, relayWaitMs: 1000 });
   });
 
   it('should hand back what it has not started by the deadline as untried, and send the rest', async () => {
@@ -94,6 +94,31 @@ describe(EmailAdapter.name, () => {
     await stopping;
     expect(outcomes.every((o) => o.status === 'accepted')).toBe(true);
     expect(transport.closed).toBe(true);
+  });
+
+  it('should wait for an unreachable relay, then hand the whole batch back untried, knocking no more for the rest', async () => {
+    jest.useFakeTimers();
+    try {
+      let knocks = 0;
+      const down: MailTransport = {
+        sendMail: async () => {
+          knocks++;
+          throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:25'), { code: 'ESOCKET' });
+        },
+        close: () => undefined,
+      };
+      const adapter = new EmailAdapter(down, { from: 'noreply@example.net', messageIdDomain: 'example.net', concurrency: 2, relayWaitMs: 5000 });
+      const sending = adapter.send(Array.from({ length: 6 }, (_, i) => email(i)));
+      await jest.advanceTimersByTimeAsync(10_000);
+      const outcomes = await sending;
+      expect(outcomes).toEqual(
+        Array.from({ length: 6 }, (_, i) => ({ messageId: `m${i}`, status: 'retry', untried: true, error: 'relay unreachable: ESOCKET: connect ECONNREFUSED 127.0.0.1:25' })),
+      );
+      // Two lanes knocked at 0, 1, 3 and 5 s (the last pause cut to the 5 s wait); the other four messages were not tried.
+      expect(knocks).toBe(8);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('should answer retry without sending when a batch arrives after stop', async () => {

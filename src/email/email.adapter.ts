@@ -3,7 +3,11 @@ import type { SendMailOptions } from 'nodemailer';
 import { maskEmail } from '../common/mask';
 import { ChannelPort, DeliveryOutcome, OutboundMessage } from '../notifications/channel.port';
 import { EmailIdentity, isSingleAddress, mailFor } from './email-message';
-import { acceptedOutcome, failureOutcome } from './smtp-outcome';
+import { acceptedOutcome, failureOutcome, relayUnreachable } from './smtp-outcome';
+
+/** Pause between attempts to reach a relay that is not there: 1 s, doubling to 10 s. */
+const RELAY_RETRY_MS = 1000;
+const RELAY_RETRY_MAX_MS = 10_000;
 
 /** What the adapter needs of a nodemailer transport (a pooled SMTP one, see createEmailTransport). */
 export interface MailTransport {
@@ -14,6 +18,11 @@ export interface MailTransport {
 export interface EmailAdapterOptions extends EmailIdentity {
   /** Messages of one batch in flight at once: the pool's connection count. */
   concurrency: number;
+  /**
+   * How long a batch waits for an unreachable relay (refused, reset, timed out, not resolvable)
+   * before handing its messages back untried: an outage of the relay is nobody's attempt.
+   */
+  relayWaitMs: number;
 }
 
 /**
@@ -34,10 +43,14 @@ export class EmailAdapter implements ChannelPort {
   async send(batch: OutboundMessage[], deadline = Infinity): Promise<DeliveryOutcome[]> {
     if (this.stopping) return batch.map((m) => ({ messageId: m.messageId, status: 'retry', error: 'email channel is shutting down' }));
     const outcomes = new Array<DeliveryOutcome>(batch.length);
+    // Once the relay has been waited for long enough, the rest of the batch goes back without knocking again.
+    const relay: RelayWait = { until: Math.min(deadline, Date.now() + this.opts.relayWaitMs), gaveUp: null };
     let next = 0;
     const lane = async () => {
       for (let i = next++; i < batch.length; i = next++) {
-        outcomes[i] = Date.now() > deadline ? untried(batch[i]) : await this.sendOne(batch[i]);
+        if (Date.now() > deadline) outcomes[i] = untried(batch[i], 'batch deadline passed');
+        else if (relay.gaveUp) outcomes[i] = untried(batch[i], relay.gaveUp);
+        else outcomes[i] = await this.sendOne(batch[i], relay);
       }
     };
     const lanes = Promise.all(Array.from({ length: Math.min(this.opts.concurrency, batch.length) }, lane));
@@ -60,17 +73,36 @@ export class EmailAdapter implements ChannelPort {
     this.transport.close();
   }
 
-  private async sendOne(m: OutboundMessage): Promise<DeliveryOutcome> {
+  private async sendOne(m: OutboundMessage, relay: RelayWait): Promise<DeliveryOutcome> {
     if (!isSingleAddress(m.to)) return { messageId: m.messageId, status: 'failed', error: 'InvalidAddress: not a single email address' };
-    try {
-      const info = await this.transport.sendMail(mailFor(m, this.opts));
-      return acceptedOutcome(m.messageId, info.response);
-    } catch (e) {
-      const outcome = failureOutcome(m.messageId, e);
-      this.logger.debug({ msg: 'email not accepted', ...outcome, to: maskEmail(m.to) });
-      return outcome;
+    for (let pause = RELAY_RETRY_MS; ; pause = Math.min(pause * 2, RELAY_RETRY_MAX_MS)) {
+      try {
+        const info = await this.transport.sendMail(mailFor(m, this.opts));
+        return acceptedOutcome(m.messageId, info.response);
+      } catch (e) {
+        const outcome = failureOutcome(m.messageId, e);
+        if (!relayUnreachable(e)) {
+          this.logger.debug({ msg: 'email not accepted', ...outcome, to: maskEmail(m.to) });
+          return outcome;
+        }
+        // The relay is not there: wait for it within the batch, then hand the rest back untried,
+        // so an outage of hours uses up no message's tries (the next batch waits again).
+        if (relay.gaveUp || Date.now() >= relay.until) {
+          if (!relay.gaveUp) this.logger.warn({ msg: 'mail relay unreachable, batch handed back untried', error: outcome.error });
+          relay.gaveUp ??= `relay unreachable: ${outcome.error}`;
+          return untried(m, relay.gaveUp);
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.min(pause, relay.until - Date.now())));
+      }
     }
   }
 }
 
-const untried = (m: OutboundMessage): DeliveryOutcome => ({ messageId: m.messageId, status: 'retry', error: 'batch deadline passed', untried: true });
+interface RelayWait {
+  /** Until when this batch keeps knocking on an unreachable relay. */
+  until: number;
+  /** Set when the batch stopped waiting: why its remaining messages go back untried. */
+  gaveUp: string | null;
+}
+
+const untried = (m: OutboundMessage, error: string): DeliveryOutcome => ({ messageId: m.messageId, status: 'retry', error, untried: true });

@@ -29,7 +29,9 @@ export function createEmailTransport(smtp: SmtpConfig): MailTransport {
 }
 
 export function createEmailAdapter(smtp: SmtpConfig): EmailAdapter {
-  return new EmailAdapter(createEmailTransport(smtp), { from: smtp.from, messageIdDomain: smtp.messageIdDomain, concurrency: smtp.poolSize });
+  return new EmailAdapter(createEmailTransport(smtp), {
+    from: smtp.from, messageIdDomain: smtp.messageIdDomain, concurrency: smtp.poolSize, relayWaitMs: smtp.relayWaitSeconds * 1000,
+  });
 }
 
 /** After the job runner has let in-flight jobs finish, lets the last sends end and closes the pool. */

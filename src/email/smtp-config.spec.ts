@@ -26,6 +26,7 @@ describe('SMTP and unsubscribe configuration', () => {
       poolSize: 5,
       ratePerSecond: 0,
       timeoutMs: 30_000,
+      relayWaitSeconds: 30,
       messageIdDomain: 'example.net',
     });
   });
@@ -43,6 +44,7 @@ describe('SMTP and unsubscribe configuration', () => {
       SMTP_POOL_SIZE: '10',
       SMTP_RATE_PER_SECOND: '50',
       SMTP_TIMEOUT_MS: '5000',
+      SMTP_RELAY_WAIT_SECONDS: '90',
       SMTP_MESSAGE_ID_DOMAIN: 'mail.isp.example.org',
     });
     expect(sut.smtp).toEqual({
@@ -56,6 +58,7 @@ describe('SMTP and unsubscribe configuration', () => {
       poolSize: 10,
       ratePerSecond: 50,
       timeoutMs: 5000,
+      relayWaitSeconds: 90,
       messageIdDomain: 'mail.isp.example.org',
     });
   });

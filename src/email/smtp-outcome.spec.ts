@@ -1,4 +1,4 @@
-import { acceptedOutcome, failureOutcome, queueIdFrom } from './smtp-outcome';
+import { acceptedOutcome, failureOutcome, queueIdFrom, relayUnreachable } from './smtp-outcome';
 
 const smtpError = (responseCode: number | undefined, response: string | undefined, code = 'EENVELOPE') =>
   Object.assign(new Error(response ?? 'failed'), { responseCode, response, code });
@@ -44,5 +44,26 @@ describe(failureOutcome.name, () => {
   it('should give the error code and message as the reason when there was no reply', () => {
     const err = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1025'), { code: 'ESOCKET' });
     expect(failureOutcome('m1', err)).toEqual({ messageId: 'm1', status: 'retry', error: 'ESOCKET: connect ECONNREFUSED 127.0.0.1:1025' });
+  });
+});
+
+describe(relayUnreachable.name, () => {
+  it.each([
+    ['a refused connection', { code: 'ESOCKET', message: 'connect ECONNREFUSED 127.0.0.1:25' }],
+    ['a connection closed before the greeting', { code: 'ECONNECTION', message: 'Connection closed unexpectedly' }],
+    ['a connect or greeting timeout', { code: 'ETIMEDOUT', message: 'Greeting never received' }],
+    ['a host name that does not resolve', { code: 'EDNS', message: 'getaddrinfo ENOTFOUND smtp.example.net' }],
+  ])('should say the relay is unreachable for %s', (_case, err) => {
+    expect(relayUnreachable(Object.assign(new Error(err.message), err))).toBe(true);
+  });
+
+  it.each([
+    ['a 4xx reply', { code: 'EENVELOPE', responseCode: 451, response: '451 try later' }],
+    ['a 5xx reply', { code: 'EENVELOPE', responseCode: 550, response: '550 no such user' }],
+    ['a failed login', { code: 'EAUTH', responseCode: 535, response: '535 bad credentials' }],
+    ['a connection cut after a reply', { code: 'ECONNECTION', responseCode: 421, response: '421 closing' }],
+    ['an error without a code', {}],
+  ])('should not say so for %s, which is a reply about this message or session', (_case, err) => {
+    expect(relayUnreachable(Object.assign(new Error('x'), err))).toBe(false);
   });
 });

@@ -24,10 +24,22 @@ export function acceptedOutcome(messageId: string, response: string | undefined)
  * timeouts, and a failed login (our configuration, not the recipient's fault).
  * Replies often quote the recipient's address, so the reason is masked before it is stored.
  */
-export function failureOutcome(messageId: string, err: unknown): DeliveryOutcome {
+export function failureOutcome(messageId: string, err: unknown): Exclude<DeliveryOutcome, { status: 'accepted' }> {
   const e = (err ?? {}) as NodemailerError;
   const code = e.responseCode;
   const reason = maskText(e.response?.trim() || [e.code, e.message].filter(Boolean).join(': ') || String(err)).slice(0, MAX_REASON);
   const permanent = typeof code === 'number' && code >= 500 && code < 600 && code !== 503 && e.code !== 'EAUTH';
   return permanent ? { messageId, status: 'failed', error: reason } : { messageId, status: 'retry', error: reason };
+}
+
+/** nodemailer's codes for "no relay to talk to": refused or cut connections, timeouts, DNS. */
+const UNREACHABLE = new Set(['ECONNECTION', 'ESOCKET', 'ETIMEDOUT', 'EDNS']);
+
+/**
+ * Whether an error says the relay could not be reached at all (no SMTP reply came), as opposed
+ * to a reply about this message.
+ */
+export function relayUnreachable(err: unknown): boolean {
+  const e = (err ?? {}) as NodemailerError;
+  return typeof e.responseCode !== 'number' && typeof e.code === 'string' && UNREACHABLE.has(e.code);
 }

@@ -77,7 +77,7 @@ export async function benchEmail(opts: EmailBenchOptions): Promise<EmailBenchRes
   const { proc, port } = await startSinkProcess();
   const adapter = createEmailAdapter({
     host: '127.0.0.1', port, from: FROM, secure: false, starttls: 'off', poolSize: opts.poolSize,
-    ratePerSecond: 0, timeoutMs: 30_000, messageIdDomain: 'example.net',
+    ratePerSecond: 0, timeoutMs: 30_000, relayWaitSeconds: 30, messageIdDomain: 'example.net',
   });
   const raw = createTransport({ pool: true, host: '127.0.0.1', port, maxConnections: opts.poolSize, ignoreTLS: true });
 

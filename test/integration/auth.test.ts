@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import { API_KEY_CACHE_MS, ApiKeysService } from '../../src/auth/api-keys.service';
 import { ADMIN_KEY, Reply, TestApi } from '../support/api';
@@ -371,5 +372,41 @@ describe('auth: two admins revoking each other at once', () => {
     expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({ code: 'LAST_ADMIN_KEY' });
     const [active] = await api.db.query(`SELECT count(*)::int AS n FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL`);
     expect(active.n).toBe(1);
+  });
+});
+
+describe('auth: create-admin-key on the command line', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await TestApi.start();
+  });
+  afterAll(() => api.stop());
+
+  it('should mint a working admin key from the command line, print it once and store only its hash', async () => {
+    const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts', 'create-admin-key', 'ops', 'laptop'], {
+      env: { ...process.env, DATABASE_URL: api.database.url },
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(0);
+    const key = run.stdout.trim();
+    expect(key).toMatch(/^onk_[\w-]{43}$/);
+    expect(run.stderr).toContain('shown once');
+    expect(run.stderr).not.toContain(key);
+    expect((await api.post('/v1/areas', newArea(), key)).status).toBe(201);
+    const rows: Array<{ row: string; name: string; role: string }> = await api.db.query(
+      `SELECT t::text AS row, name, role FROM api_keys t WHERE key_hash = $1`,
+      [createHash('sha256').update(key).digest('hex')],
+    );
+    expect(rows).toMatchObject([{ name: 'ops laptop', role: 'admin' }]);
+    expect(rows[0].row).not.toContain(key);
+  });
+
+  it('should refuse the command-line key without DATABASE_URL, naming it, and write nothing', () => {
+    const env = { ...process.env };
+    delete env.DATABASE_URL;
+    const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts', 'create-admin-key'], { env, encoding: 'utf8' });
+    expect(run.status).not.toBe(0);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('DATABASE_URL');
   });
 });

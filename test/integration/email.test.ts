@@ -47,6 +47,7 @@ beforeAll(async () => {
     poolSize: POOL_SIZE,
     ratePerSecond: 0,
     timeoutMs: 5000,
+    relayWaitSeconds: 1,
     messageIdDomain: 'example.net',
   });
 });
@@ -120,18 +121,41 @@ describe('email channel over SMTP', () => {
     expect(outcomes.map((o) => o.status)).toEqual(['accepted', 'accepted', 'failed']);
   });
 
-  it('should answer retry while the relay is down, and deliver on the next call once it is back', async () => {
+  it('should wait for a relay that is down, then hand the batch back untried (no try used), and deliver once it is back', async () => {
     await sut.send(emails(POOL_SIZE)); // pooled connections open, then cut by the outage
     const batch = emails(6);
     await sink.down();
+    const started = Date.now();
     const first = await sut.send(batch);
-    expect(first.map((o) => o.status)).toEqual(batch.map(() => 'retry'));
-    expect(first[0]).toMatchObject({ error: expect.stringContaining('ECONNREFUSED') });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900); // it knocked for SMTP_RELAY_WAIT_SECONDS (1 s here)
+    expect(first).toEqual(batch.map((m) => ({ messageId: m.messageId, status: 'retry', untried: true, error: expect.stringContaining('ECONNREFUSED') })));
+    expect(first[0]).toMatchObject({ error: expect.stringMatching(/^relay unreachable: /) });
 
     await sink.up();
     const second = await sut.send(batch);
     expect(second.map((o) => o.status)).toEqual(batch.map(() => 'accepted'));
     expect(await received(batch.map((m) => m.messageId))).toHaveLength(6);
+  });
+
+  it('should deliver within the same batch when the relay comes back while it waits', async () => {
+    const own = await startSmtpSink();
+    const adapter = createEmailAdapter({
+      host: '127.0.0.1', port: own.smtpPort, from: 'noreply@example.net', secure: false, starttls: 'off',
+      poolSize: 2, ratePerSecond: 0, timeoutMs: 5000, relayWaitSeconds: 30, messageIdDomain: 'example.net',
+    });
+    try {
+      await own.down();
+      const batch = emails(4);
+      const sending = adapter.send(batch);
+      setTimeout(() => void own.up(), 1500);
+      const outcomes = await sending;
+      expect(outcomes.map((o) => o.status)).toEqual(batch.map(() => 'accepted'));
+      const got = (await own.messages()).map((m) => m.messageId);
+      expect(got).toEqual(expect.arrayContaining(batch.map((m) => `<msg-${m.messageId}.outage-notifier@example.net>`)));
+    } finally {
+      await adapter.stop(1000);
+      await own.stop();
+    }
   });
 
   it('should use no more connections than the pool size for a large batch', async () => {
@@ -150,7 +174,7 @@ describe('email channel shutdown', () => {
     const own = await startSmtpSink();
     const adapter = createEmailAdapter({
       host: '127.0.0.1', port: own.smtpPort, from: 'noreply@example.net', secure: false, starttls: 'off',
-      poolSize: 2, ratePerSecond: 0, timeoutMs: 5000, messageIdDomain: 'example.net',
+      poolSize: 2, ratePerSecond: 0, timeoutMs: 5000, relayWaitSeconds: 1, messageIdDomain: 'example.net',
     });
     try {
       const batch = emails(100);
