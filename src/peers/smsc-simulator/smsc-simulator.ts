@@ -107,9 +107,20 @@ interface SimSession {
   corked: boolean;
 }
 
+/**
+ * A receipt waiting to go out, kept small (a million may wait at 2M subscribers): the deliver_sm
+ * is built from it when sent.
+ */
 interface Receipt {
   dueAt: number;
-  fields: Record<string, unknown>;
+  messageId: string;
+  stat: ReceiptStat;
+  /** submit_sm's addresses as "ton:npi:addr"; the receipt goes the other way. */
+  from: string;
+  to: string;
+  submittedAt: number;
+  /** The first 20 characters of the text when plain ASCII, as SMSCs quote them. */
+  text20: string;
 }
 
 const BIND_COMMANDS: Record<string, SimSession['mode']> = {
@@ -207,34 +218,41 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
 
   const scheduleReceipt = (pdu: PDU, messageId: string) => {
     if (!options.receipts || !(pdu.registered_delivery ?? 0)) return;
-    const stat = pickStat(options.receipts.outcomes ?? { DELIVRD: 1 });
-    const now = new Date();
     const { text } = decodedText(pdu.short_message);
-    const text20 = /^[A-Za-z0-9 .,!?:-]*$/.test(text.slice(0, 20)) ? text.slice(0, 20) : '';
-    const receiptText = formatReceiptText({
-      id: String(parseInt(messageId, 16)).padStart(10, '0'),
-      stat,
-      err: stat === 'DELIVRD' ? '000' : stat === 'REJECTD' ? '011' : '001',
-      submitDate: smscTime(now),
-      doneDate: smscTime(new Date(now.getTime() + options.receipts.delayMs)),
-      text: text20,
-    });
-    const tlvs = options.receipts.form === 'text' ? {} : { receipted_message_id: messageId, message_state: MESSAGE_STATE[stat] };
+    const now = Date.now();
     receipts.push({
-      dueAt: Date.now() + options.receipts.delayMs,
-      fields: {
-        ...tlvs,
-        source_addr_ton: pdu.dest_addr_ton,
-        source_addr_npi: pdu.dest_addr_npi,
-        source_addr: pdu.destination_addr,
-        dest_addr_ton: pdu.source_addr_ton,
-        dest_addr_npi: pdu.source_addr_npi,
-        destination_addr: pdu.source_addr,
-        esm_class: 0x04,
-        data_coding: 0,
-        short_message: Buffer.from(receiptText, 'ascii'),
-      },
+      dueAt: now + options.receipts.delayMs,
+      messageId,
+      stat: pickStat(options.receipts.outcomes ?? { DELIVRD: 1 }),
+      from: `${pdu.source_addr_ton ?? 0}:${pdu.source_addr_npi ?? 0}:${pdu.source_addr ?? ''}`,
+      to: `${pdu.dest_addr_ton ?? 0}:${pdu.dest_addr_npi ?? 0}:${pdu.destination_addr ?? ''}`,
+      submittedAt: now,
+      text20: /^[A-Za-z0-9 .,!?:-]*$/.test(text.slice(0, 20)) ? text.slice(0, 20) : '',
     });
+  };
+
+  /** The deliver_sm of a receipt: from the recipient back to the sender, with the text form and (unless 'text') the TLVs. */
+  const receiptFields = (r: Receipt): Record<string, unknown> => {
+    const address = (a: string) => {
+      const [ton, npi, ...rest] = a.split(':');
+      return { ton: Number(ton), npi: Number(npi), addr: rest.join(':') };
+    };
+    const [from, to] = [address(r.from), address(r.to)];
+    const text = formatReceiptText({
+      id: String(parseInt(r.messageId, 16)).padStart(10, '0'),
+      stat: r.stat,
+      err: r.stat === 'DELIVRD' ? '000' : r.stat === 'REJECTD' ? '011' : '001',
+      submitDate: smscTime(new Date(r.submittedAt)),
+      doneDate: smscTime(new Date(r.dueAt)),
+      text: r.text20,
+    });
+    const tlvs = options.receipts && options.receipts.form === 'text' ? {} : { receipted_message_id: r.messageId, message_state: MESSAGE_STATE[r.stat] };
+    return {
+      ...tlvs,
+      source_addr_ton: to.ton, source_addr_npi: to.npi, source_addr: to.addr,
+      dest_addr_ton: from.ton, dest_addr_npi: from.npi, destination_addr: from.addr,
+      esm_class: 0x04, data_coding: 0, short_message: Buffer.from(text, 'ascii'),
+    };
   };
 
   const receivers = () => [...sessions].filter((s) => (s.mode === 'transceiver' || s.mode === 'receiver') && !s.stalled && s.session.socket.writable);
@@ -252,13 +270,12 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
     const now = Date.now();
     while (receipts.length && receipts[0].dueAt <= now) {
       const r = receipts[0];
-      const pduFields = { ...r.fields };
       // Like a real SMSC, at most a window of unanswered deliver_sm per bind: the ESME's pace holds receipts back.
       const rx = receivers().filter((c) => c.awaiting.size < RECEIPT_WINDOW);
       if (rx.length === 0) return; // kept until a receiver binds or answers
       receipts.shift();
       const s = rx[receiverTurn++ % rx.length];
-      const pdu = new PDU('deliver_sm', pduFields);
+      const pdu = new PDU('deliver_sm', receiptFields(r));
       send(s, pdu);
       s.awaiting.set(pdu.sequence_number, r);
       stats.receiptsSent++;
