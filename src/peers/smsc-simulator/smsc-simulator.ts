@@ -123,6 +123,42 @@ interface Receipt {
   text20: string;
 }
 
+/**
+ * Receipts in the order they fall due. Taken from the front by an index, not Array.shift: with a
+ * million waiting, every shift copied the whole array (most of the simulator's CPU at 2M).
+ */
+class ReceiptQueue {
+  private items: Receipt[] = [];
+  private head = 0;
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  first(): Receipt | undefined {
+    return this.items[this.head];
+  }
+
+  push(r: Receipt): void {
+    this.items.push(r);
+  }
+
+  take(): Receipt | undefined {
+    const r = this.items[this.head++];
+    if (this.head > 4096 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return r;
+  }
+
+  /** Back to the front (sent on a connection that dropped before the answer). */
+  putBack(r: Receipt): void {
+    if (this.head > 0) this.items[--this.head] = r;
+    else this.items.unshift(r);
+  }
+}
+
 const BIND_COMMANDS: Record<string, SimSession['mode']> = {
   bind_transceiver: 'transceiver',
   bind_transmitter: 'transmitter',
@@ -172,7 +208,7 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
     firstSubmitAt: null as number | null, lastSubmitAt: null as number | null };
   const messages: SimMessage[] = [];
   const assembling = new Map<string, SimMessage>();
-  const receipts: Receipt[] = [];
+  const receipts = new ReceiptQueue();
   let nextId = 0x10000;
   let throttle = new TokenBucket(options.throttleRate ?? 0);
   let disconnectProbability = options.disconnectProbability ?? 0;
@@ -268,12 +304,11 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
 
   const flushReceipts = () => {
     const now = Date.now();
-    while (receipts.length && receipts[0].dueAt <= now) {
-      const r = receipts[0];
+    for (let r = receipts.first(); r && r.dueAt <= now; r = receipts.first()) {
       // Like a real SMSC, at most a window of unanswered deliver_sm per bind: the ESME's pace holds receipts back.
       const rx = receivers().filter((c) => c.awaiting.size < RECEIPT_WINDOW);
       if (rx.length === 0) return; // kept until a receiver binds or answers
-      receipts.shift();
+      receipts.take();
       const s = rx[receiverTurn++ % rx.length];
       const pdu = new PDU('deliver_sm', receiptFields(r));
       send(s, pdu);
@@ -359,7 +394,7 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
     session.on('close', () => {
       sessions.delete(s);
       // Receipts sent on a dropped connection were never acknowledged: send them again.
-      for (const r of s.awaiting.values()) receipts.unshift(r);
+      for (const r of s.awaiting.values()) receipts.putBack(r);
     });
   });
   const smppPort = await listen(smpp, options.smppPort ?? 0, host);
