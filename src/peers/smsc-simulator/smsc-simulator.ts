@@ -111,13 +111,19 @@ interface SimSession {
  * A receipt waiting to go out, kept small (a million may wait at 2M subscribers): the deliver_sm
  * is built from it when sent.
  */
+interface SimAddress {
+  ton: number;
+  npi: number;
+  addr: string;
+}
+
 interface Receipt {
   dueAt: number;
   messageId: string;
   stat: ReceiptStat;
-  /** submit_sm's addresses as "ton:npi:addr"; the receipt goes the other way. */
-  from: string;
-  to: string;
+  /** submit_sm's source and destination; the receipt goes the other way. */
+  from: SimAddress;
+  to: SimAddress;
   submittedAt: number;
   /** The first 20 characters of the text when plain ASCII, as SMSCs quote them. */
   text20: string;
@@ -260,8 +266,8 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
       dueAt: now + options.receipts.delayMs,
       messageId,
       stat: pickStat(options.receipts.outcomes ?? { DELIVRD: 1 }),
-      from: `${pdu.source_addr_ton ?? 0}:${pdu.source_addr_npi ?? 0}:${pdu.source_addr ?? ''}`,
-      to: `${pdu.dest_addr_ton ?? 0}:${pdu.dest_addr_npi ?? 0}:${pdu.destination_addr ?? ''}`,
+      from: { ton: pdu.source_addr_ton ?? 0, npi: pdu.source_addr_npi ?? 0, addr: pdu.source_addr ?? '' },
+      to: { ton: pdu.dest_addr_ton ?? 0, npi: pdu.dest_addr_npi ?? 0, addr: pdu.destination_addr ?? '' },
       submittedAt: now,
       text20: /^[A-Za-z0-9 .,!?:-]*$/.test(text.slice(0, 20)) ? text.slice(0, 20) : '',
     });
@@ -269,11 +275,7 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
 
   /** The deliver_sm of a receipt: from the recipient back to the sender, with the text form and (unless 'text') the TLVs. */
   const receiptFields = (r: Receipt): Record<string, unknown> => {
-    const address = (a: string) => {
-      const [ton, npi, ...rest] = a.split(':');
-      return { ton: Number(ton), npi: Number(npi), addr: rest.join(':') };
-    };
-    const [from, to] = [address(r.from), address(r.to)];
+    const { from, to } = r;
     const text = formatReceiptText({
       id: String(parseInt(r.messageId, 16)).padStart(10, '0'),
       stat: r.stat,
