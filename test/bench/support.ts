@@ -106,9 +106,10 @@ export async function quietWindowFor(db: Client, share: number, defaultZone: str
     const window = { start, end: (start + 12 * 60) % 1440 };
     return groups.reduce((sum, g) => sum + (isQuietAt(now, g.tz, g.qs === null ? window : { start: g.qs, end: g.qe }) ? g.n : 0), 0) / total;
   };
-  const start = Array.from({ length: 24 }, (_, h) => h * 60).reduce((best, s) => (Math.abs(asleep(s) - share) < Math.abs(asleep(best) - share) ? s : best));
+  const shares = Array.from({ length: 24 }, (_, h) => ({ start: h * 60, share: asleep(h * 60) }));
+  const { start, share: chosen } = shares.reduce((best, c) => (Math.abs(c.share - share) < Math.abs(best.share - share) ? c : best));
   const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-  return { setting: `${hhmm(start)}-${hhmm((start + 720) % 1440)}`, window: { start, end: (start + 720) % 1440 }, asleep: asleep(start) };
+  return { setting: `${hhmm(start)}-${hhmm((start + 720) % 1440)}`, window: { start, end: (start + 720) % 1440 }, asleep: chosen };
 }
 
 /** Polls until no notification thread is due now. */
