@@ -35,6 +35,13 @@ async function received(messageIds: string[]) {
   return (await sink.messages()).filter((m) => m.messageId && wanted.has(m.messageId));
 }
 
+/** An adapter of its own (pool of 2) for a test that runs a sink of its own. */
+const smallAdapter = (port: number, relayWaitSeconds: number) =>
+  createEmailAdapter({
+    host: '127.0.0.1', port, from: 'noreply@example.net', secure: false, starttls: 'off',
+    poolSize: 2, ratePerSecond: 0, timeoutMs: 5000, relayWaitSeconds, messageIdDomain: 'example.net',
+  });
+
 beforeAll(async () => {
   Logger.overrideLogger(['error']);
   sink = await startSmtpSink();
@@ -139,10 +146,7 @@ describe('email channel over SMTP', () => {
 
   it('should deliver within the same batch when the relay comes back while it waits', async () => {
     const own = await startSmtpSink();
-    const adapter = createEmailAdapter({
-      host: '127.0.0.1', port: own.smtpPort, from: 'noreply@example.net', secure: false, starttls: 'off',
-      poolSize: 2, ratePerSecond: 0, timeoutMs: 5000, relayWaitSeconds: 30, messageIdDomain: 'example.net',
-    });
+    const adapter = smallAdapter(own.smtpPort, 30);
     try {
       await own.down();
       const batch = emails(4);
@@ -172,10 +176,7 @@ describe('email channel over SMTP', () => {
 describe('email channel shutdown', () => {
   it('should deliver the batch in flight before closing the pool, and answer retry afterwards', async () => {
     const own = await startSmtpSink();
-    const adapter = createEmailAdapter({
-      host: '127.0.0.1', port: own.smtpPort, from: 'noreply@example.net', secure: false, starttls: 'off',
-      poolSize: 2, ratePerSecond: 0, timeoutMs: 5000, relayWaitSeconds: 1, messageIdDomain: 'example.net',
-    });
+    const adapter = smallAdapter(own.smtpPort, 1);
     try {
       const batch = emails(100);
       const sending = adapter.send(batch);
