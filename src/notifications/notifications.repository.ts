@@ -26,6 +26,23 @@ export interface TimedGroup extends PlanGroup {
   emailAt: Date;
 }
 
+/** The incident as a delivery batch reads it: one object shared by all its claimed threads. */
+export interface ClaimedIncident {
+  id: number;
+  code: string;
+  title: string;
+  kind: 'outage' | 'degradation' | 'maintenance';
+  status: string;
+  version: number;
+  started_at: Date;
+  etr: Date | null;
+  etr_slips: number;
+  resolved_at: Date | null;
+  public_message: string | null;
+  manager_name: string | null;
+  manager_phone: string | null;
+}
+
 /** Everything the sender needs about one claimed thread, read in the claiming query. */
 export interface ClaimedThread {
   id: string;
@@ -56,19 +73,7 @@ export interface ClaimedThread {
   flags: string[];
   sms_ok: boolean;
   email_ok: boolean;
-  // incident
-  code: string;
-  title: string;
-  kind: 'outage' | 'degradation' | 'maintenance';
-  status: string;
-  version: number;
-  started_at: Date;
-  etr: Date | null;
-  etr_slips: number;
-  resolved_at: Date | null;
-  public_message: string | null;
-  manager_name: string | null;
-  manager_phone: string | null;
+  incident: ClaimedIncident;
 }
 
 /** A message handed to a channel (or given up on), written once with its outcome. */
@@ -220,7 +225,7 @@ export class NotificationsRepository {
    * skipping those another batch holds, and reads all the sender needs about them. The locks are
    * the claim: they last until the caller's transaction ends, so a worker that dies lets go at once.
    */
-  async claim(em: EntityManager, channel: ChannelName, now: Date, limit: number, defaultZone: string, quiet: { start: number; end: number }) {
+  async claim(em: EntityManager, channel: ChannelName, now: Date, limit: number, defaultZone: string, quiet: { start: number; end: number }): Promise<ClaimedThread[]> {
     // One range scan per priority: a single (priority, send_after) scan would walk every future entry of a higher tier first.
     // Each tier takes what the tiers before it left of the limit.
     const taken = (p: number) => PRIORITIES.slice(0, p).map((q) => ` - (SELECT count(*) FROM p${q})`).join('');
@@ -230,7 +235,7 @@ export class NotificationsRepository {
                     ORDER BY send_after LIMIT greatest(0, $6${taken(p)}) FOR UPDATE SKIP LOCKED)`,
     );
     // The outer LIMIT tells the planner how few rows come: it then joins by primary keys, not by scanning.
-    return em.query(
+    const threads: Array<Omit<ClaimedThread, 'incident'> & { incident?: ClaimedIncident }> = await em.query(
       `WITH ${lanes.join(',\n')}
        SELECT t.*, nextval('messages_id_seq')::text AS message_id,
               CASE WHEN t.channel = 'sms' THEN ARRAY(
@@ -238,16 +243,25 @@ export class NotificationsRepository {
                 WHERE r.subscriber_id = t.subscriber_id AND r.channel = 'sms' AND r.created_at > $1 - interval '24 hours' AND r.state <> 'failed'
                 ORDER BY r.created_at DESC) END AS recent_sms,
               s.name, s.phone, s.email, s.locale, ${ZONE} AS timezone, ${QSTART} AS quiet_start, ${QEND} AS quiet_end, s.flags,
-              ${SMS_OK} AS sms_ok, ${EMAIL_OK} AS email_ok,
-              i.code, i.title, i.kind, i.status, i.version, i.started_at, i.etr, i.etr_slips, i.resolved_at, i.public_message,
-              m.name AS manager_name, m.phone AS manager_phone
+              ${SMS_OK} AS sms_ok, ${EMAIL_OK} AS email_ok
        FROM (${PRIORITIES.map((p) => `SELECT * FROM p${p}`).join(' UNION ALL ')} LIMIT $6) t
        JOIN subscribers s ON s.id = t.subscriber_id
-       JOIN areas a ON a.id = s.area_id
-       JOIN incidents i ON i.id = t.incident_id
-       LEFT JOIN outage_managers m ON m.id = i.manager_id`,
+       JOIN areas a ON a.id = s.area_id`,
       [now, defaultZone, quiet.start, quiet.end, channel, limit],
-    ) as Promise<ClaimedThread[]>;
+    );
+    if (threads.length === 0) return [];
+    // The incidents once per batch, not once per thread: a batch is mostly one incident's threads.
+    // Read after the claim, so never older than what the threads were marked due for.
+    const incidents: ClaimedIncident[] = await em.query(
+      `SELECT i.id, i.code, i.title, i.kind, i.status, i.version, i.started_at, i.etr, i.etr_slips, i.resolved_at, i.public_message,
+              m.name AS manager_name, m.phone AS manager_phone
+       FROM incidents i LEFT JOIN outage_managers m ON m.id = i.manager_id
+       WHERE i.id = ANY($1::int[])`,
+      [[...new Set(threads.map((t) => t.incident_id))]],
+    );
+    const byId = new Map(incidents.map((i) => [i.id, i]));
+    for (const t of threads) t.incident = byId.get(t.incident_id)!;
+    return threads as ClaimedThread[];
   }
 
   /** Whether any of a channel's threads is due now (the dispatcher's cue to start delivery jobs). */
@@ -276,7 +290,8 @@ export class NotificationsRepository {
          FROM unnest($1::bigint[], $2::text[], $3::timestamptz[], $4::int[], $5::text[], $6::timestamptz[], $7::timestamptz[],
                      $8::int[], $9::text[], $10::smallint[], $11::text[])
            AS u(id, state, send_after, told_version, told_kind, told_etr, told_at, reassurances, suppressed, attempts, last_error)
-         WHERE t.id = u.id),
+         -- the ids again as an array, so the threads are read by key: joining the unnest alone, the planner hashes the whole table
+         WHERE t.id = u.id AND t.id = ANY($1::bigint[])),
        sent AS (
          INSERT INTO messages AS m (id, thread_id, incident_id, subscriber_id, channel, kind, incident_version, dedupe_key, recipient,
                                subject, body, quiet_bypass, state, error, attempts, parts, created_at, sent_at, updated_at)
