@@ -100,7 +100,7 @@ export class DeliveryService {
     for (const t of threads) {
       const keep = this.unchanged(t, now);
       const wake = (at: number) => new Date(wakeAt(t, at));
-      if (t.due_version > t.version) {
+      if (t.due_version > t.incident.version) {
         // Marked due for a version committed after this claim read the incident: look again at once.
         updates.set(t.id, { ...keep, state: 'due' });
         continue;
@@ -110,17 +110,17 @@ export class DeliveryService {
         continue;
       }
       const decision = decide(
-        { status: t.status, version: t.version, etr: t.etr, startedAt: t.started_at, resolvedAt: t.resolved_at },
+        { status: t.incident.status, version: t.incident.version, etr: t.incident.etr, startedAt: t.incident.started_at, resolvedAt: t.incident.resolved_at },
         { channel: t.channel, toldVersion: t.told_version, toldKind: t.told_kind, toldEtr: t.told_etr, toldAt: t.told_at },
         now,
         policy,
       );
       if (decision.action === 'none') {
         const timer = decision.recheckAt;
-        updates.set(t.id, { ...keep, toldVersion: t.version, state: timer ? 'due' : 'idle', sendAfter: timer ? wake(timer.getTime()) : now });
+        updates.set(t.id, { ...keep, toldVersion: t.incident.version, state: timer ? 'due' : 'idle', sendAfter: timer ? wake(timer.getTime()) : now });
         continue;
       }
-      const bypass = t.quiet_bypass && t.kind === 'outage' && NIGHT_KINDS.includes(decision.kind);
+      const bypass = t.quiet_bypass && t.incident.kind === 'outage' && NIGHT_KINDS.includes(decision.kind);
       const quiet = wakeAt(t, now.getTime()) > now.getTime();
       if (quiet && !bypass) {
         // Came due in waking hours but reached us at night (a backlog): wait for morning.
@@ -216,10 +216,10 @@ export class DeliveryService {
   private told(t: ClaimedThread, kind: MessageKind, now: Date, wakeAt: WakeAt): ThreadUpdate {
     const p = this.config.notifications;
     const update: ThreadUpdate = {
-      id: t.id, state: 'idle', sendAfter: now, toldVersion: t.version, toldKind: kind, toldEtr: t.etr, toldAt: now,
+      id: t.id, state: 'idle', sendAfter: now, toldVersion: t.incident.version, toldKind: kind, toldEtr: t.incident.etr, toldAt: now,
       reassurances: t.reassurances + (kind === 'reassurance' ? 1 : 0), suppressed: null, attempts: 0, lastError: null,
     };
-    const open = t.status !== 'resolved' && t.status !== 'cancelled';
+    const open = t.incident.status !== 'resolved' && t.incident.status !== 'cancelled';
     if (open) return { ...update, state: 'due', sendAfter: new Date(wakeAt(t, now.getTime() + p.reassuranceHours * HOUR)) };
     if ((kind === 'restored' || kind === 'summary') && t.channel === 'sms') {
       const at = now.getTime() + p.followupHours * HOUR;
@@ -230,6 +230,7 @@ export class DeliveryService {
 
   private render(t: ClaimedThread, kind: MessageKind, now: Date, quietBypass: boolean): Planned {
     const unsubscribeUrl = t.channel === 'email' ? this.unsubscribe.unsubscribeUrl(t.subscriber_id) : undefined;
+    const i = t.incident;
     const rendered = this.templates.render({
       kind,
       locale: t.locale,
@@ -238,21 +239,21 @@ export class DeliveryService {
       now,
       subscriberName: t.name,
       incident: {
-        code: t.code, title: t.title, kind: t.kind, status: t.status, startedAt: t.started_at, etr: t.etr, previousEtr: t.told_etr,
-        etrSlips: t.etr_slips, resolvedAt: t.resolved_at, publicMessage: t.public_message,
+        code: i.code, title: i.title, kind: i.kind, status: i.status, startedAt: i.started_at, etr: i.etr, previousEtr: t.told_etr,
+        etrSlips: i.etr_slips, resolvedAt: i.resolved_at, publicMessage: i.public_message,
       },
-      manager: t.manager_name ? { name: t.manager_name, phone: t.manager_phone! } : null,
-      statusUrl: `${this.config.publicBaseUrl}/status/${t.code}`,
+      manager: i.manager_name ? { name: i.manager_name, phone: i.manager_phone! } : null,
+      statusUrl: `${this.config.publicBaseUrl}/status/${i.code}`,
       unsubscribeUrl,
     });
     const serial = kind === 'reassurance' ? `:${t.reassurances + 1}` : '';
     const recipient = t.channel === 'sms' ? t.phone! : t.email!;
-    const dedupeKey = `${t.id}:${t.version}:${kind}${serial}`;
+    const dedupeKey = `${t.id}:${i.version}:${kind}${serial}`;
     return {
       thread: t,
       message: {
         id: t.message_id, threadId: t.id, incidentId: t.incident_id, subscriberId: t.subscriber_id, channel: t.channel, kind,
-        version: t.version, dedupeKey, recipient, subject: rendered.subject ?? null,
+        version: i.version, dedupeKey, recipient, subject: rendered.subject ?? null,
         body: rendered.text, quietBypass,
       },
       outbound: { messageId: t.message_id, key: dedupeKey, channel: t.channel, to: recipient, ...rendered, unsubscribeUrl },
