@@ -40,7 +40,8 @@ export interface EsmeSessionHandlers {
 
 interface Pending {
   resolve: (r: RequestResult) => void;
-  timer: NodeJS.Timeout;
+  /** Date.now() after which the answer counts as not coming. */
+  expiresAt: number;
   command: string;
 }
 
@@ -53,7 +54,10 @@ interface Pending {
 export class EsmeSession {
   state: SessionState = 'connecting';
   private readonly smpp: Session;
+  /** Requests waiting for their answer, oldest first (every request has the same timeout). */
   private readonly pending = new Map<number, Pending>();
+  /** One timer for the oldest waiting request, not one per request. */
+  private timeoutTimer?: NodeJS.Timeout;
   private sequence = 0;
   private submitsInFlight = 0;
   private keepalive?: NodeJS.Timeout;
@@ -184,18 +188,15 @@ export class EsmeSession {
     const sequence = this.nextSequence();
     let written: boolean;
     try {
-      this.corkForThisTick();
+      this.corkForThisTurn();
       written = this.smpp.send(new PDU(command, { ...fields, sequence_number: sequence }));
     } catch (e) {
       return Promise.resolve({ kind: 'not-sent', reason: `could not encode ${command}: ${(e as Error).message}` });
     }
     if (!written) return Promise.resolve({ kind: 'not-sent', reason: 'socket not writable' });
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        if (command === 'submit_sm') void this.probe();
-        this.settle(sequence, { kind: 'no-response', reason: `no ${command}_resp within ${this.opts.responseTimeoutMs} ms` });
-      }, this.opts.responseTimeoutMs);
-      this.pending.set(sequence, { resolve, timer, command });
+      this.pending.set(sequence, { resolve, expiresAt: Date.now() + this.opts.responseTimeoutMs, command });
+      this.armTimeout();
     });
   }
 
@@ -203,16 +204,36 @@ export class EsmeSession {
     const p = this.pending.get(sequence);
     if (!p) return; // an answer after its timeout
     this.pending.delete(sequence);
-    clearTimeout(p.timer);
     p.resolve(result);
   }
 
-  /** Many PDUs written in one tick leave in one TCP write instead of one each. */
-  private corkForThisTick(): void {
+  private armTimeout(): void {
+    if (this.timeoutTimer || this.pending.size === 0) return;
+    const oldest = this.pending.values().next().value!;
+    this.timeoutTimer = setTimeout(() => this.expireOverdue(), Math.max(0, oldest.expiresAt - Date.now()));
+  }
+
+  /** Settles every request whose answer is overdue, then waits for the next oldest. */
+  private expireOverdue(): void {
+    this.timeoutTimer = undefined;
+    const t = Date.now();
+    for (const [sequence, p] of this.pending) {
+      if (p.expiresAt > t) break;
+      if (p.command === 'submit_sm') void this.probe();
+      this.settle(sequence, { kind: 'no-response', reason: `no ${p.command}_resp within ${this.opts.responseTimeoutMs} ms` });
+    }
+    this.armTimeout();
+  }
+
+  /**
+   * PDUs written in one turn of the event loop leave in one TCP write instead of one each: the
+   * answers read from every chunk that arrived together, and what they let us send next.
+   */
+  private corkForThisTurn(): void {
     if (this.corked) return;
     this.corked = true;
     this.smpp.socket.cork();
-    process.nextTick(() => {
+    setImmediate(() => {
       this.corked = false;
       this.smpp.socket.uncork();
     });
@@ -220,7 +241,7 @@ export class EsmeSession {
 
   private reply(pdu: PDU, status = 0): void {
     if (this.state === 'closed') return;
-    this.corkForThisTick();
+    this.corkForThisTurn();
     this.smpp.send(pdu.response(status ? { command_status: status } : {}));
   }
 
@@ -256,6 +277,7 @@ export class EsmeSession {
     this.state = 'closed';
     clearTimeout(this.connectTimer);
     clearInterval(this.keepalive);
+    clearTimeout(this.timeoutTimer);
     for (const sequence of [...this.pending.keys()]) this.settle(sequence, { kind: 'no-response', reason });
     this.drained?.();
     this.handlers.onClosed(this, reason);
