@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'child_process';
 import { once } from 'events';
-import { existsSync, readFileSync } from 'fs';
+import { existsSync, readdirSync, readFileSync } from 'fs';
 import { createServer } from 'net';
 import { join } from 'path';
 import { createInterface } from 'readline';
@@ -13,6 +13,32 @@ export const freePort = () =>
       s.close(() => resolve(port));
     });
   });
+
+const TICKS_PER_SECOND = 100; // Linux's USER_HZ
+
+/** CPU seconds (user + system) a process has used so far, with its children that ended if `reaped`; 0 once it is gone. */
+export function cpuSeconds(pid: number, reaped = false): number {
+  try {
+    // Fields after the ") " closing the command name: utime, stime, cutime, cstime are the 12th to 15th.
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ').map(Number);
+    return (f[11] + f[12] + (reaped ? f[13] + f[14] : 0)) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds used so far by every process of this name (all of PostgreSQL's backends, and those that ended). */
+export function cpuSecondsOf(command: string): number {
+  let sum = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === command) sum += cpuSeconds(Number(pid), true);
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return sum;
+}
 
 /** A child process with its stdout lines and its peak RSS (sampled until it stops). */
 class Watched {
@@ -38,6 +64,10 @@ class Watched {
   }
 
   protected onLine(_line: string): void {}
+
+  get cpuSeconds(): number {
+    return this.child.pid ? cpuSeconds(this.child.pid) : 0;
+  }
 
   get peakMb(): number {
     return Math.max(this.peakKb, this.hwmKb()) / 1024;
