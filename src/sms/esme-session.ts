@@ -233,7 +233,7 @@ export class EsmeSession {
     if (this.corked) return;
     this.corked = true;
     this.smpp.socket.cork();
-    setImmediate(() => {
+    process.nextTick(() => {
       this.corked = false;
       this.smpp.socket.uncork();
     });
