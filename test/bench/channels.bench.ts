@@ -18,7 +18,7 @@
  */
 import { createTransport } from 'nodemailer';
 import { Client } from 'pg';
-import { cpuSecondsOf, freePort, PeerProcess, ServiceProcess } from './processes';
+import { cpuSecondsOf, freePort, machineCpuSeconds, PeerProcess, ServiceProcess } from './processes';
 import { pickScope } from './impact.bench';
 import { arg, BENCH_ADMIN_KEY, clearIncidents, rawSmpp, report, reportBatchPhases, seededDatabase, Sent, untilNothingDue } from './support';
 
@@ -81,19 +81,29 @@ async function main(): Promise<void> {
     fetch(base + path, { method: 'POST', headers: { authorization: `Bearer ${BENCH_ADMIN_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })
       .then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
 
-  /** CPU seconds by process from now until the returned stop(); stop()(n) tells them in ms per 1,000 of n messages. */
+  /**
+   * CPU seconds by process from now until the returned stop(); stop()(n) tells them in ms per 1,000 of n messages, with the
+   * share of the machine's cores left idle (over the sending window when given).
+   */
   const cpuMeter = () => {
     const read = () => ({
       worker: worker?.cpuSeconds ?? 0, api: api?.cpuSeconds ?? 0, postgres: cpuSecondsOf('postgres'), simulator: sim.cpuSeconds, sink: sink.cpuSeconds,
       bench: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6, redis: cpuSecondsOf('redis-server'),
     });
     const before = read();
+    // The machine's idle share is read every 100 ms, to be told over the sending window alone.
+    const samples = [{ at: Date.now(), ...machineCpuSeconds() }];
+    const sampler = setInterval(() => samples.push({ at: Date.now(), ...machineCpuSeconds() }), 100);
     return () => {
+      clearInterval(sampler);
       const after = read();
-      return (messages: number) => {
+      return (messages: number, window?: { from: number; to: number }) => {
+        const inside = samples.filter((x) => !window || (x.at >= window.from && x.at <= window.to));
+        const [a, b] = [inside[0], inside[inside.length - 1]];
+        const idle = a && b && b.total > a.total ? `; cores idle ${(((b.idle - a.idle) / (b.total - a.total)) * 100).toFixed(0)} %${window ? ' while sending' : ''}` : '';
         const parts = (Object.keys(before) as Array<keyof typeof before>).map((k) => [k, ((after[k] - before[k]) * 1e6) / messages] as const);
         const total = parts.reduce((n, [, ms]) => n + ms, 0);
-        return `${parts.filter(([, ms]) => ms >= 0.5).map(([k, ms]) => `${k} ${Math.round(ms)}`).join(', ')}; total ${Math.round(total)}`;
+        return `${parts.filter(([, ms]) => ms >= 0.5).map(([k, ms]) => `${k} ${Math.round(ms)}`).join(', ')}; total ${Math.round(total)}${idle}`;
       };
     };
   };
@@ -113,14 +123,15 @@ async function main(): Promise<void> {
     const { rows: [m] } = await db.query(
       `SELECT count(*) FILTER (WHERE state = 'accepted')::int AS accepted, count(*) FILTER (WHERE state <> 'accepted')::int AS other,
               coalesce(sum(parts), 0)::int AS parts,
-              extract(epoch FROM max(sent_at) - min(sent_at)) AS span_s
+              extract(epoch FROM max(sent_at) - min(sent_at)) AS span_s, extract(epoch FROM min(sent_at)) * 1000 AS first_ms,
+              extract(epoch FROM max(sent_at)) * 1000 AS last_ms
        FROM messages WHERE incident_id = $1 AND channel = $2`,
       [incidentId, channel],
     );
     const sent = (await db.query(`SELECT recipient, subject, body FROM messages WHERE incident_id = $1 AND channel = $2 ORDER BY id`, [incidentId, channel])).rows as Sent[];
     const perSecond = m.accepted / Math.max(Number(m.span_s), 0.001);
     console.log(`  ${channel}: ${m.accepted} accepted (${m.parts} parts, ${m.other} not accepted) in ${Number(m.span_s).toFixed(2)} s → ${Math.round(perSecond)}/s`);
-    console.log(`    CPU from declare to nothing due (planning included), ms per 1,000 ${channel === 'sms' ? 'texts' : 'emails'}: ${used(m.accepted)}`);
+    console.log(`    CPU from declare to nothing due (planning included), ms per 1,000 ${channel === 'sms' ? 'texts' : 'emails'}: ${used(m.accepted, { from: Number(m.first_ms), to: Number(m.last_ms) })}`);
     return { perSecond, accepted: m.accepted as number, other: m.other as number, parts: m.parts as number, sent };
   };
 

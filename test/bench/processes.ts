@@ -40,6 +40,15 @@ export function cpuSecondsOf(command: string): number {
   return sum;
 }
 
+/** The machine's CPU time so far in seconds, all cores: in all, and idle (iowait included). */
+export function machineCpuSeconds(): { total: number; idle: number } {
+  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const n = ticks.map(Number);
+  // user nice system idle iowait irq softirq steal (guest time is already in user)
+  const total = n.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { total: total / TICKS_PER_SECOND, idle: (n[3] + n[4]) / TICKS_PER_SECOND };
+}
+
 /** A child process with its stdout lines and its peak RSS (sampled until it stops). */
 class Watched {
   protected readonly child: ChildProcess;
