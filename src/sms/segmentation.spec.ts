@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { SegmentedMessage } from 'sms-segments-calculator';
 import { decodeGsm7, decodeUcs2, gsmLength } from './gsm7';
-import { concatUdh, countSegments, detectEncoding, encodeSms, MessageTooLong, readConcat, splitText, splitUdh, UCS2_DATA_CODING } from './segmentation';
+import { concatUdh, countSegments, detectEncoding, encodeSms, MessageTooLong, partPdus, prepareSms, readConcat, splitText, splitUdh, UCS2_DATA_CODING } from './segmentation';
 
 const GSM = { gsmDataCoding: 0x00, longMessages: 'udh' as const };
 const RU = 'Я';
@@ -109,6 +109,19 @@ describe(encodeSms.name, () => {
 
   it('should refuse a text needing more than 255 parts', () => {
     expect(() => encodeSms('a'.repeat(153 * 255 + 1), GSM)).toThrow(MessageTooLong);
+  });
+});
+
+describe(partPdus.name, () => {
+  it('should give two messages of one prepared text the same parts under their own references', () => {
+    const sms = prepareSms('Свет отключён из-за аварии на подстанции. Восстановим сегодня до 18:00. Извините!', GSM);
+    const [a, b] = [partPdus(sms, 1), partPdus(sms, 2)];
+    expect(a).toHaveLength(2);
+    const read = (pdus: typeof a) => pdus.map((p) => splitUdh(p.shortMessage, p.esmClass));
+    expect(read(a).map((p) => readConcat(p.udh!)!.reference)).toEqual([1, 1]);
+    expect(read(b).map((p) => readConcat(p.udh!)!.reference)).toEqual([2, 2]);
+    expect(read(b).map((p) => p.body)).toEqual(read(a).map((p) => p.body));
+    expect(a).toEqual(encodeSms('Свет отключён из-за аварии на подстанции. Восстановим сегодня до 18:00. Извините!', { ...GSM, reference: 1 }).pdus);
   });
 });
 

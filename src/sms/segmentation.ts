@@ -7,6 +7,8 @@ export type LongMessageMode = 'udh' | 'payload';
 export const UCS2_DATA_CODING = 0x08;
 export const ESM_CLASS_UDHI = 0x40;
 const IEI_CONCAT_8BIT = 0x00;
+/** Length octet, IEI, IE length, reference, total, sequence. */
+const UDH_LENGTH = 6;
 /** Concatenation references are one octet, so is the part count. */
 const MAX_PARTS = 255;
 
@@ -76,6 +78,16 @@ export interface EncodedSms {
   pdus: SmsPdu[];
 }
 
+/** A text encoded and split, before each message's concatenation reference: the same for everyone told the same words. */
+export interface PreparedSms {
+  encoding: SmsEncoding;
+  dataCoding: number;
+  segments: number;
+  /** Whole (one part), the pieces each UDH part carries, or the whole text for message_payload. */
+  form: 'single' | 'udh' | 'payload';
+  bodies: Buffer[];
+}
+
 export interface EncodeOptions {
   /** data_coding the SMSC reads as GSM 7-bit: 0x00 (SMSC default) on most, 0x01 on some. */
   gsmDataCoding: number;
@@ -88,25 +100,33 @@ export function concatUdh(reference: number, total: number, seq: number): Buffer
   return Buffer.from([0x05, IEI_CONCAT_8BIT, 0x03, reference & 0xff, total, seq]);
 }
 
-/** Everything submit_sm needs to carry one text: encoding, data_coding, and the part PDUs. */
-export function encodeSms(text: string, options: EncodeOptions): EncodedSms {
+/** Encodes and splits a text (throws MessageTooLong); partPdus then gives one message's parts. */
+export function prepareSms(text: string, options: Omit<EncodeOptions, 'reference'>): PreparedSms {
   const encoding = detectEncoding(text);
   const encode = encoding === 'gsm7' ? encodeGsm7 : encodeUcs2;
   const dataCoding = encoding === 'gsm7' ? options.gsmDataCoding : UCS2_DATA_CODING;
   const pieces = splitText(text, encoding);
   if (pieces.length > MAX_PARTS) throw new MessageTooLong(pieces.length);
-  if (pieces.length === 1) {
-    return { encoding, dataCoding, segments: 1, pdus: [{ esmClass: 0, shortMessage: encode(text) }] };
-  }
-  if (options.longMessages === 'payload') {
-    return { encoding, dataCoding, segments: pieces.length, pdus: [{ esmClass: 0, shortMessage: Buffer.alloc(0), messagePayload: encode(text) }] };
-  }
-  const reference = options.reference ?? randomInt(256);
-  const pdus = pieces.map((piece, i) => ({
+  const segments = pieces.length;
+  if (segments === 1) return { encoding, dataCoding, segments, form: 'single', bodies: [encode(text)] };
+  if (options.longMessages === 'payload') return { encoding, dataCoding, segments, form: 'payload', bodies: [encode(text)] };
+  return { encoding, dataCoding, segments, form: 'udh', bodies: pieces.map(encode) };
+}
+
+/** One message's submit_sm parts: concatenated ones share a reference, random unless given. */
+export function partPdus(sms: PreparedSms, reference = randomInt(256)): SmsPdu[] {
+  if (sms.form === 'single') return [{ esmClass: 0, shortMessage: sms.bodies[0] }];
+  if (sms.form === 'payload') return [{ esmClass: 0, shortMessage: Buffer.alloc(0), messagePayload: sms.bodies[0] }];
+  return sms.bodies.map((body, i) => ({
     esmClass: ESM_CLASS_UDHI,
-    shortMessage: Buffer.concat([concatUdh(reference, pieces.length, i + 1), encode(piece)]),
+    shortMessage: Buffer.concat([concatUdh(reference, sms.segments, i + 1), body], UDH_LENGTH + body.length),
   }));
-  return { encoding, dataCoding, segments: pieces.length, pdus };
+}
+
+/** Everything submit_sm needs to carry one text: encoding, data_coding, and the part PDUs. */
+export function encodeSms(text: string, options: EncodeOptions): EncodedSms {
+  const sms = prepareSms(text, options);
+  return { encoding: sms.encoding, dataCoding: sms.dataCoding, segments: sms.segments, pdus: partPdus(sms, options.reference) };
 }
 
 export interface ConcatInfo {

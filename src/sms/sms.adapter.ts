@@ -4,7 +4,7 @@ import { maskPhone } from '../common/mask';
 import { ChannelPort, DeliveryOutcome, OutboundMessage } from '../notifications/channel.port';
 import { normaliseMessageId } from './delivery-receipt';
 import { InboundSms } from './inbound';
-import { EncodedSms, encodeSms, LongMessageMode, MessageTooLong } from './segmentation';
+import { LongMessageMode, MessageTooLong, partPdus, PreparedSms, prepareSms, SmsPdu } from './segmentation';
 import { destinationAddress, relativeValidity, SmppAddress, sourceAddress } from './sms-addresses';
 import { SmscClient, SubmitOutcome } from './smsc-client';
 
@@ -55,20 +55,29 @@ export class SmsAdapter implements ChannelPort {
   }
 
   send(batch: OutboundMessage[], deadline?: number): Promise<DeliveryOutcome[]> {
-    return Promise.all(batch.map((m) => this.sendOne(m, deadline)));
+    // A batch tells many people the same words: each text is encoded and split once.
+    const prepared = new Map<string, PreparedSms | MessageTooLong>();
+    const prepare = (text: string) => {
+      let sms = prepared.get(text);
+      if (!sms) {
+        try {
+          sms = prepareSms(text, { gsmDataCoding: this.opts.gsmDataCoding, longMessages: this.opts.longMessages });
+        } catch (e) {
+          if (!(e instanceof MessageTooLong)) throw e;
+          sms = e;
+        }
+        prepared.set(text, sms);
+      }
+      return sms;
+    };
+    return Promise.all(batch.map((m) => this.sendOne(m, prepare(m.text), deadline)));
   }
 
-  private async sendOne(m: OutboundMessage, deadline?: number): Promise<DeliveryOutcome> {
+  private async sendOne(m: OutboundMessage, sms: PreparedSms | MessageTooLong, deadline?: number): Promise<DeliveryOutcome> {
     const dest = destinationAddress(m.to);
     if (!dest) return { messageId: m.messageId, status: 'failed', error: 'InvalidDestination: not an E.164 number' };
-    let encoded: EncodedSms;
-    try {
-      encoded = encodeSms(m.text, { gsmDataCoding: this.opts.gsmDataCoding, longMessages: this.opts.longMessages });
-    } catch (e) {
-      if (e instanceof MessageTooLong) return { messageId: m.messageId, status: 'failed', error: `${e.code}: ${e.message}` };
-      throw e;
-    }
-    const results = await Promise.all(encoded.pdus.map((pdu) => this.client.submit(this.fields(dest, encoded.dataCoding, pdu), deadline)));
+    if (sms instanceof MessageTooLong) return { messageId: m.messageId, status: 'failed', error: `${sms.code}: ${sms.message}` };
+    const results = await Promise.all(partPdus(sms).map((pdu) => this.client.submit(this.fields(dest, sms.dataCoding, pdu), deadline)));
     const outcome = this.combine(m.messageId, results);
     if (outcome.status !== 'accepted') {
       this.logger.debug({ msg: 'sms not accepted', messageId: m.messageId, to: maskPhone(m.to), status: outcome.status, error: outcome.error });
@@ -76,7 +85,7 @@ export class SmsAdapter implements ChannelPort {
     return outcome;
   }
 
-  private fields(dest: SmppAddress, dataCoding: number, pdu: EncodedSms['pdus'][number]): PduFields {
+  private fields(dest: SmppAddress, dataCoding: number, pdu: SmsPdu): PduFields {
     const fields: PduFields = {
       source_addr_ton: this.source.ton,
       source_addr_npi: this.source.npi,
