@@ -102,6 +102,7 @@ class JobQueue {
 }
 
 const now = () => performance.now();
+const isBoundTransmitter = (s: Slot) => s.mode !== 'receiver' && s.session?.state === 'bound';
 
 /**
  * One SMSC account: its binds (each reconnecting on its own with exponential back-off and jitter),
@@ -152,7 +153,7 @@ export class SmscClient {
 
   /** Binds up and able to submit. */
   get boundTransmitters(): number {
-    return this.slots.filter((s) => s.mode !== 'receiver' && s.session?.state === 'bound').length;
+    return this.slots.filter(isBoundTransmitter).length;
   }
 
   get queued(): number {
@@ -295,7 +296,7 @@ export class SmscClient {
           this.finish(this.queue.shift()!, { status: 'retry', error: head.lastError ?? 'retry budget spent' });
           continue;
         }
-        if (this.boundTransmitters === 0 && t - this.unavailableSince > this.opts.retryBudgetMs) {
+        if (t - this.unavailableSince > this.opts.retryBudgetMs && !this.slots.some(isBoundTransmitter)) {
           // Never handed over: with the SMSC away, waiting is not a failed try.
           const error = `SMSC ${this.opts.name} unavailable: no bind for ${Math.round((t - this.unavailableSince) / 1000)} s`;
           this.finish(this.queue.shift()!, { status: 'retry', error, untried: head.lastError === undefined });
