@@ -113,8 +113,6 @@ export interface NotificationsConfig {
 
 /** Delivery receipts and subscribers' SMS replies (src/inbound). */
 export interface InboundConfig {
-  /** How long receipts are collected before one batched write (the SMSC waits for it to be acknowledged). */
-  receiptFlushMs: number;
   /** How long a receipt whose id is not recorded yet is kept and matched again before it counts as unknown. */
   receiptGraceSeconds: number;
   /** Replies one number may send an hour; more are dropped, only counted. */
@@ -329,7 +327,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
       dispatchIntervalMs: integer(env, 'DISPATCH_INTERVAL_MS', 1000, 50, 60_000),
     },
     inbound: {
-      receiptFlushMs: integer(env, 'INBOUND_RECEIPT_FLUSH_MS', 20, 1, 10_000),
       receiptGraceSeconds: integer(env, 'INBOUND_RECEIPT_GRACE_SECONDS', 360, 0, 86_400),
       hourlyReplyLimit: integer(env, 'INBOUND_HOURLY_LIMIT', 10, 1, 10_000),
       ratingWindowDays: integer(env, 'RATING_WINDOW_DAYS', 7, 1, 365),

@@ -1,16 +1,39 @@
 import { Batcher } from './batcher';
 
 describe(Batcher.name, () => {
-  it('should write items added within the delay in one call and settle each after it', async () => {
+  it('should write items added in the same turn of the event loop in one call and settle each after it', async () => {
     const writes: number[][] = [];
-    const sut = new Batcher<number>(async (items) => void writes.push(items), { delayMs: 5, maxItems: 100 });
+    const sut = new Batcher<number>(async (items) => void writes.push(items), { maxItems: 100 });
     await Promise.all([sut.add(1), sut.add(2), sut.add(3)]);
     expect(writes).toEqual([[1, 2, 3]]);
   });
 
+  it('should write what came during a write together, right after it', async () => {
+    const writes: number[][] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const sut = new Batcher<number>(
+      async (items) => {
+        writes.push(items);
+        if (items.includes(1)) await gate;
+      },
+      { maxItems: 100 },
+    );
+    const first = sut.add(1);
+    await new Promise((r) => setTimeout(r, 5));
+    const later = [sut.add(2), sut.add(3)];
+    await new Promise((r) => setTimeout(r, 5));
+    sut.add(4);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(writes).toEqual([[1]]);
+    release();
+    await Promise.all([first, ...later]);
+    expect(writes).toEqual([[1], [2, 3, 4]]);
+  });
+
   it('should write at once when the batch is full', async () => {
     const writes: number[][] = [];
-    const sut = new Batcher<number>(async (items) => void writes.push(items), { delayMs: 60_000, maxItems: 2 });
+    const sut = new Batcher<number>(async (items) => void writes.push(items), { maxItems: 2 });
     await Promise.all([sut.add(1), sut.add(2)]);
     expect(writes).toEqual([[1, 2]]);
   });
@@ -23,7 +46,7 @@ describe(Batcher.name, () => {
         if (fail) throw new Error('database down');
         writes.push(items);
       },
-      { delayMs: 1, maxItems: 100 },
+      { maxItems: 100 },
     );
     const results = await Promise.allSettled([sut.add(1), sut.add(2)]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
@@ -42,7 +65,7 @@ describe(Batcher.name, () => {
         if (items.includes(1)) await gate;
         events.push(`end ${items}`);
       },
-      { delayMs: 1, maxItems: 1 },
+      { maxItems: 1 },
     );
     const first = sut.add(1).then(() => events.push('settled 1'));
     const second = sut.add(2).then(() => events.push('settled 2'));
@@ -55,7 +78,7 @@ describe(Batcher.name, () => {
 
   it('should call the writer with nothing when flushed empty', async () => {
     const writes: number[][] = [];
-    const sut = new Batcher<number>(async (items) => void writes.push(items), { delayMs: 5, maxItems: 10 });
+    const sut = new Batcher<number>(async (items) => void writes.push(items), { maxItems: 10 });
     await sut.flush();
     expect(writes).toEqual([[]]);
   });

@@ -12,7 +12,9 @@ const LOGGED_IDS = 20;
 
 /**
  * Delivery receipts → part and message states, in batches: a receipt's promise (and so the
- * SMSC's acknowledgement) settles only once the batch carrying it is committed. While receipts
+ * SMSC's acknowledgement) settles only once the batch carrying it is committed. A receipt goes at
+ * once when no write runs; those that come during a write go together in the next (see Batcher),
+ * so a small deliver_sm window is answered without waiting and a flood in few writes. While receipts
  * wait for their part to be recorded, a sweep retries them every second.
  */
 @Injectable()
@@ -27,7 +29,7 @@ export class ReceiptsService implements OnApplicationBootstrap, BeforeApplicatio
     private readonly clock: Clock,
     private readonly repo: ReceiptsRepository,
   ) {
-    this.batcher = new Batcher((receipts) => this.write(receipts), { delayMs: config.inbound.receiptFlushMs, maxItems: MAX_BATCH });
+    this.batcher = new Batcher((receipts) => this.write(receipts), { maxItems: MAX_BATCH });
   }
 
   /** Resolves when the receipt is stored (matched, or waiting for its part); rejects if the write failed. */
