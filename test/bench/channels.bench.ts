@@ -13,6 +13,9 @@
  *   (d) a raw nodemailer pool (as test/bench/email.bench.ts: one sendMail per connection in
  *       flight, same pool size) to the same sink with the same recipients, subjects and texts.
  * The api and worker are stopped before (b) and (d), so the baselines do not share the CPU.
+ *   (e) receipts, last: (a) once more through a second simulator that sends a receipt per part
+ *       once the sending is over, as fast as its window of 100 unanswered deliver_sm allows;
+ *       parts marked delivered a second (each receipt is acknowledged after the write storing it).
  * Uses its own database (outage_channels_bench_<n>), since it rewrites consents and quiet hours.
  * It prints where the CPU went in (a) and (b), by process; `--sms-only` runs (a) and (b) alone.
  */
@@ -64,7 +67,9 @@ async function main(): Promise<void> {
   await db.query(`UPDATE subscribers SET quiet_start = NULL, quiet_end = NULL, sms_opted_out_at = NULL WHERE quiet_start IS NOT NULL OR sms_opted_out_at IS NOT NULL`);
   const scope = await pickScope(db, wanted);
 
-  const sim = await PeerProcess.start('smsc-simulator', { SMSC_SIM_PORT: '0', SMSC_SIM_HTTP_PORT: '0', SMSC_SIM_RECEIPT_DELAY_MS: '-1', SMSC_SYSTEM_ID: 'outage', SMSC_PASSWORD: 'secret' }, /SMPP on (\d+)/);
+  const simEnv = { SMSC_SIM_PORT: '0', SMSC_SIM_HTTP_PORT: '0', SMSC_SYSTEM_ID: 'outage', SMSC_PASSWORD: 'secret' };
+  const sim = await PeerProcess.start('smsc-simulator', { ...simEnv, SMSC_SIM_RECEIPT_DELAY_MS: '-1' }, /SMPP on (\d+)/);
+  let receiptSim: PeerProcess | undefined;
   const sink = await PeerProcess.start('smtp-sink', { SMTP_SINK_PORT: '0', SMTP_SINK_HTTP_PORT: '0', SMTP_SINK_KEEP: '100' }, /SMTP on (\d+)/);
   const port = await freePort();
   const env = {
@@ -87,7 +92,7 @@ async function main(): Promise<void> {
    */
   const cpuMeter = () => {
     const read = () => ({
-      worker: worker?.cpuSeconds ?? 0, api: api?.cpuSeconds ?? 0, postgres: cpuSecondsOf('postgres'), simulator: sim.cpuSeconds, sink: sink.cpuSeconds,
+      worker: worker?.cpuSeconds ?? 0, api: api?.cpuSeconds ?? 0, postgres: cpuSecondsOf('postgres'), simulator: (receiptSim ?? sim).cpuSeconds, sink: sink.cpuSeconds,
       bench: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6, redis: cpuSecondsOf('redis-server'),
     });
     const before = read();
@@ -137,7 +142,27 @@ async function main(): Promise<void> {
     console.log(`  ${channel}: ${m.accepted} accepted (${m.parts} parts, ${m.other} not accepted) in ${Number(m.span_s).toFixed(2)} s → ${Math.round(perSecond)}/s`);
     console.log(`    after planning finished: ${m.after_planned} in ${Number(m.after_planned_s).toFixed(2)} s → ${Math.round(afterPlanned)}/s`);
     console.log(`    CPU from declare to nothing due (planning included), ms per 1,000 ${channel === 'sms' ? 'texts' : 'emails'}: ${used(m.accepted, { from: Number(m.first_ms), to: Number(m.last_ms) })}`);
-    return { perSecond, afterPlanned, accepted: m.accepted as number, other: m.other as number, parts: m.parts as number, sent };
+    return { perSecond, afterPlanned, spanS: Number(m.span_s), accepted: m.accepted as number, other: m.other as number, parts: m.parts as number, sent };
+  };
+
+  /** (e): parts marked delivered a second, from the first to the last receipt applied. */
+  const receiptsOf = async (parts: number, delayS: number) => {
+    const applied = async () => (await db.query(`SELECT count(*)::int AS n FROM message_parts WHERE state = 'delivered'`)).rows[0].n as number;
+    let first: number | undefined;
+    let last = { at: Date.now(), n: await applied() };
+    for (let quiet = 0; last.n < parts && quiet < (delayS + 30) * 2; ) {
+      await new Promise((r) => setTimeout(r, 500));
+      const n = await applied();
+      if (n === last.n) quiet++;
+      else {
+        first ??= last.at;
+        quiet = 0;
+        last = { at: Date.now(), n };
+      }
+    }
+    const perSecond = first === undefined ? 0 : last.n / ((last.at - first) / 1000);
+    console.log(`  receipts: ${last.n} of ${parts} parts delivered → ${Math.round(perSecond)}/s`);
+    return { perSecond, applied: last.n };
   };
 
   try {
@@ -158,6 +183,17 @@ async function main(): Promise<void> {
     console.log(`    CPU, ms per 1,000 texts: ${used(sms.sent.length)}`);
     const rawEmail = email && (await rawPool(sink.port, poolSize, email.sent));
 
+    // (e): receipts held back until the sending is surely over, so they are measured on their own.
+    const delayS = Math.ceil(sms.spanS * 1.5 + 10);
+    receiptSim = await PeerProcess.start('smsc-simulator', { ...simEnv, SMSC_SIM_RECEIPT_DELAY_MS: String(delayS * 1000), SMSC_SIM_OUTCOMES: 'DELIVRD=100' }, /SMPP on (\d+)/);
+    api = new ServiceProcess('api', { ...env, SMSC_PORT: String(receiptSim.port) });
+    worker = new ServiceProcess('worker', { ...env, SMSC_PORT: String(receiptSim.port) });
+    await api.waitFor((l) => l.msg === 'api listening');
+    await worker.waitFor((l) => l.msg === 'worker started');
+    console.log(`  receipts: the SMS incident again, its receipts ${delayS} s after each part`);
+    const again = await phase('sms');
+    const receipts = await receiptsOf(again.parts, delayS);
+
     const n = (x: number) => Math.round(x).toLocaleString('en');
     const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
     console.log(`\nbench:channels — ${subscribers.toLocaleString('en')} subscribers, scope of ~${wanted.toLocaleString('en')}, window ${WINDOW}, SMTP pool ${poolSize}, 2 cores`);
@@ -168,6 +204,8 @@ async function main(): Promise<void> {
       report('(b) raw smpp loop → simulator', `${n(rawSms.perSecond)} SMS/s`),
       report('(a) / (b)', pct(sms.perSecond / rawSms.perSecond), { ok: sms.perSecond / rawSms.perSecond >= 0.6, text: '≥ 60 %' }),
       report('SMS not accepted', String(sms.other), { ok: sms.other === 0, text: '0' }),
+      report('(e) receipts applied, window 100', `${n(receipts.perSecond)} /s`),
+      report('    parts delivered / parts sent', `${receipts.applied} / ${again.parts}`, { ok: receipts.applied === again.parts, text: 'all' }),
     ];
     if (email && rawEmail) {
       console.log(`  raw nodemailer pool: ${email.sent.length} emails → ${Math.round(rawEmail)}/s`);
@@ -185,7 +223,7 @@ async function main(): Promise<void> {
     process.exitCode = ok ? 0 : 1;
   } finally {
     await Promise.all([api?.stop(), worker?.stop()]);
-    await Promise.all([sim.stop(), sink.stop()]);
+    await Promise.all([sim.stop(), sink.stop(), receiptSim?.stop()]);
     await db.end();
   }
 }
