@@ -1,4 +1,6 @@
 import { Logger } from '@nestjs/common';
+import { once } from 'events';
+import { connect } from 'net';
 import { EmailAdapter } from '../../src/email/email.adapter';
 import { createEmailAdapter } from '../../src/email/email.module';
 import { OutboundMessage } from '../../src/notifications/channel.port';
@@ -160,6 +162,19 @@ describe('email channel over SMTP', () => {
       await adapter.stop(1000);
       await own.stop();
     }
+  });
+
+  it('should keep the sink up when a client resets its connection in the middle of a message', async () => {
+    const client = connect(sink.smtpPort, '127.0.0.1');
+    await once(client, 'data'); // the banner
+    client.write('EHLO reset.example\r\n');
+    await once(client, 'data');
+    client.write('MAIL FROM:<noc@example.net>\r\n'); // a reset inside a transaction is what the server reports
+    await once(client, 'data');
+    client.resetAndDestroy();
+    await new Promise((r) => setTimeout(r, 100));
+    const outcomes = await sut.send(emails(1));
+    expect(outcomes.map((o) => o.status)).toEqual(['accepted']);
   });
 
   it('should use no more connections than the pool size for a large batch', async () => {

@@ -152,8 +152,8 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     return queueId;
   };
 
-  const newSmtpServer = () =>
-    new SMTPServer({
+  const newSmtpServer = () => {
+    const server = new SMTPServer({
       banner: 'Outage Notifier SMTP sink',
       logger: false,
       disabledCommands: ['STARTTLS'],
@@ -180,6 +180,10 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
         });
       },
     });
+    // A client that resets its connection is routine; unheard, the 'error' would end the process.
+    server.on('error', (e: Error & { code?: string }) => log(`SMTP connection error: ${e.code ?? e.message}`));
+    return server;
+  };
 
   let smtp: SMTPServer | undefined = newSmtpServer();
   const smtpPort = await listen(smtp.server, options.smtpPort ?? 0, host);
