@@ -24,7 +24,7 @@ import { cpus } from 'os';
 import { Client } from 'pg';
 import { pickScope } from './impact.bench';
 import { freePort, PeerProcess, ServiceProcess } from './processes';
-import { arg, BENCH_ADMIN_KEY, clearIncidents, databaseMb, nothingDue, postJson, quietWindowFor, rawSmpp, report, reportBatchPhases, seededDatabase, Sent, timed } from './support';
+import { arg, BENCH_ADMIN_KEY, clearIncidents, databaseMb, postJson, quietWindowFor, rawSmpp, report, reportBatchPhases, seededDatabase, Sent, timed, untilNothingDue } from './support';
 
 const WINDOW = 100;
 const ZONE = 'Europe/Moscow';
@@ -123,16 +123,8 @@ async function main(): Promise<void> {
    * threads due until it commits; the database holds only this incident; the partial index on due
    * threads answers this, so polling costs little at a million threads).
    */
-  const drained = async (incidentId: number, version: number) => {
-    const deadline = Date.now() + 3_600_000;
-    const planned = () => workers.some((w) => w.lines.some((l) => l.msg === 'incident planned' && l.incidentId === incidentId && Number(l.version) >= version));
-    for (;;) {
-      if (planned() && (await nothingDue(db))) return;
-      if (Date.now() > deadline) throw new Error(`version ${version} did not drain in an hour`);
-      // Not faster: after a send-out the probe reads the index entries of the threads just sent.
-      await sleep(2000);
-    }
-  };
+  const drained = (incidentId: number, version: number) =>
+    untilNothingDue(db, () => workers.some((w) => w.lines.some((l) => l.msg === 'incident planned' && l.incidentId === incidentId && Number(l.version) >= version)));
 
   try {
     await api.waitFor((l) => l.msg === 'api listening');

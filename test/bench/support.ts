@@ -78,7 +78,7 @@ export async function postJson(baseUrl: string, path: string, body: unknown): Pr
 }
 
 /** Whether no notification thread is due now (a batch in flight keeps its threads due until it commits). */
-export async function nothingDue(db: Client): Promise<boolean> {
+async function nothingDue(db: Client): Promise<boolean> {
   // One range probe per (channel, priority) of the due index: a single probe would walk every future entry first.
   const { rows: [r] } = await db.query(
     `SELECT NOT EXISTS (SELECT 1 FROM (VALUES ('sms'), ('email')) c(channel), generate_series(0, 2) p(priority)
@@ -113,8 +113,17 @@ export async function quietWindowFor(db: Client, share: number, defaultZone: str
 }
 
 /** Polls until no notification thread is due now. */
-export async function untilNothingDue(db: Client): Promise<void> {
-  while (!(await nothingDue(db))) await new Promise((r) => setTimeout(r, 3000));
+/**
+ * Waits until nothing is due and `ready()` holds (say, the worker logged the plan), for an hour at
+ * most. Every 2 s, not faster: after a send-out each probe reads the index entries of the threads
+ * just sent, and a 250 ms poll kept a PostgreSQL backend 40 % busy.
+ */
+export async function untilNothingDue(db: Client, ready: () => boolean = () => true): Promise<void> {
+  const deadline = Date.now() + 3_600_000;
+  while (!(ready() && (await nothingDue(db)))) {
+    if (Date.now() > deadline) throw new Error('threads still due after an hour');
+    await new Promise((r) => setTimeout(r, 2000));
+  }
 }
 
 export async function timed<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number }> {
