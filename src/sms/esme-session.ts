@@ -188,7 +188,7 @@ export class EsmeSession {
     const sequence = this.nextSequence();
     let written: boolean;
     try {
-      this.corkForThisTurn();
+      this.corkForThisTick();
       written = this.smpp.send(new PDU(command, { ...fields, sequence_number: sequence }));
     } catch (e) {
       return Promise.resolve({ kind: 'not-sent', reason: `could not encode ${command}: ${(e as Error).message}` });
@@ -225,11 +225,8 @@ export class EsmeSession {
     this.armTimeout();
   }
 
-  /**
-   * PDUs written in one turn of the event loop leave in one TCP write instead of one each: the
-   * answers read from every chunk that arrived together, and what they let us send next.
-   */
-  private corkForThisTurn(): void {
+  /** Many PDUs written in one tick leave in one TCP write instead of one each. */
+  private corkForThisTick(): void {
     if (this.corked) return;
     this.corked = true;
     this.smpp.socket.cork();
@@ -241,7 +238,7 @@ export class EsmeSession {
 
   private reply(pdu: PDU, status = 0): void {
     if (this.state === 'closed') return;
-    this.corkForThisTurn();
+    this.corkForThisTick();
     this.smpp.send(pdu.response(status ? { command_status: status } : {}));
   }
 
