@@ -107,16 +107,16 @@ interface SimSession {
   corked: boolean;
 }
 
-/**
- * A receipt waiting to go out, kept small (a million may wait at 2M subscribers): the deliver_sm
- * is built from it when sent.
- */
 interface SimAddress {
   ton: number;
   npi: number;
   addr: string;
 }
 
+/**
+ * A receipt waiting to go out, kept small (a million may wait at 2M subscribers): the deliver_sm
+ * is built from it when sent.
+ */
 interface Receipt {
   dueAt: number;
   messageId: string;
