@@ -17,7 +17,7 @@
  *       once the sending is over, as fast as its window of 100 unanswered deliver_sm allows;
  *       parts marked delivered a second (each receipt is acknowledged after the write storing it).
  * Uses its own database (outage_channels_bench_<n>), since it rewrites consents and quiet hours.
- * It prints where the CPU went in (a) and (b), by process; `--sms-only` runs (a) and (b) alone.
+ * It prints where the CPU went in (a) and (b), by process; `--sms-only` leaves out (c) and (d).
  */
 import { createTransport } from 'nodemailer';
 import { Client } from 'pg';
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
   const env = {
     DATABASE_URL: url, QUEUE_PREFIX: `bench-ch-${process.pid}`, CHANNELS: 'live', PORT: String(port), ADMIN_API_KEY: BENCH_ADMIN_KEY, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
     DEFAULT_QUIET_HOURS: '00:00-00:00', SMS_DAILY_CAP: '1000',
-    SMSC_HOST: '127.0.0.1', SMSC_PORT: String(sim.port), SMSC_SYSTEM_ID: 'outage', SMSC_PASSWORD: 'secret', SMSC_BINDS: '1', SMSC_WINDOW: String(WINDOW),
+    SMSC_HOST: '127.0.0.1', SMSC_SYSTEM_ID: 'outage', SMSC_PASSWORD: 'secret', SMSC_BINDS: '1', SMSC_WINDOW: String(WINDOW),
     SMSC_MAX_RATE: '0', SMSC_BIND_MAX_RATE: '0',
     SMTP_HOST: '127.0.0.1', SMTP_PORT: String(sink.port), SMTP_STARTTLS: 'off', SMTP_POOL_SIZE: String(poolSize), SMTP_RATE_PER_SECOND: '0',
   };
@@ -145,6 +145,15 @@ async function main(): Promise<void> {
     return { perSecond, afterPlanned, spanS: Number(m.span_s), accepted: m.accepted as number, other: m.other as number, parts: m.parts as number, sent };
   };
 
+  /** The api and a worker as processes, bound to the simulator on `smscPort`, once both say they are up. */
+  const startServices = async (smscPort: number) => {
+    const started = { api: new ServiceProcess('api', { ...env, SMSC_PORT: String(smscPort) }), worker: new ServiceProcess('worker', { ...env, SMSC_PORT: String(smscPort) }) };
+    ({ api, worker } = started);
+    await started.api.waitFor((l) => l.msg === 'api listening');
+    await started.worker.waitFor((l) => l.msg === 'worker started');
+    return started;
+  };
+
   /** (e): parts marked delivered a second, from the first to the last receipt applied. */
   const receiptsOf = async (parts: number, delayS: number) => {
     const applied = async () => (await db.query(`SELECT count(*)::int AS n FROM message_parts WHERE state = 'delivered'`)).rows[0].n as number;
@@ -166,14 +175,11 @@ async function main(): Promise<void> {
   };
 
   try {
-    api = new ServiceProcess('api', env);
-    worker = new ServiceProcess('worker', env);
-    await api.waitFor((l) => l.msg === 'api listening');
-    await worker.waitFor((l) => l.msg === 'worker started');
+    const first = await startServices(sim.port);
     const sms = await phase('sms');
     const email = smsOnly ? undefined : await phase('email');
-    const workerLines = worker.lines;
-    await Promise.all([api.stop(), worker.stop()]);
+    const workerLines = first.worker.lines;
+    await Promise.all([first.api.stop(), first.worker.stop()]);
     api = worker = undefined;
     // Autovacuum of what (a) and (c) wrote would otherwise take CPU from the baselines.
     await db.query(`VACUUM ANALYZE notification_threads, messages, message_parts`);
@@ -188,10 +194,7 @@ async function main(): Promise<void> {
     // (e): receipts held back until the sending is surely over, so they are measured on their own.
     const delayS = Math.ceil(sms.spanS * 1.5 + 10);
     receiptSim = await PeerProcess.start('smsc-simulator', { ...simEnv, SMSC_SIM_RECEIPT_DELAY_MS: String(delayS * 1000), SMSC_SIM_OUTCOMES: 'DELIVRD=100' }, /SMPP on (\d+)/);
-    api = new ServiceProcess('api', { ...env, SMSC_PORT: String(receiptSim.port) });
-    worker = new ServiceProcess('worker', { ...env, SMSC_PORT: String(receiptSim.port) });
-    await api.waitFor((l) => l.msg === 'api listening');
-    await worker.waitFor((l) => l.msg === 'worker started');
+    await startServices(receiptSim.port);
     console.log(`  receipts: the SMS incident again, its receipts ${delayS} s after each part`);
     const again = await phase('sms');
     const receipts = await receiptsOf(again.parts, delayS);

@@ -149,14 +149,16 @@ async function main(): Promise<void> {
               count(*) FILTER (WHERE NOT awake AND NOT asleep)::int AS edge, count(*) FILTER (WHERE waiting)::int AS deferred,
               count(*) FILTER (WHERE told)::int AS told
        FROM (
-         SELECT who.always OR NOT (${QUIET_AT('$5::timestamptz')} OR ${QUIET_AT('$6::timestamptz')}) AS awake,
-                NOT who.always AND ${QUIET_AT('$5::timestamptz')} AND ${QUIET_AT('$6::timestamptz')} AS asleep,
+         SELECT always OR NOT (quiet_declare OR quiet_end) AS awake, NOT always AND quiet_declare AND quiet_end AS asleep, told, waiting
+         FROM (
+         SELECT who.always, ${QUIET_AT('$5::timestamptz')} AS quiet_declare, ${QUIET_AT('$6::timestamptz')} AS quiet_end,
                 EXISTS (SELECT 1 FROM messages m WHERE m.incident_id = $1 AND m.subscriber_id = ii.subscriber_id AND m.channel = 'sms'
                           AND m.kind = 'notice' AND m.sent_at IS NOT NULL) AS told,
                 EXISTS (SELECT 1 FROM notification_threads t WHERE t.incident_id = $1 AND t.subscriber_id = ii.subscriber_id AND t.channel = 'sms'
                           AND t.told_kind IS NULL AND t.state = 'due' AND t.send_after > now()) AS waiting
          FROM incident_impact ii JOIN who ON who.id = ii.subscriber_id JOIN subscribers s ON s.id = ii.subscriber_id
          WHERE ii.incident_id = $1 AND ii.removed_at IS NULL AND s.phone IS NOT NULL AND s.sms_consent AND s.sms_opted_out_at IS NULL
+         ) y
        ) x`,
       [id, ZONE, QUIET.start, QUIET.end, new Date(declaredAt), new Date(notice.lastSubmitAt ?? declaredAt)],
     );

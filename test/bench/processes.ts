@@ -16,26 +16,31 @@ export const freePort = () =>
 
 const TICKS_PER_SECOND = 100; // Linux's USER_HZ
 
-/** CPU seconds (user + system) a process has used so far, with its children that ended if `reaped`; 0 once it is gone. */
-export function cpuSeconds(pid: number, reaped = false): number {
+/**
+ * A process's name and CPU seconds (user + system) so far, the latter with its children that ended
+ * if `reaped`; undefined once it is gone.
+ */
+function procCpu(pid: number | string, reaped: boolean): { name: string; seconds: number } | undefined {
   try {
-    // Fields after the ") " closing the command name: utime, stime, cutime, cstime are the 12th to 15th.
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ').map(Number);
-    return (f[11] + f[12] + (reaped ? f[13] + f[14] : 0)) / TICKS_PER_SECOND;
+    // "pid (name) state …": after the ") ", utime, stime, cutime, cstime are the 12th to 15th fields.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const close = stat.lastIndexOf(') ');
+    const f = stat.slice(close + 2).split(' ').map(Number);
+    return { name: stat.slice(stat.indexOf('(') + 1, close), seconds: (f[11] + f[12] + (reaped ? f[13] + f[14] : 0)) / TICKS_PER_SECOND };
   } catch {
-    return 0;
+    return undefined;
   }
 }
+
+/** CPU seconds a process has used so far; 0 once it is gone. */
+export const cpuSeconds = (pid: number): number => procCpu(pid, false)?.seconds ?? 0;
 
 /** CPU seconds used so far by every process of this name (all of PostgreSQL's backends, and those that ended). */
 export function cpuSecondsOf(command: string): number {
   let sum = 0;
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === command) sum += cpuSeconds(Number(pid), true);
-    } catch {
-      /* gone meanwhile */
-    }
+    const p = procCpu(pid, true);
+    if (p?.name === command) sum += p.seconds;
   }
   return sum;
 }

@@ -112,7 +112,6 @@ export async function quietWindowFor(db: Client, share: number, defaultZone: str
   return { setting: `${hhmm(start)}-${hhmm((start + 720) % 1440)}`, window: { start, end: (start + 720) % 1440 }, asleep: chosen };
 }
 
-/** Polls until no notification thread is due now. */
 /**
  * Waits until nothing is due and `ready()` holds (say, the worker logged the plan), for an hour at
  * most. Every 2 s, not faster: after a send-out each probe reads the index entries of the threads
