@@ -35,3 +35,15 @@ export class AreaDto {
   effectiveTimezone: string | null;
   @ApiProperty({ type: [String], description: 'codes from the root down to this area' }) ancestors: string[];
 }
+
+export class AreaSummaryDto {
+  @ApiProperty() code: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ nullable: true, type: String }) parentCode: string | null;
+  @ApiProperty({ nullable: true, type: String }) effectiveTimezone: string | null;
+}
+
+export class AreaPageDto {
+  @ApiProperty({ type: [AreaSummaryDto] }) items: AreaSummaryDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'pass as ?cursor= for the next page' }) nextCursor: string | null;
+}

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { updateColumns } from '../common/sql';
-import { AreaDto } from './area.dto';
+import { SearchQuery, likeEscape } from '../reference/search-query';
+import { AreaDto, AreaSummaryDto } from './area.dto';
 
 @Injectable()
 export class AreasRepository {
@@ -17,6 +18,18 @@ export class AreasRepository {
       [code],
     );
     return rows[0] ?? null;
+  }
+
+  /** Areas whose code starts with q or whose name contains it, by code, after the cursor; limit + 1 rows. */
+  async search(query: SearchQuery): Promise<AreaSummaryDto[]> {
+    return this.db.query(
+      `SELECT a.code, a.name, p.code AS "parentCode", a.effective_timezone AS "effectiveTimezone"
+       FROM areas a LEFT JOIN areas p ON p.id = a.parent_id
+       WHERE ($1::text IS NULL OR a.code ILIKE $1 || '%' OR a.name ILIKE '%' || $1 || '%')
+         AND ($2::text IS NULL OR a.code > $2)
+       ORDER BY a.code LIMIT $3`,
+      [query.q === undefined ? null : likeEscape(query.q), query.after ?? null, query.limit + 1],
+    );
   }
 
   /** Ids of the given codes; codes that do not exist are left out. */

@@ -5,7 +5,8 @@ import { assertValid, readBody, refuseClearing } from '../common/body';
 import { Conflict, NotFound, UnknownReferences } from '../common/errors';
 import { assertNoCycle } from '../common/tree';
 import { readArea } from './area-input';
-import { AreaDto } from './area.dto';
+import { pageOf, readSearchQuery } from '../reference/search-query';
+import { AreaDto, AreaPageDto } from './area.dto';
 import { AreasRepository } from './areas.repository';
 
 @Injectable()
@@ -18,6 +19,11 @@ export class AreasService {
     const area = await this.areas.findByCode(code);
     if (!area) throw new NotFound('area', code);
     return area;
+  }
+
+  async search(query: unknown): Promise<AreaPageDto> {
+    const q = readSearchQuery(query);
+    return pageOf(await this.areas.search(q), q.limit);
   }
 
   async create(body: unknown): Promise<AreaDto> {

@@ -6,7 +6,7 @@ import { returning } from '../common/sql';
 import { Conflict, NotFound, UnknownReferences } from '../common/errors';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ApiKeyEntity, Role } from './api-key.entity';
-import { RevokedApiKeyDto } from './create-api-key.dto';
+import { ApiKeyDto, MeDto, RevokedApiKeyDto } from './create-api-key.dto';
 import { Caller } from './roles.decorator';
 
 export function hashKey(key: string): string {
@@ -91,6 +91,24 @@ export class ApiKeysService implements OnApplicationBootstrap {
     });
     this.cache.delete(key.key_hash);
     return { id: key.id, name: key.name, role: key.role, revokedAt: key.revoked_at!.toISOString() };
+  }
+
+  /** Every key, newest first, revoked ones included; never the key or its hash. */
+  async list(): Promise<ApiKeyDto[]> {
+    const rows: Array<{ id: number; name: string; role: Role; manager_id: number | null; created_at: Date; last_used_at: Date | null; revoked_at: Date | null }> =
+      await this.db.query(`SELECT id, name, role, manager_id, created_at, last_used_at, revoked_at FROM api_keys ORDER BY id DESC`);
+    return rows.map((r) => ({
+      id: r.id, name: r.name, role: r.role, managerId: r.manager_id, createdAt: r.created_at.toISOString(),
+      lastUsedAt: r.last_used_at?.toISOString() ?? null, revokedAt: r.revoked_at?.toISOString() ?? null,
+    }));
+  }
+
+  /** Who the caller is, for a client shaping itself by role. */
+  async whoAmI(caller: Caller): Promise<MeDto> {
+    const [manager]: Array<{ id: number; name: string }> = caller.managerId === null
+      ? []
+      : await this.db.query(`SELECT id, name FROM outage_managers WHERE id = $1`, [caller.managerId]);
+    return { keyId: caller.keyId, name: caller.name, role: caller.role, manager: manager ?? null };
   }
 
   async create(input: { name: string; role: Role; managerId?: number }): Promise<{ id: number; key: string }> {

@@ -33,3 +33,26 @@ export class RevokedApiKeyDto {
   @ApiProperty({ description: 'when the key was revoked (the first time, if revoked again)' })
   revokedAt: string;
 }
+
+export class ApiKeyDto {
+  @ApiProperty() id: number;
+  @ApiProperty() name: string;
+  @ApiProperty({ enum: ROLES }) role: Role;
+  @ApiProperty({ nullable: true, type: Number }) managerId: number | null;
+  @ApiProperty() createdAt: string;
+  @ApiProperty({ nullable: true, type: String }) lastUsedAt: string | null;
+  @ApiProperty({ nullable: true, type: String }) revokedAt: string | null;
+}
+
+export class MeManagerDto {
+  @ApiProperty() id: number;
+  @ApiProperty() name: string;
+}
+
+export class MeDto {
+  @ApiProperty() keyId: number;
+  @ApiProperty({ description: 'the key\'s name' }) name: string;
+  @ApiProperty({ enum: ROLES }) role: Role;
+  @ApiProperty({ type: MeManagerDto, nullable: true, description: 'for manager keys: the outage manager it belongs to' })
+  manager: MeManagerDto | null;
+}

@@ -24,3 +24,15 @@ export class NetworkElementDto {
   @ApiProperty({ nullable: true, type: String }) areaCode: string | null;
   @ApiProperty({ type: [String], description: 'codes from the root down to this element' }) ancestors: string[];
 }
+
+export class NetworkElementSummaryDto {
+  @ApiProperty() code: string;
+  @ApiProperty() name: string;
+  @ApiProperty() kind: string;
+  @ApiProperty({ nullable: true, type: String }) areaCode: string | null;
+}
+
+export class NetworkElementPageDto {
+  @ApiProperty({ type: [NetworkElementSummaryDto] }) items: NetworkElementSummaryDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'pass as ?cursor= for the next page' }) nextCursor: string | null;
+}

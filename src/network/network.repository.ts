@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { updateColumns } from '../common/sql';
-import { NetworkElementDto } from './network-element.dto';
+import { likeEscape, SearchQuery } from '../reference/search-query';
+import { NetworkElementDto, NetworkElementSummaryDto } from './network-element.dto';
 
 @Injectable()
 export class NetworkRepository {
@@ -19,6 +20,18 @@ export class NetworkRepository {
       [code],
     );
     return rows[0] ?? null;
+  }
+
+  /** Elements whose code starts with q or whose name contains it, by code, after the cursor; limit + 1 rows. */
+  async search(query: SearchQuery): Promise<NetworkElementSummaryDto[]> {
+    return this.db.query(
+      `SELECT e.code, e.name, e.kind, a.code AS "areaCode"
+       FROM network_elements e LEFT JOIN areas a ON a.id = e.area_id
+       WHERE ($1::text IS NULL OR e.code ILIKE $1 || '%' OR e.name ILIKE '%' || $1 || '%')
+         AND ($2::text IS NULL OR e.code > $2)
+       ORDER BY e.code LIMIT $3`,
+      [query.q === undefined ? null : likeEscape(query.q), query.after ?? null, query.limit + 1],
+    );
   }
 
   async idsByCodes(codes: string[], em: EntityManager = this.db.manager): Promise<Map<string, number>> {

@@ -7,7 +7,8 @@ import { Conflict, NotFound, UnknownReferences } from '../common/errors';
 import { assertNoCycle } from '../common/tree';
 import { FieldError } from '../common/validation';
 import { readNetworkElement } from './network-element-input';
-import { NetworkElementDto } from './network-element.dto';
+import { pageOf, readSearchQuery } from '../reference/search-query';
+import { NetworkElementDto, NetworkElementPageDto } from './network-element.dto';
 import { NetworkRepository } from './network.repository';
 
 @Injectable()
@@ -24,6 +25,11 @@ export class NetworkService {
     const element = await this.elements.findByCode(code);
     if (!element) throw new NotFound('network element', code);
     return element;
+  }
+
+  async search(query: unknown): Promise<NetworkElementPageDto> {
+    const q = readSearchQuery(query);
+    return pageOf(await this.elements.search(q), q.limit);
   }
 
   async create(body: unknown): Promise<NetworkElementDto> {
