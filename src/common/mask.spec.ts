@@ -17,6 +17,18 @@ describe(maskEmail.name, () => {
     expect(maskEmail('anna.petrova@example.ru')).toBe('a***@example.ru');
   });
 
+  it.each([
+    ['иван@example.com', 'и***@example.com'],
+    ['jöhn@example.com', 'j***@example.com'],
+    ['jöhn.dœ@exämple.de', 'j***@exämple.de'],
+    ['иван.петров@пример.рф', 'и***@пример.рф'],
+    ['ivan@xn--e1afmkfd.xn--p1ai', 'i***@xn--e1afmkfd.xn--p1ai'],
+    ['王小明@例子.中国', '王***@例子.中国'],
+    ['ΑΝΝΑ@ΠΑΡΆΔΕΙΓΜΑ.ΕΛ', 'Α***@ΠΑΡΆΔΕΙΓΜΑ.ΕΛ'],
+  ])('should mask the address when it is written in another script: %s', (email, masked) => {
+    expect(maskEmail(`to ${email}, then`)).toBe(`to ${masked}, then`);
+  });
+
   it('should mask every address in a sentence', () => {
     expect(maskEmail('from anna@example.ru to boris.k@mail.example.com')).toBe('from a***@example.ru to b***@mail.example.com');
   });
@@ -33,6 +45,16 @@ describe(maskText.name, () => {
     ['+44 20 7183 8750', '+44********50'],
   ])('should mask the phone when it is written as %s', (phone, masked) => {
     expect(maskText(`call ${phone} now`)).toBe(`call ${masked} now`);
+  });
+
+  it('should mask the phone when its digits are of another script', () => {
+    expect(maskText('call +٧٩١٣١٢٣٤٥٦٧ or +７９１３１２３４５６７')).toBe('call +٧٩*******٦٧ or +７９*******６７');
+  });
+
+  it('should leave no part of the local name when it is Cyrillic or accented', () => {
+    const out = maskText('reply from иван.петров@example.com and jöhn@example.com');
+    expect(out).not.toMatch(/ван|петров|öhn/);
+    expect(out).toBe('reply from и***@example.com and j***@example.com');
   });
 
   it('should mask a phone glued to a label', () => {

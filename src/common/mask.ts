@@ -1,9 +1,15 @@
 // Masks personal data in free text: keeps enough to recognise a record, not enough to contact anyone.
-const EMAIL = /([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})/g;
-// Eight or more characters of digits and the separators people write phones with. A run that
-// continues a number (after a digit, or a digit and "-") or starts an ISO date is not a phone:
-// without that every timestamp in a log line came out as "20****23T12:48:00Z".
-const PHONE = /(?<!\d)(?<!\d-)(?!\d{4}-\d\d-\d\d)\+?\d[\d\s().-]{6,}\d/g;
+// Letters, marks and digits of any script (иван@, jöhn@, 王@), not only ASCII: an ASCII-only class
+// let "иван@example.com" through whole and cut "jöhn@" after the "ö". The domain may be an IDN,
+// written in its own script (пример.рф) or as punycode (xn--e1afmkfd.xn--p1ai).
+const LOCAL_CHAR = "[\\p{L}\\p{M}\\p{N}._%+\\-!#$&'*=?^`{|}~]";
+const LABEL = '[\\p{L}\\p{M}\\p{N}](?:[\\p{L}\\p{M}\\p{N}-]*[\\p{L}\\p{M}\\p{N}])?';
+const TLD = '(?:\\p{L}[\\p{L}\\p{M}]+|xn--[a-z0-9-]+)';
+const EMAIL = new RegExp(`(${LOCAL_CHAR})${LOCAL_CHAR}*@((?:${LABEL}\\.)+${TLD})`, 'giu');
+// Eight or more characters of digits (of any script: \p{Nd}) and the separators people write
+// phones with. A run that continues a number (after a digit, or a digit and "-") or starts an ISO
+// date is not a phone: without that every timestamp in a log line came out as "20****23T12:48:00Z".
+const PHONE = /(?<!\p{Nd})(?<!\p{Nd}-)(?!\p{Nd}{4}-\p{Nd}\p{Nd}-\p{Nd}\p{Nd})\+?\p{Nd}[\p{Nd}\s().-]{6,}\p{Nd}/gu;
 const MAX_DEPTH = 4;
 
 export function maskEmail(email: string): string {
@@ -11,9 +17,9 @@ export function maskEmail(email: string): string {
 }
 
 export function maskPhone(phone: string): string {
-  const digits = phone.replace(/\D/g, '');
+  const digits = [...phone.replace(/\P{Nd}/gu, '')];
   if (digits.length < 7) return phone;
-  return `${phone.trim().startsWith('+') ? '+' : ''}${digits.slice(0, 2)}${'*'.repeat(digits.length - 4)}${digits.slice(-2)}`;
+  return `${phone.trim().startsWith('+') ? '+' : ''}${digits.slice(0, 2).join('')}${'*'.repeat(digits.length - 4)}${digits.slice(-2).join('')}`;
 }
 
 export function maskText(text: string): string {
