@@ -63,6 +63,12 @@ describe(loadConfig.name, () => {
     });
   });
 
+  it('should take receipts by esm_class only unless SMSC_PLAIN_TEXT_RECEIPTS is set', () => {
+    expect(loadConfig({ ...VALID }).smsc.plainTextReceipts).toBe(false);
+    expect(loadConfig({ ...VALID, SMSC_PLAIN_TEXT_RECEIPTS: 'true' }).smsc.plainTextReceipts).toBe(true);
+    expect(errorFor({ SMSC_PLAIN_TEXT_RECEIPTS: 'maybe' }).variable).toBe('SMSC_PLAIN_TEXT_RECEIPTS');
+  });
+
   it('should take every queue by default, or only those WORKER_QUEUES lists, refusing unknown names', () => {
     expect(loadConfig(VALID).workerQueues).toBeUndefined();
     expect(loadConfig({ ...VALID, WORKER_QUEUES: 'deliveries-email' }).workerQueues).toEqual(['deliveries-email']);

@@ -28,6 +28,12 @@ export interface SmscConfig {
   enquireLinkSeconds: number;
   /** How long a part keeps being retried (throttling, errors, no bind) before the engine gets `retry`. */
   retryBudgetSeconds: number;
+  /**
+   * SMSC_PLAIN_TEXT_RECEIPTS: this SMSC sends receipts as plain messages (esm_class 0), so a
+   * deliver_sm with receipted_message_id or an "id:… stat:…" text counts as a receipt. Off by
+   * default, because then any subscriber can forge a receipt by texting that form.
+   */
+  plainTextReceipts: boolean;
 }
 
 export interface SmtpConfig {
@@ -200,6 +206,7 @@ function smscConfig(env: Env): SmscConfig {
     responseTimeoutMs: integer(env, 'SMSC_RESPONSE_TIMEOUT_MS', 10_000, 100, 120_000),
     enquireLinkSeconds: integer(env, 'SMSC_ENQUIRE_LINK_SECONDS', 30, 1, 3600),
     retryBudgetSeconds: integer(env, 'SMSC_RETRY_BUDGET_SECONDS', 30, 1, 3600),
+    plainTextReceipts: flag(env, 'SMSC_PLAIN_TEXT_RECEIPTS', false),
   };
 }
 

@@ -1,4 +1,4 @@
-import { formatReceiptText, messageIdCandidates, normaliseMessageId, parseDeliveryReceipt } from './delivery-receipt';
+import { formatReceiptText, isDeliveryReceipt, messageIdCandidates, normaliseMessageId, parseDeliveryReceipt } from './delivery-receipt';
 
 const TEXT = 'id:0000012345 sub:001 dlvrd:001 submit date:2511031200 done date:2511031201 stat:DELIVRD err:000 text:Уважаемый';
 
@@ -41,8 +41,33 @@ describe(parseDeliveryReceipt.name, () => {
     expect(sut).toMatchObject({ state: 'undeliverable', error: '3:34' });
   });
 
-  it('should recognise a receipt by its text when esm_class is not set', () => {
-    expect(parseDeliveryReceipt({ esmClass: 0, text: 'id:77 sub:001 dlvrd:000 stat:EXPIRED err:000' })).toMatchObject({ messageId: '77', state: 'expired' });
+  it('should take a text-form receipt as a reply when esm_class is not set and the SMSC is not marked as sending plain receipts', () => {
+    expect(parseDeliveryReceipt({ esmClass: 0, text: 'id:77 sub:001 dlvrd:000 stat:EXPIRED err:000' })).toBeUndefined();
+    expect(parseDeliveryReceipt({ esmClass: 0, text: 'id:77 stat:DELIVRD', receiptedMessageId: '77' })).toBeUndefined();
+  });
+
+  it('should recognise a receipt by its text or its TLV when esm_class is not set and the SMSC sends plain receipts', () => {
+    const rules = { plainTextReceipts: true };
+    expect(parseDeliveryReceipt({ esmClass: 0, text: 'id:77 sub:001 dlvrd:000 stat:EXPIRED err:000' }, rules)).toMatchObject({ messageId: '77', state: 'expired' });
+    expect(parseDeliveryReceipt({ esmClass: 0, text: '', receiptedMessageId: '78', messageState: 2 }, rules)).toMatchObject({ messageId: '78', state: 'delivered' });
+  });
+
+  it.each([
+    [0x04, 'an SMSC delivery receipt', true],
+    [0x20, 'an intermediate delivery notification', true],
+    [0x08, 'an SME delivery acknowledgement', false],
+    [0x10, 'an SME manual/user acknowledgement', false],
+    [0x18, 'a conversation abort', false],
+    [0x40, 'a message with a UDH', false],
+  ])('should take a text-form deliver_sm with esm_class %i (%s) as a receipt: %s', (esmClass, _kind, receipt) => {
+    const text = 'id:77 sub:001 dlvrd:001 stat:DELIVRD err:000';
+    expect(isDeliveryReceipt({ esmClass, text })).toBe(receipt);
+    // the plain-text setting only widens the default message type, never the handset's acknowledgements
+    expect(isDeliveryReceipt({ esmClass, text }, { plainTextReceipts: true })).toBe(receipt || esmClass === 0x40);
+  });
+
+  it('should recognise a receipt when the UDHI bit is set beside the receipt type', () => {
+    expect(isDeliveryReceipt({ esmClass: 0x44, text: 'id:1 stat:DELIVRD' })).toBe(true);
   });
 
   it('should return undefined when given an ordinary reply', () => {

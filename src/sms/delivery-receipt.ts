@@ -50,10 +50,26 @@ export interface DeliverFields {
   networkErrorCode?: Buffer;
 }
 
+/** esm_class bits 2-5 of a deliver_sm: the message type (SMPP 3.4 §5.2.12). */
 const MESSAGE_TYPE_MASK = 0x3c;
 const MC_DELIVERY_RECEIPT = 0x04;
 const INTERMEDIATE_NOTIFICATION = 0x20;
+// 0x08 (SME delivery acknowledgement) and 0x10 (SME manual / user acknowledgement) come from the
+// handset, whose user writes their text: never receipts. We do not ask for them (registered_delivery
+// bits 2-3 are 0), so one that comes anyway is handled as a reply like any other.
 const TEXT_FORM = /\bid:\s*(\S+)/i;
+
+/** How one SMSC marks its receipts. */
+export interface ReceiptRules {
+  /**
+   * Also take a deliver_sm with the default message type (esm_class 0) as a receipt when it has
+   * receipted_message_id or the text form id:… stat:…, for SMSCs that send receipts as plain
+   * messages. Off by default: with it on, any subscriber can forge a receipt by texting that form.
+   */
+  plainTextReceipts: boolean;
+}
+
+export const STRICT_RECEIPTS: ReceiptRules = { plainTextReceipts: false };
 
 /** Lower case, trimmed, leading zeros dropped: "0001A2F" and "1a2f" are one id. */
 export function normaliseMessageId(id: string): string {
@@ -76,18 +92,24 @@ function field(text: string, name: string): string | undefined {
   return new RegExp(`\\b${name}:\\s*(\\S+)`, 'i').exec(text)?.[1];
 }
 
-/** A receipt when esm_class or receipted_message_id says so, or the text has the id:… stat:… form. */
-export function isDeliveryReceipt(f: DeliverFields): boolean {
+/**
+ * A receipt when esm_class says so (an SMSC delivery receipt or an intermediate notification); a
+ * deliver_sm of the default type only under `plainTextReceipts`, by receipted_message_id or the
+ * id:… stat:… text. Anything else is a reply, whatever its text says.
+ */
+export function isDeliveryReceipt(f: DeliverFields, rules: ReceiptRules = STRICT_RECEIPTS): boolean {
   const type = f.esmClass & MESSAGE_TYPE_MASK;
-  return type === MC_DELIVERY_RECEIPT || type === INTERMEDIATE_NOTIFICATION || !!f.receiptedMessageId || (TEXT_FORM.test(f.text) && /\bstat:/i.test(f.text));
+  if (type === MC_DELIVERY_RECEIPT || type === INTERMEDIATE_NOTIFICATION) return true;
+  if (type !== 0 || !rules.plainTextReceipts) return false;
+  return !!f.receiptedMessageId || (TEXT_FORM.test(f.text) && /\bstat:/i.test(f.text));
 }
 
 /**
  * Reads a delivery receipt: the id from receipted_message_id, else the text's id:; the state from
  * message_state, else the text's stat:. Undefined when the deliver_sm is not a receipt or names no id.
  */
-export function parseDeliveryReceipt(f: DeliverFields): DeliveryReceipt | undefined {
-  if (!isDeliveryReceipt(f)) return undefined;
+export function parseDeliveryReceipt(f: DeliverFields, rules: ReceiptRules = STRICT_RECEIPTS): DeliveryReceipt | undefined {
+  if (!isDeliveryReceipt(f, rules)) return undefined;
   const rawId = f.receiptedMessageId?.trim() || TEXT_FORM.exec(f.text)?.[1];
   if (!rawId) return undefined;
   const stat = field(f.text, 'stat')?.toUpperCase();

@@ -46,6 +46,13 @@ describe(toInboundSms.name, () => {
     expect(toInboundSms(pdu)).toMatchObject({ kind: 'mo', from: '+79131234567', to: 'Outages', text: 'Стоп', dataCoding: 8, concat: { reference: 9, total: 2, seq: 1 } });
   });
 
+  it('should surface a reply, not a receipt, when a subscriber texts the receipt form with esm_class 0', () => {
+    const text = 'id:0000002591 sub:001 dlvrd:001 submit date:2511031200 done date:2511031201 stat:DELIVRD err:000 text:';
+    const pdu = wire('deliver_sm', { source_addr_ton: 1, source_addr: '79131234567', destination_addr: 'Outages', esm_class: 0, data_coding: 0, short_message: encodeGsm7(text) });
+    expect(toInboundSms(pdu)).toMatchObject({ kind: 'mo', from: '+79131234567', text });
+    expect(toInboundSms(pdu, { plainTextReceipts: true })).toMatchObject({ kind: 'receipt', receipt: { messageId: '2591', state: 'delivered' } });
+  });
+
   it('should read message_payload when short_message is empty', () => {
     const pdu = wire('deliver_sm', { source_addr: '79131234567', source_addr_ton: 1, data_coding: 0, short_message: Buffer.alloc(0), message_payload: encodeGsm7('STATUS please') });
     expect(toInboundSms(pdu)).toMatchObject({ kind: 'mo', text: 'STATUS please' });

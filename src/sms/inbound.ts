@@ -1,5 +1,5 @@
 import type { DecodedMessage, PDU } from 'smpp';
-import { DeliveryReceipt, parseDeliveryReceipt } from './delivery-receipt';
+import { DeliveryReceipt, parseDeliveryReceipt, ReceiptRules, STRICT_RECEIPTS } from './delivery-receipt';
 import { decodeUcs2 } from './gsm7';
 import { ConcatInfo, UCS2_DATA_CODING } from './segmentation';
 
@@ -45,8 +45,8 @@ function address(addr: string | undefined, ton: number | undefined): string {
   return ton === TON_INTERNATIONAL && /^\d+$/.test(a) ? `+${a}` : a;
 }
 
-/** A deliver_sm as the package decoded it → a receipt or an MO message. */
-export function toInboundSms(pdu: PDU, receivedAt = new Date()): InboundSms {
+/** A deliver_sm as the package decoded it → a receipt (by esm_class, see isDeliveryReceipt) or an MO message. */
+export function toInboundSms(pdu: PDU, rules: ReceiptRules = STRICT_RECEIPTS, receivedAt = new Date()): InboundSms {
   const dataCoding = pdu.data_coding ?? 0;
   const short = readMessage(pdu.short_message, dataCoding);
   const payload = readMessage(pdu.message_payload, dataCoding);
@@ -57,7 +57,7 @@ export function toInboundSms(pdu: PDU, receivedAt = new Date()): InboundSms {
     receiptedMessageId: pdu.receipted_message_id,
     messageState: pdu.message_state,
     networkErrorCode: pdu.network_error_code,
-  });
+  }, rules);
   if (receipt) return { kind: 'receipt', receipt, receivedAt };
   return {
     kind: 'mo',

@@ -24,6 +24,7 @@ export function createSmsAdapter(smsc: SmscConfig, name = 'smsc'): SmsAdapter {
     responseTimeoutMs: smsc.responseTimeoutMs,
     enquireLinkMs: smsc.enquireLinkSeconds * 1000,
     retryBudgetMs: smsc.retryBudgetSeconds * 1000,
+    plainTextReceipts: smsc.plainTextReceipts,
   });
   return new SmsAdapter(client, {
     sender: smsc.sourceAddress,

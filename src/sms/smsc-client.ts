@@ -29,6 +29,8 @@ export interface SmscClientOptions {
   maxUnansweredSends?: number;
   /** Sends of one part answered with a transient error (0x08, 0x64). */
   maxTransientSends?: number;
+  /** See ReceiptRules.plainTextReceipts (SMSC_PLAIN_TEXT_RECEIPTS); off unless this SMSC needs it. */
+  plainTextReceipts?: boolean;
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
 }
@@ -246,7 +248,7 @@ export class SmscClient {
 
   private async deliver(pdu: PDU): Promise<void> {
     this.counters.inbound++;
-    await this.inboundHandler(toInboundSms(pdu));
+    await this.inboundHandler(toInboundSms(pdu, { plainTextReceipts: this.opts.plainTextReceipts ?? false }));
   }
 
   private scheduleWake(at: number): void {

@@ -94,6 +94,8 @@ export interface SmscSimulator {
   setDisconnectProbability(p: number): void;
   /** Sends an MO message (split with a UDH when long); resolves with the number of parts sent. */
   sendMo(from: string, to: string, text: string): number;
+  /** Sends one deliver_sm with these fields as given (a test's own receipt or odd PDU); false when nothing is bound to receive it. */
+  sendDeliver(fields: Record<string, unknown>): boolean;
   stop(): Promise<void>;
 }
 
@@ -458,6 +460,9 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
       }
       stats.moSent += sent;
       return sent;
+    },
+    sendDeliver(fields) {
+      return deliver(fields) !== undefined;
     },
     async stop() {
       clearInterval(receiptTimer);
