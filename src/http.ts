@@ -16,7 +16,6 @@ export async function createApiApp(logger = new JsonLogger()): Promise<INestAppl
   // JSON bodies only; imports read their CSV / NDJSON body as a stream themselves.
   app.use(express.json({ limit: config.maxJsonBody, type: ['application/json', 'application/*+json'] }));
   app.useGlobalFilters(new HttpExceptionFilter());
-  app.enableShutdownHooks();
 
   const doc = new DocumentBuilder()
     .setTitle('Outage Notifier')

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { INestApplicationContext } from '@nestjs/common';
 import { createServer } from 'http';
 import { register } from 'prom-client';
 import { NestFactory } from '@nestjs/core';
@@ -21,6 +22,37 @@ function serveWorkerMetrics(port: number, logger: JsonLogger): void {
   server.unref();
 }
 
+/** Beyond the grace period for running jobs, what closing the rest (pools, sessions, Redis) may take. */
+const CLOSE_SLACK_SECONDS = 4;
+
+/**
+ * SIGTERM / SIGINT close the app (running jobs get SHUTDOWN_GRACE_SECONDS), then the process exits,
+ * whatever its dependencies are doing: an unreachable Redis, PostgreSQL, SMSC or relay can make a
+ * close wait forever, so a deadline ends the process after the grace period plus a few seconds.
+ */
+function stopOnSignals(app: INestApplicationContext, graceSeconds: number, logger: JsonLogger): void {
+  const stop = (signal: NodeJS.Signals) => {
+    logger.log({ msg: 'stopping', signal, graceSeconds }, 'Main');
+    const deadline = setTimeout(() => {
+      logger.error({ msg: 'still closing at the shutdown deadline; exiting', seconds: graceSeconds + CLOSE_SLACK_SECONDS }, 'Main');
+      process.exit(1);
+    }, (graceSeconds + CLOSE_SLACK_SECONDS) * 1000);
+    app.close().then(
+      () => {
+        clearTimeout(deadline);
+        logger.log({ msg: 'stopped', signal }, 'Main');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error({ msg: 'error while stopping', err }, 'Main');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
 /** One codebase, two roles: `main api` serves HTTP, `main worker` runs the job handlers; and one command. */
 async function main(role: string | undefined): Promise<void> {
   if (role === 'create-admin-key') {
@@ -37,6 +69,13 @@ async function main(role: string | undefined): Promise<void> {
   }
   process.env.ROLE = role;
   const logger = new JsonLogger();
+  // Whatever ends the process is told as one JSON line, like everything else it writes.
+  for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+    process.on(event, (err: unknown) => {
+      logger.fatal({ msg: event, err }, 'Main');
+      process.exit(1);
+    });
+  }
   try {
     loadConfig(); // fail fast, naming the variable, before anything connects
   } catch (e) {
@@ -49,13 +88,14 @@ async function main(role: string | undefined): Promise<void> {
   if (role === 'api') {
     const app = await createApiApp(logger);
     const config = app.get<AppConfig>(APP_CONFIG);
+    stopOnSignals(app, config.shutdownGraceSeconds, logger);
     await app.listen(config.port);
     logger.log({ msg: 'api listening', port: config.port }, 'Main');
   } else if (role === 'worker') {
     const app = await NestFactory.createApplicationContext(WorkerModule, { logger });
-    app.enableShutdownHooks();
+    const { workerMetricsPort, shutdownGraceSeconds } = app.get<AppConfig>(APP_CONFIG);
+    stopOnSignals(app, shutdownGraceSeconds, logger);
     await app.init();
-    const { workerMetricsPort } = app.get<AppConfig>(APP_CONFIG);
     if (workerMetricsPort) serveWorkerMetrics(workerMetricsPort, logger);
   } else {
     logger.fatal('usage: main.js api | worker | create-admin-key [name]', 'Main');

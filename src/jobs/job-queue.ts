@@ -1,4 +1,4 @@
-import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { JobsOptions, Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -8,6 +8,7 @@ import { REDIS } from './redis.module';
 /** Puts jobs on the queues. Payloads carry ids only: state lives in PostgreSQL. */
 @Injectable()
 export class JobQueue implements OnApplicationShutdown {
+  private readonly logger = new Logger(JobQueue.name);
   private readonly queues = new Map<QueueName, Queue>();
 
   constructor(@Inject(REDIS) private readonly redis: IORedis, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
@@ -16,6 +17,9 @@ export class JobQueue implements OnApplicationShutdown {
     let q = this.queues.get(name);
     if (!q) {
       q = new Queue(name, { connection: this.redis, prefix: this.config.queuePrefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+      // Without a listener BullMQ prints the error on stderr itself; the connection's own listener
+      // already logs Redis being unreachable, once.
+      q.on('error', (err) => this.logger.debug({ msg: 'queue error', queue: name, err: err.message }));
       this.queues.set(name, q);
     }
     return q;
@@ -30,7 +34,10 @@ export class JobQueue implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    // The connection is the shared one; RedisModule closes it.
+    // The connection is the shared one; RedisModule closes it. With Redis unreachable, give it up
+    // first: a queue closed while a command of its start-up still waited would, once the connection
+    // ends, raise that command's failure with nobody listening, and the process would crash.
+    if (this.redis.status !== 'ready') this.redis.disconnect();
     await Promise.all([...this.queues.values()].map((q) => q.close()));
   }
 }

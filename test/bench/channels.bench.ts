@@ -21,7 +21,7 @@
  */
 import { createTransport } from 'nodemailer';
 import { Client } from 'pg';
-import { cpuSecondsOf, freePort, machineCpuSeconds, PeerProcess, ServiceProcess } from './processes';
+import { cpuSecondsOf, freePort, machineCpuSeconds, PeerProcess, ServiceProcess } from '../support/processes';
 import { pickScope } from './impact.bench';
 import { arg, BENCH_ADMIN_KEY, clearIncidents, rawSmpp, report, reportBatchPhases, seededDatabase, Sent, untilNothingDue } from './support';
 

@@ -23,7 +23,7 @@ import IORedis from 'ioredis';
 import { cpus } from 'os';
 import { Client } from 'pg';
 import { pickScope } from './impact.bench';
-import { freePort, PeerProcess, ServiceProcess } from './processes';
+import { freePort, PeerProcess, ServiceProcess } from '../support/processes';
 import { arg, BENCH_ADMIN_KEY, clearIncidents, databaseMb, postJson, quietWindowFor, rawSmpp, report, reportBatchPhases, seededDatabase, Sent, timed, untilNothingDue } from './support';
 
 const WINDOW = 100;

@@ -12,7 +12,7 @@ import { randomBytes } from 'crypto';
 import IORedis from 'ioredis';
 import { Client } from 'pg';
 import { arg, BENCH_ADMIN_KEY, clearIncidents, databaseMb, quietWindowFor, report, reportBatchPhases, seededDatabase, timed, untilNothingDue } from './support';
-import { freePort, ServiceProcess } from './processes';
+import { freePort, ServiceProcess } from '../support/processes';
 import { pickScope } from './impact.bench';
 
 async function main(): Promise<void> {

@@ -19,7 +19,7 @@ import { once } from 'events';
 import { pipeline } from 'stream/promises';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/options';
-import { freePort } from './processes';
+import { freePort } from '../support/processes';
 import {
   AREA_FIELDS,
   ELEMENT_FIELDS,

@@ -1,5 +1,4 @@
 import { ChildProcess, spawn } from 'child_process';
-import { once } from 'events';
 import { existsSync, readdirSync, readFileSync } from 'fs';
 import { createServer } from 'net';
 import { join } from 'path';
@@ -54,18 +53,37 @@ export function machineCpuSeconds(): { total: number; idle: number } {
   return { total: total / TICKS_PER_SECOND, idle: (n[3] + n[4]) / TICKS_PER_SECOND };
 }
 
-/** A child process with its stdout lines and its peak RSS (sampled until it stops). */
+/**
+ * A child process with its stdout lines and its peak RSS (sampled until it stops). Its stderr goes
+ * to ours, or with `captureStderr` through onLine like stdout.
+ */
 class Watched {
   protected readonly child: ChildProcess;
   private peakKb = 0;
   private readonly sampler: NodeJS.Timeout;
+  /** Resolves with the exit code (null when a signal ended it). */
+  readonly exited: Promise<number | null>;
 
-  constructor(args: string[], env: Record<string, string>) {
+  constructor(args: string[], env: Record<string, string>, captureStderr = false) {
     // BENCH_CPU_PROF=<dir>: every process writes a V8 CPU profile there when it exits (open it in Chrome DevTools).
     const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-    this.child = spawn(process.execPath, [...prof, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    this.child = spawn(process.execPath, [...prof, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', captureStderr ? 'pipe' : 'inherit'],
+    });
+    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
     createInterface({ input: this.child.stdout! }).on('line', (line) => this.onLine(line));
+    if (captureStderr) createInterface({ input: this.child.stderr! }).on('line', (line) => this.onLine(line));
     this.sampler = setInterval(() => (this.peakKb = Math.max(this.peakKb, this.hwmKb())), 200);
+    this.exited.then(() => clearInterval(this.sampler));
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
   }
 
   /** VmHWM: the kernel's own peak resident set of the process. */
@@ -89,25 +107,32 @@ class Watched {
 
   async stop(): Promise<void> {
     clearInterval(this.sampler);
-    if (this.child.exitCode !== null) return;
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill('SIGCONT'); // a stopped process could not act on SIGTERM
     this.child.kill('SIGTERM');
-    await once(this.child, 'exit');
+    await this.exited;
   }
 }
 
-/** A role of the service as a child process, with its log lines and peak RSS. */
+/**
+ * A role of the service as a child process (from the build), with its log lines and peak RSS;
+ * lines that are not JSON are kept apart in `notJson`.
+ */
 export class ServiceProcess extends Watched {
   readonly lines: Array<Record<string, unknown>> = [];
+  readonly notJson: string[] = [];
 
-  constructor(readonly role: 'api' | 'worker', env: Record<string, string>) {
-    super(['dist/src/main.js', role], env);
+  constructor(readonly role: 'api' | 'worker', env: Record<string, string>, opts: { captureStderr?: boolean } = {}) {
+    super([join(__dirname, '..', '..', 'dist', 'src', 'main.js'), role], env, opts.captureStderr);
   }
 
   protected onLine(line: string): void {
     try {
-      this.lines.push(JSON.parse(line));
+      const parsed = JSON.parse(line);
+      if (typeof parsed !== 'object' || parsed === null) throw new Error('not an object');
+      this.lines.push(parsed);
     } catch {
-      /* not a log line */
+      this.notJson.push(line);
     }
   }
 
@@ -151,5 +176,76 @@ export class PeerProcess extends Watched {
       peer.child.once('exit', (code) => reject(new Error(`${name} exited with code ${code}`)));
     });
     return peer;
+  }
+}
+
+/** A Redis server of a test's own, in the foreground, so the test can kill, stop and restart it. */
+export class RedisServer {
+  private child?: ChildProcess;
+
+  private constructor(readonly port: number) {}
+
+  static async start(): Promise<RedisServer> {
+    const server = new RedisServer(await freePort());
+    await server.restart();
+    return server;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  async restart(): Promise<void> {
+    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    this.child = child;
+    await new Promise<void>((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`redis-server exited with code ${code}`)));
+      createInterface({ input: child.stdout! }).on('line', (line) => /Ready to accept connections/.test(line) && resolve());
+    });
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    this.child?.kill(signal);
+  }
+
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const gone = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await gone;
+  }
+}
+
+/**
+ * A TCP relay to `target` as a process of its own: killed, the service sees its server go away;
+ * stopped (SIGSTOP), it sees a server that accepts connections and never answers.
+ */
+export class TcpProxy extends Watched {
+  port = 0;
+  private found?: (port: number) => void;
+
+  private constructor(target: number) {
+    const script = `
+      const net = require('net');
+      const server = net.createServer((inbound) => {
+        const outbound = net.connect(${target}, '127.0.0.1');
+        inbound.pipe(outbound).pipe(inbound);
+        inbound.on('error', () => outbound.destroy());
+        outbound.on('error', () => inbound.destroy());
+      });
+      server.listen(0, '127.0.0.1', () => console.log('relaying on ' + server.address().port));`;
+    super(['-e', script], {});
+  }
+
+  protected onLine(line: string): void {
+    const m = /relaying on (\d+)/.exec(line);
+    if (m) this.found?.(Number(m[1]));
+  }
+
+  static async start(target: number): Promise<TcpProxy> {
+    const proxy = new TcpProxy(target);
+    proxy.port = await new Promise<number>((resolve) => (proxy.found = resolve));
+    return proxy;
   }
 }
