@@ -41,26 +41,39 @@ as_pg_owner() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+# Where the private cluster lives: .data/pg, unless (as root) the postgres user cannot reach the
+# checkout, as when it is cloned into root's home (mode 0700): then a directory of its own under
+# /var/lib, named after the checkout, so every run of this checkout finds the same cluster.
+pg_dir() {
+  if [ "$(id -u)" != 0 ] || runuser -u postgres -- test -x "$ROOT" 2>/dev/null; then
+    echo "$DATA/pg"
+  else
+    echo "/var/lib/outage-notifier/$(basename "$ROOT")-$(printf %s "$ROOT" | sha1sum | cut -c1-8)/pg"
+  fi
+}
+
 start_postgres() {
   if [ -n "${DATABASE_URL:-}" ] && pg_isready -q -d "$DATABASE_URL" 2>/dev/null; then
     say "using PostgreSQL at DATABASE_URL"; echo "export DATABASE_URL='$DATABASE_URL'"; return
   fi
   [ -n "${DATABASE_URL:-}" ] && say "DATABASE_URL is not reachable; starting a private PostgreSQL instead"
-  local bin dir="$DATA/pg" port
+  local bin dir port
+  dir=$(pg_dir)
   bin=$(pg_bindir || true)
   if [ -z "$bin" ]; then
     apt_install "PostgreSQL" "postgresql postgresql-contrib" DATABASE_URL
     bin=$(pg_bindir) || die "PostgreSQL binaries not found after install"
   fi
   mkdir -p "$dir"
+  [ "$dir" = "$DATA/pg" ] || say "the postgres user cannot reach $ROOT; the private cluster is kept in $dir"
   if [ -f "$dir/data/postmaster.pid" ] && [ -f "$dir/port" ] && as_pg_owner "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
     port=$(cat "$dir/port")
   else
     [ "$(id -u)" = 0 ] && chown -R postgres "$dir"
     if [ ! -f "$dir/data/PG_VERSION" ]; then
-      say "initialising a private PostgreSQL cluster in .data/pg"
+      say "initialising a private PostgreSQL cluster in $dir"
       as_pg_owner "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
-        || die "initdb failed, see .data/pg/initdb.log"
+        || die "initdb failed, see $dir/initdb.log"
     fi
     port=$(free_port)
     echo "$port" >"$dir/port"
@@ -69,7 +82,7 @@ start_postgres() {
       "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$dir -c shared_buffers=512MB \
        -c max_wal_size=4GB -c checkpoint_timeout=15min -c wal_level=minimal -c max_wal_senders=0 \
        -c maintenance_work_mem=512MB -c work_mem=32MB -c max_connections=200" >&2 \
-      || die "PostgreSQL did not start, see .data/pg/postgres.log"
+      || die "PostgreSQL did not start, see $dir/postgres.log"
     say "private PostgreSQL on 127.0.0.1:$port"
     echo "export STARTED_POSTGRES=1"
   fi
@@ -105,10 +118,11 @@ start_redis() {
 }
 
 stop_all() {
-  local bin what=${2:-all}
+  local bin what=${2:-all} dir
   bin=$(pg_bindir || true)
-  if [ "$what" != redis ] && [ -n "$bin" ] && [ -f "$DATA/pg/data/postmaster.pid" ]; then
-    as_pg_owner "$bin/pg_ctl" -D "$DATA/pg/data" -m fast -w stop >&2 || true
+  dir=$(pg_dir)
+  if [ "$what" != redis ] && [ -n "$bin" ] && [ -f "$dir/data/postmaster.pid" ]; then
+    as_pg_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >&2 || true
   fi
   if [ "$what" != postgres ] && [ -f "$DATA/redis/port" ]; then redis-cli -p "$(cat "$DATA/redis/port")" shutdown nosave >/dev/null 2>&1 || true; fi
 }
