@@ -41,7 +41,8 @@ type DeliveryCounts = Awaited<ReturnType<NotificationsRepository['stats']>> & { 
 @Injectable()
 export class IncidentsService {
   private readonly logger = new Logger(IncidentsService.name);
-  private readonly deliveryCounts = new SharedCache<number, DeliveryCounts>(DELIVERY_COUNTS_TTL_MS);
+  /** On the service's clock, like countsAt, so the window can be tested without waiting it out. */
+  private readonly deliveryCounts = new SharedCache<number, DeliveryCounts>(DELIVERY_COUNTS_TTL_MS, () => this.clock.now().getTime());
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,

@@ -36,6 +36,8 @@ const ROLE_RULES: Array<{ method?: string; path: RegExp; access: Access; why?: s
     why: 'NOC takes a manager off duty; any other field stays admin-only (tested below)',
   },
 
+  { method: 'GET', path: /^\/v1\/me$/, access: { noc: true, manager: true }, why: 'every key may ask what it is: the console shapes itself by it' },
+
   { path: /^\/v1\/api-keys(\/|$)/, access: ADMIN_ONLY },
   { path: /^\/v1\/imports\//, access: ADMIN_ONLY },
   { method: 'GET', path: REFERENCE_DATA, access: { noc: true, manager: false } },

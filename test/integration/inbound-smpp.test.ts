@@ -71,17 +71,21 @@ describe('receipts and replies over SMPP', () => {
     const [handset] = toHandset('s1');
     expect(handset).toMatchObject({ totalParts: 2, complete: true, dataCoding: 8 });
     expect(handset.parts.map((p) => p.messageId.toLowerCase())).toEqual(parts.map((p: { provider_id: string }) => p.provider_id));
-    expect(sim.stats().receiptsAcked).toBe(2);
+    // The deliver_sm_resp go out after the commit that marked the message delivered: wait for them too.
+    await waitFor(async () => sim.stats().receiptsAcked === 2, 'both receipts to be acknowledged');
   });
 
   it('should count the receipt of an SMS we have no record of as unknown, and still acknowledge it', async () => {
     const unknown = async () => (await receiptsCounter.get()).values.find((v) => v.labels.result === 'unknown')?.value ?? 0;
     const before = await unknown();
+    // Start from a settled count: every receipt sent so far acknowledged.
+    const settled = () => sim.stats().receiptsAcked === sim.stats().receiptsSent;
+    await waitFor(async () => settled(), 'earlier receipts to be acknowledged');
     const acked = sim.stats().receiptsAcked;
     const sms = worker.get<ChannelPort>(SMS_CHANNEL);
     const [outcome] = await sms.send([{ messageId: 'not-ours', channel: 'sms', to: '+79130000099', text: 'test' }]);
     expect(outcome.status).toBe('accepted');
-    await waitFor(async () => sim.stats().receiptsAcked === acked + 1, 'the receipt to be acknowledged');
+    await waitFor(async () => settled() && sim.stats().receiptsAcked === acked + 1, 'the receipt to be acknowledged');
     await waitFor(async () => (await unknown()) === before + 1, 'the unknown receipt to be counted');
   });
 

@@ -55,10 +55,9 @@ describe('operations', () => {
       down = await startWith({ REDIS_URL: `redis://127.0.0.1:${await closedPort()}` });
     });
     afterAll(async () => {
-      // Stopping must not hang on the dead connection (the suite timeout would catch it).
-      const started = Date.now();
+      // Stopping must not hang on the dead connection (the hook's timeout would catch it; the
+      // processes' own bound is in shutdown.test.ts).
       await down.stop();
-      expect(Date.now() - started).toBeLessThan(10_000);
     });
 
     it('should still boot and answer liveness and API requests', async () => {
@@ -66,15 +65,13 @@ describe('operations', () => {
       expect((await down.post('/v1/areas', newArea())).status).toBe(201);
     });
 
-    it('should answer /health/ready with 503 naming Redis, promptly', async () => {
-      const started = Date.now();
+    it('should answer /health/ready with 503 naming Redis, at once rather than after its check timed out', async () => {
       const res = await down.get('/health/ready', null);
       expect(res.status).toBe(503);
       expect(res.body).toMatchObject({
         status: 'unavailable',
-        checks: { postgres: { ok: true }, redis: { ok: false, error: expect.any(String) } },
+        checks: { postgres: { ok: true }, redis: { ok: false, error: expect.stringMatching(/^connection is /) } },
       });
-      expect(Date.now() - started).toBeLessThan(1500);
     });
   });
 

@@ -5,12 +5,12 @@ import { SmsAdapter } from '../../src/sms/sms.adapter';
 import { SmscClient } from '../../src/sms/smsc-client';
 
 /**
- * Raw throughput of the SMS channel: SmsAdapter → one transceiver bind, window 100, no rate limit
- * → the simulator (in this process) acknowledging at once. Prints the figure; the floor only
- * catches a gross regression (say, one TCP write per PDU), since CI runs suites side by side.
+ * A large batch through the SMS channel: SmsAdapter → one transceiver bind, window 100, no rate
+ * limit → the simulator (in this process) acknowledging at once. Prints the rate for the curious;
+ * speed is judged by bench:channels, which has a baseline measured beside it.
  */
 
-const N = 50_000;
+const N = 20_000;
 let sim: SmscSimulator;
 let sut: SmsAdapter;
 
@@ -36,13 +36,15 @@ afterAll(async () => {
 });
 
 describe('SMS channel throughput', () => {
-  it('should push single-part SMS through the adapter at thousands a second when the SMSC acknowledges at once', async () => {
+  it('should hand every message of a large batch over, each once, when the SMSC acknowledges at once', async () => {
+    const submittedBefore = sim.stats().submitted;
     const started = performance.now();
     const outcomes = await sut.send(batch(N));
     const perSecond = Math.round(N / ((performance.now() - started) / 1000));
     process.stdout.write(`SmsAdapter → simulator, window 100: ${N} SMS at ${perSecond} SMS/s\n`);
 
-    expect(outcomes.every((o) => o.status === 'accepted')).toBe(true);
-    expect(perSecond).toBeGreaterThan(3_000);
+    expect(outcomes.filter((o) => o.status !== 'accepted')).toEqual([]);
+    expect(new Set(outcomes.map((o) => o.messageId)).size).toBe(N);
+    expect(sim.stats().submitted - submittedBefore).toBe(N);
   });
 });
