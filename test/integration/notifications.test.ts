@@ -176,7 +176,8 @@ describe('notification engine: caps and failures', () => {
     engine.setNow('2026-11-25T08:00:00Z');
     engine.sms.clear();
     let hang = true;
-    const gate = new Promise<void>(() => undefined); // never resolves: the worker dies holding its batch
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r)); // the worker dies holding its batch; released once the test is over
     const original = engine.sms.send.bind(engine.sms);
     engine.sms.send = async (batch) => {
       if (hang) {
@@ -224,6 +225,7 @@ describe('notification engine: caps and failures', () => {
       [incident.id],
     );
     expect(row).toEqual({ n: reachable.length, subscribers: reachable.length }); // one recorded message each
+    release(); // the dead worker's job ends, and its connection with it
   });
 });
 
