@@ -14,6 +14,8 @@ export const freePort = () =>
   });
 
 const TICKS_PER_SECOND = 100; // Linux's USER_HZ
+/** How long stop() waits after SIGTERM before SIGKILL. */
+const STOP_KILL_MS = 45_000;
 
 /**
  * A process's name and CPU seconds (user + system) so far, the latter with its children that ended
@@ -110,7 +112,10 @@ class Watched {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     this.child.kill('SIGCONT'); // a stopped process could not act on SIGTERM
     this.child.kill('SIGTERM');
+    // One that does not stop on its own is killed: no test leaves a process behind.
+    const killer = setTimeout(() => this.child.kill('SIGKILL'), STOP_KILL_MS);
     await this.exited;
+    clearTimeout(killer);
   }
 }
 
