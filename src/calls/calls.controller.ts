@@ -7,6 +7,7 @@ import { IdPipe } from '../common/body';
 import { CallEntryDto, RecordCallDto } from './call.dto';
 import { CallListEntry } from './call-list';
 import { CallsService } from './calls.service';
+import { Idempotent } from '../idempotency/idempotency.interceptor';
 
 @ApiTags('call lists')
 @ApiBearerAuth()
@@ -40,6 +41,7 @@ export class CallsController {
 
   @Post('calls')
   @Roles('noc', 'manager')
+  @Idempotent()
   record(@Param('id', new IdPipe()) id: number, @Body() body: RecordCallDto, @CurrentCaller() caller: Caller) {
     return this.calls.record(id, body, caller);
   }

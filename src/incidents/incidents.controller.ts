@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiQuery, ApiTags } f
 import { CurrentCaller } from '../auth/caller.decorator';
 import { Caller, Roles } from '../auth/roles.decorator';
 import { IdPipe } from '../common/body';
+import { Idempotent } from '../idempotency/idempotency.interceptor';
 import {
   AssignManagerDto, CancelIncidentDto, DeclareIncidentDto, IncidentDetailDto, IncidentDto, IncidentPageDto,
   PreviewDto, PreviewIncidentDto, ResolveIncidentDto, UpdateIncidentDto,
@@ -25,6 +26,7 @@ export class IncidentsController {
 
   @Post()
   @Roles('noc')
+  @Idempotent()
   @ApiCreatedResponse({ type: IncidentDto })
   declare(@Body() body: DeclareIncidentDto, @CurrentCaller() caller: Caller): Promise<IncidentDto> {
     return this.incidents.declare(body, caller);
@@ -51,6 +53,7 @@ export class IncidentsController {
   }
 
   @Post(':id/updates')
+  @Idempotent()
   @HttpCode(200)
   @Roles('noc')
   @ApiOkResponse({ type: IncidentDetailDto })
@@ -59,6 +62,7 @@ export class IncidentsController {
   }
 
   @Post(':id/resolve')
+  @Idempotent()
   @HttpCode(200)
   @Roles('noc')
   @ApiOkResponse({ type: IncidentDetailDto })
@@ -67,6 +71,7 @@ export class IncidentsController {
   }
 
   @Post(':id/cancel')
+  @Idempotent()
   @HttpCode(200)
   @Roles('noc')
   @ApiOkResponse({ type: IncidentDetailDto })

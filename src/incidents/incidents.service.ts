@@ -5,6 +5,7 @@ import { Caller } from '../auth/roles.decorator';
 import { assertValid, readBody } from '../common/body';
 import { Clock } from '../common/clock';
 import { NotFound, UnknownReferences } from '../common/errors';
+import { settledWithin } from '../common/deadline';
 import { SharedCache } from '../common/shared-cache';
 import { FieldError, FieldReader } from '../common/validation';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -35,6 +36,9 @@ const SYSTEM_ACTOR = 'system';
  * and message of the incident (two million rows for a million subscribers) on each read otherwise.
  */
 export const DELIVERY_COUNTS_TTL_MS = 5_000;
+
+/** How long a change waits for Redis to take its planning job before it answers anyway. */
+const PLAN_QUEUE_WAIT_MS = 2_000;
 
 type DeliveryCounts = Awaited<ReturnType<NotificationsRepository['stats']>> & { countsAt: string };
 
@@ -318,12 +322,17 @@ export class IncidentsService {
 
   /**
    * The notification planner takes a committed change from here. If Redis is down the
-   * dispatcher's next tick finds the unplanned version in PostgreSQL, so nothing is lost.
+   * dispatcher's next tick finds the unplanned version in PostgreSQL, so nothing is lost; and the
+   * caller is answered after PLAN_QUEUE_WAIT_MS whatever Redis does (an unanswered declare gets
+   * retried, and would be declared twice).
    */
   private async planChange(id: number, version: number): Promise<void> {
-    await this.dispatcher.planLater(id, version).catch((err) =>
+    const queued = this.dispatcher.planLater(id, version).catch((err) =>
       this.logger.warn({ msg: 'could not queue planning; the dispatcher will find it', incidentId: id, err }),
     );
+    if (!(await settledWithin(queued, PLAN_QUEUE_WAIT_MS))) {
+      this.logger.warn({ msg: 'Redis did not take the planning job in time; answered anyway, the dispatcher will find it', incidentId: id });
+    }
   }
 
   /** Called when a manager goes off duty: their open incidents need someone else. */

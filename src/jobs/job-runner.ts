@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { DiscoveryService } from '@nestjs/core';
 import { Job, Worker } from 'bullmq';
 import IORedis from 'ioredis';
+import { settledWithin } from '../common/deadline';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { HandlesJob, JOB_HANDLER, JobHandlerMeta } from './job-handler.decorator';
 import { JOBS, QUEUES, QueueName } from './queues';
@@ -114,7 +115,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       await closeRedis(connection);
       await endStalledCheckerSleep(worker);
     });
-    if (!(await withDeadline(closing, WORKER_CLOSE_MS))) {
+    if (!(await settledWithin(closing, WORKER_CLOSE_MS))) {
       this.logger.warn({ msg: 'worker did not close in time; its Redis connection closes when it does, or with the process', queue: worker.name });
     }
   }
@@ -122,17 +123,6 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
 
 /** How long a worker may take to close once its jobs are done or abandoned. */
 const WORKER_CLOSE_MS = 3000;
-
-/** Whether `work` settled within `ms` (it goes on either way). */
-async function withDeadline(work: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([work.then(() => true, () => true), late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /**
  * BullMQ's stalled-job checker sleeps `stalledInterval` (30 s) on a timer that keeps the process
