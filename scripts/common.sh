@@ -8,6 +8,7 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   # in `npm ci`; `npm install` still honours the locked versions.
   npm ci --no-audit --no-fund >&2 || npm install --no-audit --no-fund >&2
 fi
+bash scripts/web.sh install
 STARTED_POSTGRES='' STARTED_REDIS=''
 eval "$(bash scripts/services.sh start)"
 export DATABASE_URL REDIS_URL

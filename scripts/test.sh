@@ -8,6 +8,8 @@ if [ "${TEST_SKIP_BUILD:-0}" != 1 ]; then
   echo "[test] building (the process tests run the built service)" >&2
   npm run --silent build >&2
 fi
+[ $# -eq 0 ] && bash scripts/web.sh test # the console's unit tests, on full runs
+bash scripts/web.sh build && bash scripts/web.sh chromium # the browser tests drive the built console
 limit=${TEST_TIME_LIMIT_SECONDS:-1800}
 status=0
 timeout --kill-after=30s "$limit" npx jest "$@" || status=$?

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
+import { serveConsole } from './console';
 import { ApiModule } from './app.modules';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { JsonLogger } from './common/json-logger';
@@ -15,6 +16,7 @@ export async function createApiApp(logger = new JsonLogger()): Promise<INestAppl
   app.disable('x-powered-by');
   // JSON bodies only; imports read their CSV / NDJSON body as a stream themselves.
   app.use(express.json({ limit: config.maxJsonBody, type: ['application/json', 'application/*+json'] }));
+  serveConsole(app);
   app.useGlobalFilters(new HttpExceptionFilter());
 
   const doc = new DocumentBuilder()

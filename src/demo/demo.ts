@@ -155,6 +155,7 @@ async function banner(ctx: DemoContext, lines: string[]): Promise<string> {
     `  Admin API key: ${key}`,
     `                 (${process.env.ADMIN_API_KEY ? 'from ADMIN_API_KEY' : 'generated once, kept in .data/demo-admin-key'})`,
     '',
+    `  Console                ${baseUrl}/console   (sign in with the admin API key above)`,
     `  API docs (OpenAPI UI)  ${baseUrl}/docs`,
     `  Readiness              ${baseUrl}/health/ready`,
     `  Metrics (Prometheus)   ${baseUrl}/metrics`,

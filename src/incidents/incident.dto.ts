@@ -36,7 +36,7 @@ export class DeclareIncidentDto {
 
 export class UpdateIncidentDto {
   @ApiPropertyOptional({ enum: ['investigating', 'identified', 'monitoring'] }) status?: string;
-  @ApiPropertyOptional({ nullable: true }) etr?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) etr?: string | null;
   @ApiPropertyOptional({ description: 'a public update, shown on the status page' }) message?: string;
   @ApiPropertyOptional({ type: ScopeDto, description: 'replaces the scope: widening adds, narrowing releases' })
   scope?: ScopeDto;

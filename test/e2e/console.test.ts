@@ -1,0 +1,220 @@
+import { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, newContext, SCREENSHOTS, shootBoth, waitForText } from '../support/browser';
+import { ADMIN_KEY } from '../support/api';
+import { TestEngine } from '../support/engine';
+import { expectCreated, seedTopology } from '../support/topology';
+
+/**
+ * The console in a real Chromium against the real api and worker (PostgreSQL, Redis, BullMQ):
+ * NOC declares and watches the send-out, changes the ETR and resolves; a manager works the call
+ * list and sees nothing that is not theirs; an admin imports a CSV with a bad line.
+ */
+const today = new Date();
+// 11:00 in Novosibirsk, 14:00 in Vladivostok: everyone is awake, so the board's counts move.
+const NOW = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate(), 4, 0, 0)).toISOString();
+
+/** The values a page keeps in its session or local storage (the tests' tsconfig has no DOM types). */
+const storage = (page: Page, which: 'sessionStorage' | 'localStorage'): Promise<string[]> =>
+  page.evaluate((w) => Object.values((globalThis as any)[w] as Record<string, string>), which);
+
+describe('console in Chromium', () => {
+  let engine: TestEngine;
+  let browser: Browser;
+  let context: BrowserContext;
+  let keys: { noc: string; manager: string; otherManager: string };
+  let otherIncident: { id: number; code: string };
+
+  const errors: string[] = [];
+  const url = (path: string) => `${engine.api.baseUrl}/console${path}`;
+
+  async function signIn(key: string, opts: { locale?: string } = {}): Promise<Page> {
+    context = await newContext(browser, opts);
+    const page = await context.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    await page.clock.install({ time: new Date(NOW) });
+    await page.goto(url('/'));
+    await page.getByLabel('API key').fill(key);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation').waitFor();
+    return page;
+  }
+
+  beforeAll(async () => {
+    engine = await TestEngine.start();
+    engine.setNow(NOW);
+    await seedTopology(engine.api, { s1: { tier: 'vip' }, s2: { tier: 'business' }, s4: { tier: 'business' } });
+    const regA = await expectCreated(engine.api, '/v1/outage-managers', {
+      name: 'Ирина Смирнова', phone: '+73832000101', email: 'irina@operator.example', areaCodes: ['REG-A'],
+    });
+    const regB = await expectCreated(engine.api, '/v1/outage-managers', {
+      name: 'Pavel Lee', phone: '+74232000102', email: 'pavel@operator.example', areaCodes: ['REG-B'],
+    });
+    keys = {
+      noc: (await expectCreated(engine.api, '/v1/api-keys', { name: 'noc-night', role: 'noc' })).key,
+      manager: (await expectCreated(engine.api, '/v1/api-keys', { name: 'irina', role: 'manager', managerId: regA.id })).key,
+      otherManager: (await expectCreated(engine.api, '/v1/api-keys', { name: 'pavel', role: 'manager', managerId: regB.id })).key,
+    };
+    otherIncident = await expectCreated(engine.api, '/v1/incidents', { title: 'Power cut, Region B', kind: 'outage', scope: { areaCodes: ['REG-B'] } });
+    await engine.settle();
+    browser = await launchChromium();
+  });
+
+  afterEach(async () => {
+    // What the page said went wrong, and how it looked at the end: for a failing test's reader.
+    const last = context?.pages()[0];
+    if (last) await last.screenshot({ path: `${SCREENSHOTS}/last-${expect.getState().currentTestName?.slice(20, 60).replace(/\W+/g, '-')}.png` });
+    if (errors.length) console.warn(`browser errors:\n${errors.splice(0).join('\n')}`);
+    await context?.close();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await engine?.stop();
+  });
+
+  it('should keep the key in sessionStorage only and return to sign-in when the API answers 401', async () => {
+    const page = await signIn(keys.noc);
+    expect(await storage(page, 'sessionStorage')).toContain(keys.noc);
+    expect(await storage(page, 'localStorage')).not.toContain(keys.noc);
+    // The key stops working (revoked elsewhere): the board's next poll gets a 401, which signs the tab out.
+    await page.evaluate(() => (globalThis as any).sessionStorage.setItem('outage-notifier.apiKey', 'revoked-key'));
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(await storage(page, 'sessionStorage')).not.toContain('revoked-key');
+  });
+
+  it('should preview, declare, show the board counts moving as the worker sends, change the ETR and resolve', async () => {
+    await engine.stopWorker(); // nothing is sent until the worker starts again: the board must show 0 first
+    const page = await signIn(keys.noc);
+    await page.getByRole('link', { name: 'Declare' }).click();
+    await page.getByLabel('Title').fill('Fibre cut, District A1a');
+    await page.getByRole('combobox', { name: 'Areas' }).fill('DIST-A1');
+    await page.getByRole('option', { name: 'DIST-A1a — District A1a' }).click();
+    await page.getByRole('combobox', { name: 'Network elements' }).fill('olt 1');
+    await page.getByRole('option', { name: 'OLT-1 — OLT 1' }).click();
+    await page.getByRole('button', { name: 'Preview impact' }).click();
+
+    const expected = (await engine.api.post('/v1/incidents/preview', { scope: { areaCodes: ['DIST-A1a'], elementCodes: ['OLT-1'] } })).body;
+    expect(expected.affected).toBe(2); // s1 by area and element, s4 by element
+    const preview = page.getByRole('region', { name: 'Preview impact' });
+    await waitForText(preview.getByLabel('Affected subscribers'), '2');
+    await waitForText(preview.getByRole('table', { name: 'By tier' }), 'residential0business1VIP1');
+    await shootBoth(page, 'declare-preview');
+
+    await page.getByRole('button', { name: 'Declare', exact: true }).click();
+    await page.getByRole('heading', { name: 'Fibre cut, District A1a' }).waitFor();
+    const id = Number(/incidents\/(\d+)/.exec(page.url())![1]);
+    const { code } = (await engine.api.get(`/v1/incidents/${id}`)).body;
+
+    await page.getByRole('link', { name: 'Incident board' }).click();
+    const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: code }) });
+    await waitForText(row.getByRole('group', { name: 'SMS' }).getByLabel('sent'), '0');
+    await engine.startWorker();
+    // 2 texts and 2 emails go out; the board polls every 5 s and shows them.
+    await waitForText(row.getByRole('group', { name: 'SMS' }).getByLabel('sent'), '2');
+    await waitForText(row.getByRole('group', { name: 'Email' }).getByLabel('sent'), '2');
+    await shootBoth(page, 'board');
+
+    await row.getByRole('link', { name: code }).click();
+    await page.getByRole('button', { name: 'Change ETR' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Change ETR' });
+    await waitForText(dialog.getByRole('alert'), /2 will get a message now, 0 at their morning/);
+    await pickDateTime(page, dialog.getByLabel('New ETR (your time)'), '18:30');
+    await dialog.getByLabel('Public message').fill('Crew on site.');
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const updated = (await engine.api.get(`/v1/incidents/${id}`)).body;
+    expect(new Date(updated.etr).toISOString()).toBe(new Date(`${NOW.slice(0, 10)}T11:30:00Z`).toISOString()); // 18:30 Novosibirsk
+    await page.getByText('Crew on site.').waitFor();
+    await shootBoth(page, 'incident');
+
+    await page.getByRole('button', { name: 'Resolve' }).click();
+    await page.getByRole('dialog', { name: 'Resolve' }).getByRole('button', { name: 'Confirm' }).click();
+    await waitForText(page.getByText('resolved', { exact: true }).first(), 'resolved');
+    expect((await engine.api.get(`/v1/incidents/${id}`)).body.status).toBe('resolved');
+  });
+
+  it('should show a manager only their incidents and call list, log a call and mark the row, and no admin pages', async () => {
+    const mine = await expectCreated(engine.api, '/v1/incidents', { title: 'Fibre cut, City A1', kind: 'outage', scope: { areaCodes: ['CITY-A1'] } });
+    expect(mine.manager.name).toBe('Ирина Смирнова');
+    const page = await signIn(keys.manager);
+    const nav = page.getByRole('navigation');
+    await nav.getByRole('link', { name: 'My incidents' }).waitFor();
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['My incidents']);
+
+    await page.getByRole('link', { name: mine.code }).waitFor();
+    expect(await page.getByRole('link', { name: otherIncident.code }).count()).toBe(0);
+
+    await page.getByRole('link', { name: mine.code }).click();
+    expect(await page.getByRole('button', { name: 'Resolve' }).count()).toBe(0); // managers read, NOC acts
+    await page.getByRole('link', { name: 'Call list' }).click();
+    const rows = page.getByRole('table', { name: 'Call list' }).getByRole('row');
+    const anna = rows.filter({ hasText: 'Анна Петрова' });
+    await anna.waitFor();
+    expect(await anna.getByRole('link', { name: '+79130000001' }).getAttribute('href')).toBe('tel:+79130000001');
+    expect(await rows.nth(1).textContent()).toContain('Анна Петрова'); // the VIP first
+    expect(await anna.getAttribute('data-called')).toBe('false');
+
+    await anna.getByRole('button', { name: 'Log call: Анна Петрова' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('combobox', { name: 'Outcome' }).click();
+    await page.getByRole('option', { name: 'reached' }).click();
+    await dialog.getByLabel('Note').fill('Knows about it, no further calls.');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await waitForText(anna.getByText(/^called:/), 'called: reached');
+    expect(await anna.getAttribute('data-called')).toBe('true');
+    const list = (await engine.api.get(`/v1/incidents/${mine.id}/call-list?status=all`)).body;
+    expect(list.find((e: { name: string }) => e.name === 'Анна Петрова')).toMatchObject({ outcome: 'reached', note: 'Knows about it, no further calls.' });
+    await shootBoth(page, 'call-list');
+
+    // Another manager's call list is refused by the API; admin pages are not offered.
+    await page.goto(url(`/incidents/${otherIncident.id}/calls`));
+    await page.getByRole('alert').waitFor();
+    await page.goto(url('/admin/imports'));
+    await waitForText(page.getByRole('alert'), 'This page is not available to your role.');
+    expect(await page.getByRole('button', { name: 'Upload' }).count()).toBe(0);
+  });
+
+  it('should show an admin each bad line and field of a CSV import, and create, show once and revoke a key', async () => {
+    const page = await signIn(ADMIN_KEY);
+    await page.getByRole('link', { name: 'Imports' }).click();
+    const csv = 'externalId,name,phone,areaCode\nc1,Client One,+79130001001,DIST-A1a\nc2,Client Two,not-a-phone,DIST-A1a\n';
+    const expected = await engine.api.request('POST', '/v1/imports/subscribers', { raw: csv, contentType: 'text/csv' });
+    expect(expected.status).toBe(422);
+    expect(expected.body.error.details).toEqual([expect.objectContaining({ line: 3, field: 'phone' })]);
+
+    await page.getByRole('combobox', { name: 'What to import' }).click();
+    await page.getByRole('option', { name: 'Subscribers' }).click();
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'CSV or NDJSON file' }).click();
+    await (await chooser).setFiles({ name: 'subscribers.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByRole('button', { name: 'Upload' }).click();
+    const table = page.getByRole('table', { name: 'Nothing was imported: fix these lines and upload again.' });
+    const bad = table.getByRole('row').nth(1);
+    await bad.waitFor();
+    expect((await bad.getByRole('cell').allTextContents()).slice(0, 2)).toEqual(['3', 'phone']);
+    expect(await engine.api.db.query(`SELECT 1 FROM subscribers WHERE external_id = 'c1'`)).toEqual([]); // all or nothing
+    await shootBoth(page, 'import-errors');
+
+    await page.getByRole('link', { name: 'API keys' }).click();
+    await page.getByLabel('Name').fill('noc-day');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const shown = await waitForText(page.getByLabel('The new key, shown only once:').last(), /^onk_/);
+    expect((await engine.api.get('/v1/me', shown)).body).toMatchObject({ name: 'noc-day', role: 'noc' });
+    page.on('dialog', (d) => d.accept());
+    await page.getByRole('button', { name: 'Revoke: noc-day' }).click();
+    await page.getByRole('row').filter({ hasText: 'noc-day' }).getByText('revoked').waitFor();
+    // Revocation is immediate in this process (its key cache is dropped).
+    expect((await engine.api.get('/v1/me', shown)).status).toBe(401);
+  });
+
+  /** Opens a date-time picker, keeps today, types the time and applies it. */
+  async function pickDateTime(page: Page, field: ReturnType<Page['getByLabel']>, time: string): Promise<void> {
+    await field.click();
+    const dropdown = page.locator('.mantine-Popover-dropdown').last();
+    await dropdown.locator('button[data-today]').click();
+    const [h, m] = time.split(':');
+    await dropdown.getByRole('spinbutton').first().fill(h);
+    await dropdown.getByRole('spinbutton').nth(1).fill(m);
+    await dropdown.getByRole('button').last().click();
+  }
+});

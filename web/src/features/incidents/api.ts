@@ -1,0 +1,97 @@
+import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, unwrap } from '../../api/client';
+import type { components } from '../../api/schema';
+import type { AreaSummary, ElementSummary, Incident, IncidentDetail, Preview } from '../../api/types';
+
+/** How often live counts are asked again: the api reuses counts for up to 5 s per incident. */
+export const POLL_MS = 5_000;
+
+type Declare = components['schemas']['DeclareIncidentDto'];
+type Update = components['schemas']['UpdateIncidentDto'];
+
+export function useOpenIncidents(filter: { managerId?: number } = {}) {
+  return useQuery({
+    queryKey: ['incidents', 'open', filter],
+    queryFn: async () =>
+      unwrap(await api.GET('/v1/incidents', { params: { query: { status: 'open', limit: 100, managerId: filter.managerId } } })),
+    refetchInterval: POLL_MS,
+  });
+}
+
+export function useIncident(id: number, options: { poll?: boolean } = {}) {
+  return useQuery({
+    queryKey: ['incident', id],
+    queryFn: async (): Promise<IncidentDetail> => unwrap(await api.GET('/v1/incidents/{id}', { params: { path: { id } } })),
+    refetchInterval: options.poll === false ? false : POLL_MS,
+  });
+}
+
+/** The details (with counts) of every incident on the board, each polled on its own. */
+export function useIncidentDetails(incidents: Incident[] | undefined) {
+  return useQueries({
+    queries: (incidents ?? []).map((i) => ({
+      queryKey: ['incident', i.id],
+      queryFn: async (): Promise<IncidentDetail> => unwrap(await api.GET('/v1/incidents/{id}', { params: { path: { id: i.id } } })),
+      refetchInterval: POLL_MS,
+    })),
+  });
+}
+
+export function usePreview() {
+  return useMutation({
+    mutationFn: async (scope: { areaCodes: string[]; elementCodes: string[] }): Promise<Preview> =>
+      unwrap(await api.POST('/v1/incidents/preview', { body: { scope } })),
+  });
+}
+
+export function useDeclareIncident() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async (body: Declare): Promise<Incident> => unwrap(await api.POST('/v1/incidents', { body })),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['incidents'] }),
+  });
+}
+
+function useIncidentChange<T>(run: (id: number, body: T) => Promise<IncidentDetail>) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, body }: { id: number; body: T }) => run(id, body),
+    onSuccess: (detail) => {
+      client.setQueryData(['incident', detail.id], detail);
+      client.invalidateQueries({ queryKey: ['incidents'] });
+    },
+  });
+}
+
+export function useUpdateIncident() {
+  return useIncidentChange(async (id, body: Update) => unwrap(await api.POST('/v1/incidents/{id}/updates', { params: { path: { id } }, body })));
+}
+
+export function useResolveIncident() {
+  return useIncidentChange(async (id, body: { message?: string }) =>
+    unwrap(await api.POST('/v1/incidents/{id}/resolve', { params: { path: { id } }, body })));
+}
+
+export function useCancelIncident() {
+  return useIncidentChange(async (id, body: { reason: string }) =>
+    unwrap(await api.POST('/v1/incidents/{id}/cancel', { params: { path: { id } }, body })));
+}
+
+export function useAreaSearch(q: string) {
+  return useQuery({
+    queryKey: ['areas', q],
+    queryFn: async (): Promise<AreaSummary[]> => unwrap(await api.GET('/v1/areas', { params: { query: { q: q || undefined, limit: 20 } } })).items,
+    placeholderData: keepPreviousData,
+    staleTime: 60_000,
+  });
+}
+
+export function useElementSearch(q: string) {
+  return useQuery({
+    queryKey: ['network-elements', q],
+    queryFn: async (): Promise<ElementSummary[]> =>
+      unwrap(await api.GET('/v1/network-elements', { params: { query: { q: q || undefined, limit: 20 } } })).items,
+    placeholderData: keepPreviousData,
+    staleTime: 60_000,
+  });
+}

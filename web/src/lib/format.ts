@@ -1,0 +1,33 @@
+import type { Lang } from './i18n';
+
+const locale = (lang: Lang) => (lang === 'ru' ? 'ru-RU' : 'en-GB');
+
+/** A time in the viewer's zone (or another zone), e.g. "23 Nov, 18:30". */
+export function formatDateTime(iso: string | null | undefined, lang: Lang, timeZone?: string): string {
+  if (!iso) return '—';
+  return new Intl.DateTimeFormat(locale(lang), { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone }).format(new Date(iso));
+}
+
+/** Hours and minutes in a zone, e.g. "09:00". */
+export function formatTime(iso: string, lang: Lang, timeZone?: string): string {
+  return new Intl.DateTimeFormat(locale(lang), { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(new Date(iso));
+}
+
+/** The last part of an IANA zone, readable: "Asia/Novosibirsk" → "Novosibirsk". */
+export function zoneCity(zone: string): string {
+  return zone.split('/').pop()!.replace(/_/g, ' ');
+}
+
+export function formatCount(n: number, lang: Lang): string {
+  return new Intl.NumberFormat(locale(lang)).format(n);
+}
+
+/**
+ * A local date-time picked in the viewer's zone ("YYYY-MM-DD HH:mm:ss", as the date picker gives it)
+ * as an ISO instant, or undefined when empty.
+ */
+export function pickedToIso(picked: string | null | undefined): string | undefined {
+  if (!picked) return undefined;
+  const at = new Date(picked.replace(' ', 'T'));
+  return Number.isNaN(at.getTime()) ? undefined : at.toISOString();
+}
