@@ -5,11 +5,14 @@ import { ImpactRepository } from './impact.repository';
 import { IncidentsController } from './incidents.controller';
 import { IncidentsRepository } from './incidents.repository';
 import { IncidentsService } from './incidents.service';
+import { ProgressController } from './progress.controller';
+import { ProgressRepository } from './progress.repository';
+import { ProgressService } from './progress.service';
 
 @Module({
   imports: [CallsModule, NotificationsModule],
-  controllers: [IncidentsController],
-  providers: [IncidentsService, IncidentsRepository, ImpactRepository],
+  controllers: [IncidentsController, ProgressController],
+  providers: [IncidentsService, IncidentsRepository, ImpactRepository, ProgressService, ProgressRepository],
   exports: [IncidentsService, IncidentsRepository],
 })
 export class IncidentsModule {}

@@ -115,6 +115,7 @@ describe('console in Chromium', () => {
     await shootBoth(page, 'board');
 
     await row.getByRole('link', { name: code }).click();
+    await page.getByRole('img', { name: 'Sent and delivered over time' }).waitFor(); // GET …/progress, charted
     await page.getByRole('button', { name: 'Change ETR' }).click();
     const dialog = page.getByRole('dialog', { name: 'Change ETR' });
     await waitForText(dialog.getByRole('alert'), /2 will get a message now, 0 at their morning/);

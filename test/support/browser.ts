@@ -44,6 +44,8 @@ export async function shoot(page: Page, name: string, lang: string): Promise<voi
   await page.waitForLoadState('networkidle').catch(() => undefined);
   await page.screenshot({ path: join(SCREENSHOTS, `${name}-desktop-${lang}.png`), fullPage: true });
   await page.setViewportSize(PHONE);
+  // Charts resize on the next frames: wait until nothing is wider than the phone.
+  await page.waitForFunction('document.documentElement.scrollWidth <= window.innerWidth', undefined, { timeout: 5_000 }).catch(() => undefined);
   await page.screenshot({ path: join(SCREENSHOTS, `${name}-phone-${lang}.png`), fullPage: true });
   await page.setViewportSize(DESKTOP);
 }

@@ -244,6 +244,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/incidents/{id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ProgressController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/incidents/{id}/call-list": {
         parameters: {
             query?: never;
@@ -939,6 +955,34 @@ export interface components {
         AssignManagerDto: {
             managerId: number;
         };
+        ProgressPointDto: {
+            /** @description start of the bucket */
+            at: string;
+            /** @enum {string} */
+            channel: "sms" | "email";
+            /** @description messages handed to the SMSC / SMTP server in this bucket */
+            sent: number;
+            /** @description messages confirmed delivered in this bucket */
+            delivered: number;
+            /** @description messages that failed (failed, expired, undeliverable, rejected) in this bucket */
+            failed: number;
+        };
+        WakingDto: {
+            /** @description start of a 15-minute window */
+            at: string;
+            /** @description subscribers whose first message waits for their quiet hours to end in this window */
+            count: number;
+        };
+        IncidentProgressDto: {
+            /** @description width of each bucket of points, seconds (a minute up to a day, at most 120 buckets) */
+            bucketSeconds: number;
+            /** @description only buckets with something in them, in time order */
+            points: components["schemas"]["ProgressPointDto"][];
+            /** @description the "waiting for morning" histogram, in time order */
+            waking: components["schemas"]["WakingDto"][];
+            /** @description when these were counted: reused for up to 5 s per incident */
+            countsAt: string;
+        };
         CallEntryDto: {
             subscriberId: number;
             name: string;
@@ -1610,6 +1654,27 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["IncidentDetailDto"];
+                };
+            };
+        };
+    };
+    ProgressController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentProgressDto"];
                 };
             };
         };

@@ -19,3 +19,4 @@ export interface IncidentStats {
   messages?: Record<string, Record<string, number>>;
   countsAt?: string;
 }
+export type IncidentProgress = S['IncidentProgressDto'];

@@ -4,7 +4,7 @@ import { Link } from 'react-router';
 import type { IncidentStats } from '../../api/types';
 import { formatCount, formatDateTime } from '../../lib/format';
 import { TranslationKey, useI18n } from '../../lib/i18n';
-import { useIncident } from './api';
+import { useIncident, useIncidentProgress } from './api';
 import { ProgressCell } from './ProgressCell';
 import { StatusBadge } from './StatusBadge';
 import { Timeline } from './Timeline';
@@ -16,6 +16,7 @@ const DeliveryChart = lazy(() => import('./DeliveryChart'));
 export function IncidentPage({ id, actions }: { id: number; actions?: ReactNode }) {
   const { t, lang } = useI18n();
   const incident = useIncident(id);
+  const progress = useIncidentProgress(id);
   if (incident.error) return <Text c="red" role="alert">{t('error.generic', { message: incident.error.message })}</Text>;
   if (!incident.data) return <Loader aria-label={t('loading')} />;
   const i = incident.data;
@@ -50,7 +51,7 @@ export function IncidentPage({ id, actions }: { id: number; actions?: ReactNode 
           <Title order={4}>{t('incident.delivery')}</Title>
           <ProgressCell stats={stats} />
           <Suspense fallback={<Loader size="sm" aria-label={t('loading')} />}>
-            <DeliveryChart stats={stats} />
+            <DeliveryChart stats={stats} progress={progress.data} startedAt={i.startedAt} />
           </Suspense>
           {stats.countsAt && <Text size="xs" c="dimmed">{t('board.updated', { time: formatDateTime(stats.countsAt, lang) })}</Text>}
         </Stack>

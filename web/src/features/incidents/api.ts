@@ -1,7 +1,7 @@
 import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
 import type { components } from '../../api/schema';
-import type { AreaSummary, ElementSummary, Incident, IncidentDetail, Preview } from '../../api/types';
+import type { AreaSummary, ElementSummary, Incident, IncidentDetail, IncidentProgress, Preview } from '../../api/types';
 
 /** How often live counts are asked again: the api reuses counts for up to 5 s per incident. */
 export const POLL_MS = 5_000;
@@ -93,5 +93,13 @@ export function useElementSearch(q: string) {
       unwrap(await api.GET('/v1/network-elements', { params: { query: { q: q || undefined, limit: 20 } } })).items,
     placeholderData: keepPreviousData,
     staleTime: 60_000,
+  });
+}
+
+export function useIncidentProgress(id: number) {
+  return useQuery({
+    queryKey: ['incident-progress', id],
+    queryFn: async (): Promise<IncidentProgress> => unwrap(await api.GET('/v1/incidents/{id}/progress', { params: { path: { id } } })),
+    refetchInterval: POLL_MS,
   });
 }
