@@ -29,7 +29,7 @@ chromium() {
 case "${1:-}" in
   chromium) chromium ;;
   install) install ;;
-  build)
+  build) # (prints the console's script sizes when it builds)
     install
     if [ ! -f dist/index.html ] || [ -n "$(find src index.html vite.config.ts package-lock.json -newer dist/index.html -print -quit)" ]; then
       npm run build >&2
