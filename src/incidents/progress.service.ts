@@ -12,7 +12,7 @@ export const PROGRESS_TTL_MS = 5_000;
 
 @Injectable()
 export class ProgressService {
-  private readonly cache = new SharedCache<number, IncidentProgressDto>(PROGRESS_TTL_MS);
+  private readonly cache = new SharedCache<number, IncidentProgressDto>(PROGRESS_TTL_MS, () => this.clock.now().getTime());
 
   constructor(private readonly progress: ProgressRepository, private readonly clock: Clock) {}
 

@@ -40,9 +40,14 @@ describe('console in Chromium', () => {
     return page;
   }
 
+  let ticking: NodeJS.Timeout;
+
   beforeAll(async () => {
     engine = await TestEngine.start();
+    // The service's clock runs from NOW (its 5 s count cache expires on that clock, so it must move).
+    const t0 = Date.now();
     engine.setNow(NOW);
+    ticking = setInterval(() => engine.setNow(new Date(Date.parse(NOW) + Date.now() - t0).toISOString()), 200);
     await seedTopology(engine.api, { s1: { tier: 'vip' }, s2: { tier: 'business' }, s4: { tier: 'business' } });
     const regA = await expectCreated(engine.api, '/v1/outage-managers', {
       name: 'Ирина Смирнова', phone: '+73832000101', email: 'irina@operator.example', areaCodes: ['REG-A'],
@@ -68,6 +73,7 @@ describe('console in Chromium', () => {
     await context?.close();
   });
   afterAll(async () => {
+    clearInterval(ticking);
     await browser?.close();
     await engine?.stop();
   });
@@ -83,7 +89,8 @@ describe('console in Chromium', () => {
   });
 
   it('should preview, declare, show the board counts moving as the worker sends, change the ETR and resolve', async () => {
-    await engine.stopWorker(); // nothing is sent until the worker starts again: the board must show 0 first
+    // The channels hold every batch until released: the board must show 0 sent first, then the count move.
+    const held = holdChannels();
     const page = await signIn(keys.noc);
     await page.getByRole('link', { name: 'Declare' }).click();
     await page.getByLabel('Title').fill('Fibre cut, District A1a');
@@ -108,7 +115,7 @@ describe('console in Chromium', () => {
     await page.getByRole('link', { name: 'Incident board' }).click();
     const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: code }) });
     await waitForText(row.getByRole('group', { name: 'SMS' }).getByLabel('sent'), '0');
-    await engine.startWorker();
+    held.release();
     // 2 texts and 2 emails go out; the board polls every 5 s and shows them.
     await waitForText(row.getByRole('group', { name: 'SMS' }).getByLabel('sent'), '2');
     await waitForText(row.getByRole('group', { name: 'Email' }).getByLabel('sent'), '2');
@@ -207,6 +214,20 @@ describe('console in Chromium', () => {
     // Revocation is immediate in this process (its key cache is dropped).
     expect((await engine.api.get('/v1/me', shown)).status).toBe(401);
   });
+
+  /** Makes the worker's recording channels wait before answering each batch, until released. */
+  function holdChannels(): { release: () => void } {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    for (const channel of [engine.sms, engine.email]) {
+      const send = channel.send.bind(channel);
+      channel.send = async (batch) => {
+        await gate;
+        return send(batch);
+      };
+    }
+    return { release };
+  }
 
   /** Opens a date-time picker, keeps today, types the time and applies it. */
   async function pickDateTime(page: Page, field: ReturnType<Page['getByLabel']>, time: string): Promise<void> {
