@@ -23,14 +23,14 @@ import { StaffModule } from './staff/staff.module';
 import { StatusPageModule } from './status-page/status-page.module';
 import { SubscribersModule } from './subscribers/subscribers.module';
 
-/** What both roles share: configuration, PostgreSQL, Redis. */
-const CORE = [ConfigModule, ClockModule, DatabaseModule, RedisModule, JobQueueModule];
+/** What both roles share: configuration, PostgreSQL, Redis (and what the controllers' interceptors need, which Nest resolves in either role). */
+const CORE = [ConfigModule, ClockModule, DatabaseModule, RedisModule, JobQueueModule, IdempotencyModule];
 
 /** Domain modules: their services are used by both roles; controllers only serve in the api role. */
 const DOMAIN = [AreasModule, NetworkModule, SubscribersModule, StaffModule, IncidentsModule, CallsModule];
 
 /** The HTTP role. */
-@Module({ imports: [...CORE, ...DOMAIN, IdempotencyModule, AuthModule, ImportsModule, StatusPageModule, TemplatesModule, UnsubscribeModule, FeedbackModule, HealthModule] })
+@Module({ imports: [...CORE, ...DOMAIN, AuthModule, ImportsModule, StatusPageModule, TemplatesModule, UnsubscribeModule, FeedbackModule, HealthModule] })
 export class ApiModule {}
 
 /** The BullMQ role: job handlers live in the domain modules and are found by the JobRunner. */
