@@ -33,12 +33,13 @@ export class JobQueue implements OnApplicationShutdown {
     if (jobs.length) await this.queue(queue).addBulk(jobs);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    // The connection is the shared one; RedisModule closes it. With Redis unreachable, give it up
-    // first: a queue closed while a command of its start-up still waited would, once the connection
-    // ends, raise that command's failure with nobody listening, and the process would crash.
-    if (this.redis.status !== 'ready') this.redis.disconnect();
-    await Promise.all([...this.queues.values()].map((q) => q.close()));
+  /**
+   * Nothing to close: the queues hold no connection of their own (RedisModule closes the shared
+   * one). Queue.close() would only drop BullMQ's listeners, and a start-up command of a queue still
+   * pending then fails with nobody listening once the connection ends, which crashes the process.
+   */
+  onApplicationShutdown(): void {
+    this.queues.clear();
   }
 }
 

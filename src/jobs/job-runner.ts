@@ -107,12 +107,16 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
    * holds a core and starves every timer (seen: jest hung for 12 minutes). close() without force
    * waits for that loop to end; with Redis down, or a job stuck past the grace period, it cannot:
    * after a bound the connection is left open (its commands wait, they do not spin) until the
-   * worker closes after all, or the process exits.
+   * worker closes after all, or the process exits. A worker that never reached Redis leaves its
+   * connection to the process exit too.
    */
   private async closeWorker(worker: Worker, connection: IORedis): Promise<void> {
+    // A worker closed before its start-up commands were answered drops BullMQ's listeners, and
+    // their failure when the connection ends would crash the process: let them finish first.
+    const started = await settledWithin(worker.waitUntilReady(), WORKER_CLOSE_MS);
     // BullMQ does not close a connection it was given.
     const closing = worker.close().then(async () => {
-      await closeRedis(connection);
+      if (started) await closeRedis(connection);
       await endStalledCheckerSleep(worker);
     });
     if (!(await settledWithin(closing, WORKER_CLOSE_MS))) {
