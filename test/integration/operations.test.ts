@@ -213,7 +213,7 @@ describe('start-up configuration', () => {
   function runMain(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
     const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|REDIS_URL|ADMIN_API_KEY|DEFAULT_)/.test(k)));
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join('src', 'main.ts'), 'api'], {
+      const child = spawn(process.execPath, [join('dist', 'src', 'main.js'), 'api'], {
         cwd: join(__dirname, '..', '..'),
         env: { ...base, PORT: '1', ...env } as NodeJS.ProcessEnv,
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -221,7 +221,7 @@ describe('start-up configuration', () => {
       let output = '';
       child.stdout.on('data', (d) => (output += d));
       child.stderr.on('data', (d) => (output += d));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 50_000); // a configuration error stops it long before
       child.on('error', reject);
       child.on('exit', (code) => {
         clearTimeout(timer);
