@@ -20,7 +20,7 @@ describe('incident delivery counts', () => {
     expect(declared.status).toBe(201);
     const id = declared.body.id;
     expect(declared.body.stats).toMatchObject({ affected: 5, countsAt: new Date(DAY).toISOString() });
-    expect([declared.body.stats.threads, declared.body.stats.messages]).toEqual([{}, {}]); // counted before planning
+    // Counted right after the commit: the worker may or may not have planned it by then.
     expect(counting).toHaveBeenCalledTimes(1);
 
     await engine.settle(); // every text and email sent
@@ -28,8 +28,7 @@ describe('incident delivery counts', () => {
     const cached = await Promise.all([1, 2, 3, 4, 5].map(() => engine.api.get(`/v1/incidents/${id}`)));
     for (const res of cached) {
       expect(res.status).toBe(200);
-      expect(res.body.stats).toMatchObject({ affected: 5, countsAt: new Date(DAY).toISOString() });
-      expect(res.body.stats.messages).toEqual({}); // as counted at declare, although everything has gone out since
+      expect(res.body.stats).toEqual(declared.body.stats); // as counted at declare, although everything has gone out since
     }
     expect(counting).toHaveBeenCalledTimes(1);
 
