@@ -17,7 +17,7 @@ async function post(api: TestApi, path: string, body: unknown, idempotencyKey?: 
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}) },
     body: JSON.stringify(body),
   });
-  return { status: res.status, headers: res.headers, body: await res.json() };
+  return { status: res.status, headers: res.headers, body: (await res.json()) as any };
 }
 
 const incidentCount = async (api: TestApi) => (await api.db.query(`SELECT count(*)::int AS n FROM incidents`))[0].n as number;

@@ -1517,7 +1517,10 @@ export interface operations {
     IncidentsController_declare: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description repeat a request safely: the same key and body give the first answer again and no second effect (kept 24 h) */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1561,7 +1564,10 @@ export interface operations {
     IncidentsController_update: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description repeat a request safely: the same key and body give the first answer again and no second effect (kept 24 h) */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: number;
             };
@@ -1586,7 +1592,10 @@ export interface operations {
     IncidentsController_resolve: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description repeat a request safely: the same key and body give the first answer again and no second effect (kept 24 h) */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: number;
             };
@@ -1611,7 +1620,10 @@ export interface operations {
     IncidentsController_cancel: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description repeat a request safely: the same key and body give the first answer again and no second effect (kept 24 h) */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: number;
             };
@@ -1708,7 +1720,10 @@ export interface operations {
     CallsController_record: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description repeat a request safely: the same key and body give the first answer again and no second effect (kept 24 h) */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: number;
             };
