@@ -61,7 +61,7 @@ describe('a send-out under failing processes', () => {
 
   /** Texts the simulator took, by destination. */
   async function handedOver(): Promise<Map<string, number>> {
-    const list: Array<{ to: string }> = await (await fetch(`http://127.0.0.1:${simHttp}/messages?limit=10000`)).json();
+    const list = (await (await fetch(`http://127.0.0.1:${simHttp}/messages?limit=10000`)).json()) as Array<{ to: string }>;
     const counts = new Map<string, number>();
     for (const m of list) counts.set(m.to, (counts.get(m.to) ?? 0) + 1);
     return counts;
