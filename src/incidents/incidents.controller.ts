@@ -41,15 +41,15 @@ export class IncidentsController {
   @ApiQuery({ name: 'managerId', required: false, type: Number })
   @ApiQuery({ name: 'cursor', required: false })
   @ApiQuery({ name: 'limit', required: false, type: Number })
-  list(@Query() query: Record<string, unknown>): Promise<IncidentPageDto> {
-    return this.incidents.list(query);
+  list(@Query() query: Record<string, unknown>, @CurrentCaller() caller: Caller): Promise<IncidentPageDto> {
+    return this.incidents.list(query, caller);
   }
 
   @Get(':id')
   @Roles('noc', 'manager')
   @ApiOkResponse({ type: IncidentDetailDto })
-  get(@Param('id', new IdPipe()) id: number): Promise<IncidentDetailDto> {
-    return this.incidents.get(id);
+  get(@Param('id', new IdPipe()) id: number, @CurrentCaller() caller: Caller): Promise<IncidentDetailDto> {
+    return this.incidents.get(id, caller);
   }
 
   @Post(':id/updates')

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Caller } from '../auth/roles.decorator';
 import { assertValid, readBody } from '../common/body';
 import { Clock } from '../common/clock';
-import { NotFound, UnknownReferences } from '../common/errors';
+import { DomainError, NotFound, UnknownReferences } from '../common/errors';
 import { settledWithin } from '../common/deadline';
 import { SharedCache } from '../common/shared-cache';
 import { FieldError, FieldReader } from '../common/validation';
@@ -135,9 +135,13 @@ export class IncidentsService {
     return this.changed(id);
   }
 
-  async get(id: number): Promise<IncidentDetailDto> {
+  /** With a caller: a manager key reads only the incidents it manages (403 otherwise, as the call list). */
+  async get(id: number, caller?: Caller): Promise<IncidentDetailDto> {
     const row = await this.incidents.findById(id);
     if (!row) throw new IncidentNotFound(id);
+    if (caller?.role === 'manager' && (caller.managerId === null || caller.managerId !== row.manager_id)) {
+      throw new DomainError('FORBIDDEN', `incident ${id} is not assigned to this manager`, 403);
+    }
     const [events, calls, delivery] = await Promise.all([
       this.incidents.events(id),
       this.callList.counts(id),
@@ -162,13 +166,21 @@ export class IncidentsService {
     };
   }
 
-  async list(query: Record<string, unknown>): Promise<IncidentPageDto> {
+  /** A manager key lists only the incidents it manages. */
+  async list(query: Record<string, unknown>, caller?: Caller): Promise<IncidentPageDto> {
     const r = new FieldReader(query);
     r.onlyKnown(['status', 'unassigned', 'areaCode', 'managerId', 'cursor', 'limit']);
     const statusOrOpen = r.oneOf('status', [...STATUSES, 'open'] as const);
     const unassigned = r.boolean('unassigned');
     const areaCode = r.code('areaCode');
-    const managerId = r.positiveInt('managerId');
+    let managerId = r.positiveInt('managerId');
+    if (caller?.role === 'manager') {
+      if (managerId !== undefined && managerId !== caller.managerId) {
+        throw new DomainError('FORBIDDEN', 'a manager key lists only its own incidents (managerId must be its own)', 403);
+      }
+      if (caller.managerId === null) return { items: [], nextCursor: null };
+      managerId = caller.managerId;
+    }
     const beforeId = r.positiveInt('cursor');
     const limit = Math.min(r.positiveInt('limit') ?? 50, 200);
     assertValid(r);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Caller } from '../auth/roles.decorator';
 import { Clock } from '../common/clock';
+import { DomainError } from '../common/errors';
 import { SharedCache } from '../common/shared-cache';
 import { IncidentNotFound } from './incident.errors';
 import { bucketSeconds, toPoints } from './progress';
@@ -19,8 +20,11 @@ export class ProgressService {
   /** Delivery over time per channel, and when those waiting for their morning will be told. */
   async get(id: number, caller: Caller): Promise<IncidentProgressDto> {
     const incident = await this.progress.incident(id);
-    // A manager key sees only the incidents it manages; others' are as if they did not exist.
-    if (!incident || (caller.role === 'manager' && incident.managerId !== caller.managerId)) throw new IncidentNotFound(id);
+    if (!incident) throw new IncidentNotFound(id);
+    // A manager key sees only the incidents it manages (403, as the call list and the detail).
+    if (caller.role === 'manager' && (caller.managerId === null || incident.managerId !== caller.managerId)) {
+      throw new DomainError('FORBIDDEN', `incident ${id} is not assigned to this manager`, 403);
+    }
     return this.cache.get(id, async () => {
       const now = this.clock.now();
       const width = bucketSeconds((incident.endedAt ?? now).getTime() - incident.startedAt.getTime());

@@ -174,9 +174,12 @@ describe('console in Chromium', () => {
     expect(list.find((e: { name: string }) => e.name === 'Анна Петрова')).toMatchObject({ outcome: 'reached', note: 'Knows about it, no further calls.' });
     await shootBoth(page, 'call-list');
 
-    // Another manager's call list is refused by the API; admin pages are not offered.
+    // Another manager's incident and call list are refused by the API; admin pages are not offered.
+    await page.goto(url(`/incidents/${otherIncident.id}`));
+    await waitForText(page.getByRole('alert'), /not assigned to this manager/);
+    expect(await page.getByText('Power cut, Region B').count()).toBe(0);
     await page.goto(url(`/incidents/${otherIncident.id}/calls`));
-    await page.getByRole('alert').waitFor();
+    await waitForText(page.getByRole('alert'), /not assigned to this manager/);
     await page.goto(url('/admin/imports'));
     await waitForText(page.getByRole('alert'), 'This page is not available to your role.');
     expect(await page.getByRole('button', { name: 'Upload' }).count()).toBe(0);

@@ -8,7 +8,7 @@ import { expectCreated, seedTopology } from '../support/topology';
  */
 const DECLARE = '2026-11-23T12:00:00Z';
 
-describe('incident progress', () => {
+describe('incident progress, and what a manager key may read', () => {
   let engine: TestEngine;
   let incidentId: number;
   let ownKey: string;
@@ -43,12 +43,28 @@ describe('incident progress', () => {
     for (const p of res.body.points) expect(new Date(p.at).getTime() % 60_000).toBe(0);
   });
 
-  it('should show the incident to its own manager and answer 404 to another manager and for an unknown id', async () => {
+  it('should show the progress to its own manager and answer 403 to another manager and 404 for an unknown id', async () => {
     expect((await engine.api.get(`/v1/incidents/${incidentId}/progress`, ownKey)).status).toBe(200);
     const other = await engine.api.get(`/v1/incidents/${incidentId}/progress`, otherKey);
-    expect(other.status).toBe(404);
+    expect(other.status).toBe(403);
     expect(JSON.stringify(other.body)).not.toContain('Core outage');
     expect((await engine.api.get('/v1/incidents/999999/progress', nocKey)).status).toBe(404);
     expect((await engine.api.get(`/v1/incidents/${incidentId}/progress`, null)).status).toBe(401);
+  });
+
+  it('should give a manager key only its own incidents in the list and detail, and refuse another manager\'s', async () => {
+    const own = await engine.api.get('/v1/incidents?status=open', ownKey);
+    expect(own.body.items.map((i: { id: number }) => i.id)).toEqual([incidentId]);
+    expect((await engine.api.get('/v1/incidents?status=open', otherKey)).body.items).toEqual([]);
+    const asking = await engine.api.get(`/v1/incidents?managerId=${own.body.items[0].manager.id}`, otherKey);
+    expect(asking.status).toBe(403);
+    expect(JSON.stringify(asking.body)).not.toContain('Core outage');
+
+    expect((await engine.api.get(`/v1/incidents/${incidentId}`, ownKey)).body.title).toBe('Core outage');
+    const detail = await engine.api.get(`/v1/incidents/${incidentId}`, otherKey);
+    expect(detail.status).toBe(403);
+    expect(JSON.stringify(detail.body)).not.toContain('Core outage');
+    // NOC sees every incident.
+    expect((await engine.api.get('/v1/incidents?status=open', nocKey)).body.items).toHaveLength(1);
   });
 });
