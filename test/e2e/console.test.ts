@@ -135,6 +135,16 @@ describe('console in Chromium', () => {
     await page.getByText('Crew on site.').waitFor();
     await shootBoth(page, 'incident');
 
+    await page.getByRole('button', { name: 'Reassign manager' }).click();
+    const reassign = page.getByRole('dialog', { name: 'Reassign manager' });
+    await reassign.getByRole('combobox', { name: 'New manager (on duty)' }).click();
+    await page.getByRole('option', { name: 'Pavel Lee' }).click();
+    await waitForText(reassign.getByRole('alert'), /Customers are not told/);
+    await reassign.getByRole('button', { name: 'Confirm' }).click();
+    await reassign.waitFor({ state: 'hidden' });
+    await page.getByText('Pavel Lee', { exact: true }).waitFor();
+    expect((await engine.api.get(`/v1/incidents/${id}`)).body.manager.name).toBe('Pavel Lee');
+
     await page.getByRole('button', { name: 'Resolve' }).click();
     await page.getByRole('dialog', { name: 'Resolve' }).getByRole('button', { name: 'Confirm' }).click();
     await waitForText(page.getByText('resolved', { exact: true }).first(), 'resolved');

@@ -1,4 +1,5 @@
-import { ScrollArea, Table, Text } from '@mantine/core';
+import { Group, Paper, ScrollArea, Stack, Table, Text } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import type { ReactNode } from 'react';
 
 export interface Column<T> {
@@ -9,7 +10,10 @@ export interface Column<T> {
   hiddenOnPhone?: boolean;
 }
 
-/** The app's one table: the library's table with our defaults (scrolls sideways on a phone, says when empty). */
+/**
+ * The app's one table: the library's table with our defaults (says when empty); on a phone each row
+ * becomes a card of "header: value" lines, so nothing hides off the right edge.
+ */
 export function DataTable<T>(props: {
   caption: string;
   columns: Column<T>[];
@@ -21,6 +25,28 @@ export function DataTable<T>(props: {
   minWidth?: number;
 }) {
   const { caption, columns, rows, rowKey, empty, rowProps, minWidth } = props;
+  const phone = useMediaQuery('(max-width: 48em)');
+  if (phone) {
+    return (
+      <Stack gap="xs" role="list" aria-label={caption}>
+        {rows.map((row) => (
+          <Paper key={rowKey(row)} withBorder p="sm" role="listitem" {...(rowProps?.(row) ?? {})}>
+            <Stack gap={6}>
+              {columns.map((c) => (
+                c.header ? (
+                  <Group key={c.key} justify="space-between" align="flex-start" wrap="nowrap" gap="sm">
+                    <Text size="xs" c="dimmed" miw={80}>{c.header}</Text>
+                    <div style={{ textAlign: 'right', minWidth: 0 }}>{c.cell(row)}</div>
+                  </Group>
+                ) : <div key={c.key}>{c.cell(row)}</div>
+              ))}
+            </Stack>
+          </Paper>
+        ))}
+        {rows.length === 0 && empty && <Text c="dimmed" p="sm">{empty}</Text>}
+      </Stack>
+    );
+  }
   return (
     <ScrollArea type="auto">
       <Table striped highlightOnHover verticalSpacing="xs" aria-label={caption} miw={minWidth}>

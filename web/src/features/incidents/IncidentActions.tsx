@@ -5,12 +5,12 @@ import { useState } from 'react';
 import type { IncidentDetail, IncidentStats } from '../../api/types';
 import { formatCount, pickedToIso } from '../../lib/format';
 import { useI18n } from '../../lib/i18n';
-import { useCancelIncident, useResolveIncident, useUpdateIncident } from './api';
+import { useAssignManager, useCancelIncident, useOnDutyManagers, useResolveIncident, useUpdateIncident } from './api';
 import { audience } from './progress';
 
-type Action = 'etr' | 'status' | 'resolve' | 'cancel';
+type Action = 'etr' | 'status' | 'resolve' | 'cancel' | 'manager';
 
-/** ETR change, status update, resolve, cancel: each asks first, saying who will hear what. */
+/** ETR change, status update, resolve, cancel, reassign: each asks first, saying who will hear what. */
 export function IncidentActions({ incident }: { incident: IncidentDetail }) {
   const { t, lang } = useI18n();
   const [action, setAction] = useState<Action | null>(null);
@@ -21,14 +21,17 @@ export function IncidentActions({ incident }: { incident: IncidentDetail }) {
   const update = useUpdateIncident();
   const resolve = useResolveIncident();
   const cancel = useCancelIncident();
-  const busy = update.isPending || resolve.isPending || cancel.isPending;
-  const failure = update.error ?? resolve.error ?? cancel.error;
+  const assign = useAssignManager();
+  const [managerId, setManagerId] = useState<string | null>(null);
+  const managers = useOnDutyManagers(action === 'manager');
+  const busy = update.isPending || resolve.isPending || cancel.isPending || assign.isPending;
+  const failure = update.error ?? resolve.error ?? cancel.error ?? assign.error;
 
   const who = audience(incident.stats as unknown as IncidentStats);
   const n = (x: number) => formatCount(x, lang);
   const start = (a: Action) => {
-    update.reset(); resolve.reset(); cancel.reset();
-    setAction(a); setEtr(null); setStatus(null); setText('');
+    update.reset(); resolve.reset(); cancel.reset(); assign.reset();
+    setAction(a); setEtr(null); setStatus(null); setText(''); setManagerId(null);
     open();
   };
   const done = { onSuccess: () => close() };
@@ -38,9 +41,12 @@ export function IncidentActions({ incident }: { incident: IncidentDetail }) {
     if (action === 'status') update.mutate({ id, body: { status: (status ?? undefined) as 'monitoring' | undefined, message: text.trim() || undefined } }, done);
     if (action === 'resolve') resolve.mutate({ id, body: { message: text.trim() || undefined } }, done);
     if (action === 'cancel') cancel.mutate({ id, body: { reason: text.trim() } }, done);
+    if (action === 'manager' && managerId) assign.mutate({ id, body: { managerId: Number(managerId) } }, done);
   };
-  const ready = action === 'etr' ? !!etr : action === 'status' ? !!status : action === 'cancel' ? !!text.trim() : true;
-  const title = action && { etr: t('incident.etrChange'), status: t('incident.statusUpdate'), resolve: t('incident.resolve'), cancel: t('incident.cancel') }[action];
+  const ready = action === 'etr' ? !!etr : action === 'status' ? !!status : action === 'cancel' ? !!text.trim()
+    : action === 'manager' ? !!managerId : true;
+  const title = action && { etr: t('incident.etrChange'), status: t('incident.statusUpdate'), resolve: t('incident.resolve'), cancel: t('incident.cancel'),
+    manager: t('incident.reassign') }[action];
 
   return (
     <>
@@ -48,6 +54,7 @@ export function IncidentActions({ incident }: { incident: IncidentDetail }) {
         <Button variant="default" onClick={() => start('etr')}>{t('incident.etrChange')}</Button>
         <Button variant="default" onClick={() => start('status')}>{t('incident.statusUpdate')}</Button>
         <Button color="green" onClick={() => start('resolve')}>{t('incident.resolve')}</Button>
+        <Button variant="default" onClick={() => start('manager')}>{t('incident.reassign')}</Button>
         <Button color="gray" variant="outline" onClick={() => start('cancel')}>{t('incident.cancel')}</Button>
       </Group>
       <Modal opened={opened} onClose={close} title={title} centered>
@@ -57,13 +64,19 @@ export function IncidentActions({ incident }: { incident: IncidentDetail }) {
             <Select label={t('incident.newStatus')} value={status} onChange={setStatus}
               data={(['investigating', 'identified', 'monitoring'] as const).map((s) => ({ value: s, label: t(`status.${s}`) }))} />
           )}
-          <Textarea label={action === 'cancel' ? t('incident.cancelReason') : t('incident.message')} value={text}
-            onChange={(e) => setText(e.currentTarget.value)} autosize minRows={2} required={action === 'cancel'} />
+          {action === 'manager' && (
+            <Select label={t('incident.newManager')} value={managerId} onChange={setManagerId} searchable
+              data={(managers.data ?? []).filter((m) => m.id !== incident.manager?.id).map((m) => ({ value: String(m.id), label: m.name }))} />
+          )}
+          {action !== 'manager' && <Textarea label={action === 'cancel' ? t('incident.cancelReason') : t('incident.message')} value={text}
+            onChange={(e) => setText(e.currentTarget.value)} autosize minRows={2} required={action === 'cancel'} />}
           <Alert color="blue" title={t('confirm.question')}>
             {action === 'cancel'
               ? t('confirm.tellCorrection', { told: n(who.told) })
               : action === 'resolve'
                 ? t('confirm.resolve')
+                : action === 'manager'
+                  ? t('confirm.reassign')
                 : t('confirm.tellNow', { now: n(who.now), later: n(who.later) })}
           </Alert>
           {failure && <Text c="red" role="alert">{failure.message}</Text>}

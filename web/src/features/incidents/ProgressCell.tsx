@@ -13,7 +13,7 @@ export function ProgressCell({ stats }: { stats: IncidentStats | undefined }) {
   return (
     <Stack gap={2}>
       {rows.map((r) => (
-        <Group key={r.channel} gap={8} wrap="nowrap" aria-label={t(`channel.${r.channel}` as TranslationKey)} role="group">
+        <Group key={r.channel} gap={8} wrap="wrap" aria-label={t(`channel.${r.channel}` as TranslationKey)} role="group">
           <Text size="xs" fw={600} w={44}>{t(`channel.${r.channel}` as TranslationKey)}</Text>
           {(['sent', 'waiting', 'delivered', 'failed'] as const).map((k) => (
             <Tooltip key={k} label={t(`progress.${k}`)}>

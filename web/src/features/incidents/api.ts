@@ -103,3 +103,18 @@ export function useIncidentProgress(id: number) {
     refetchInterval: POLL_MS,
   });
 }
+
+/** Outage managers on duty, for reassigning an incident. */
+export function useOnDutyManagers(enabled: boolean) {
+  return useQuery({
+    queryKey: ['outage-managers'],
+    queryFn: async () => unwrap(await api.GET('/v1/outage-managers')).filter((m) => m.onDuty),
+    enabled,
+    staleTime: 30_000,
+  });
+}
+
+export function useAssignManager() {
+  return useIncidentChange(async (id, body: { managerId: number }) =>
+    unwrap(await api.PUT('/v1/incidents/{id}/manager', { params: { path: { id } }, body })));
+}
