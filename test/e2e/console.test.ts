@@ -157,7 +157,7 @@ describe('console in Chromium', () => {
     const page = await signIn(keys.manager);
     const nav = page.getByRole('navigation');
     await nav.getByRole('link', { name: 'My incidents' }).waitFor();
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['My incidents']);
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['My incidents', 'Feedback']);
 
     await page.getByRole('link', { name: mine.code }).waitFor();
     expect(await page.getByRole('link', { name: otherIncident.code }).count()).toBe(0);
@@ -183,6 +183,20 @@ describe('console in Chromium', () => {
     const list = (await engine.api.get(`/v1/incidents/${mine.id}/call-list?status=all`)).body;
     expect(list.find((e: { name: string }) => e.name === 'Анна Петрова')).toMatchObject({ outcome: 'reached', note: 'Knows about it, no further calls.' });
     await shootBoth(page, 'call-list');
+
+    // Two replies to this incident (as the inbound path stores them) and one to another manager's.
+    await reply(mine.id, 'Анна Петрова', { body: 'Спасибо, что предупредили' });
+    await reply(mine.id, 'Boris Ivanov', { rating: 4 });
+    await reply(otherIncident.id, 'Vera Sokolova', { body: 'Not for Irina' });
+    await page.getByRole('link', { name: 'Feedback' }).click();
+    const inbox = page.getByRole('list', { name: 'Feedback from subscribers' });
+    await inbox.getByRole('listitem').filter({ hasText: 'Спасибо, что предупредили' }).waitFor();
+    expect(await inbox.getByRole('listitem').count()).toBe(2);
+    expect(await inbox.textContent()).not.toContain('Not for Irina');
+    await page.getByRole('combobox', { name: 'Incident' }).click();
+    await page.getByRole('option', { name: mine.code }).click();
+    await waitForText(page.getByRole('status'), /^1 ratings\s*4\.00$/);
+    await shootBoth(page, 'feedback');
 
     // Another manager's incident and call list are refused by the API; admin pages are not offered.
     await page.goto(url(`/incidents/${otherIncident.id}`));
@@ -227,6 +241,18 @@ describe('console in Chromium', () => {
     // Revocation is immediate in this process (its key cache is dropped).
     expect((await engine.api.get('/v1/me', shown)).status).toBe(401);
   });
+
+  /** A subscriber's reply to an incident, stored as the inbound path stores it. */
+  async function reply(incidentId: number, name: string, what: { body?: string; rating?: number }): Promise<void> {
+    await engine.api.db.query(
+      `WITH s AS (SELECT id, phone FROM subscribers WHERE name = $2),
+            m AS (INSERT INTO inbound_messages (sender, recipient, body, data_coding, subscriber_id, incident_id, outcome, received_at)
+                  SELECT s.phone, 'Outages', coalesce($3, $4::text), 8, s.id, $1, $5::inbound_outcome, now() FROM s RETURNING id, subscriber_id)
+       INSERT INTO feedback (incident_id, manager_id, subscriber_id, inbound_id, body, rating, received_at)
+       SELECT $1, (SELECT manager_id FROM incidents WHERE id = $1), m.subscriber_id, m.id, $3, $4::smallint, now() FROM m`,
+      [incidentId, name, what.body ?? null, what.rating ?? null, what.rating ? 'rating' : 'feedback'],
+    );
+  }
 
   /** Makes the worker's recording channels wait before answering each batch, until released. */
   function holdChannels(): { release: () => void } {

@@ -13,6 +13,7 @@ const NAV: Array<{ to: string; label: TranslationKey; roles: Role[] }> = [
   { to: '/incidents', label: 'nav.board', roles: ['admin', 'noc'] },
   { to: '/declare', label: 'nav.declare', roles: ['admin', 'noc'] },
   { to: '/my', label: 'nav.my', roles: ['manager'] },
+  { to: '/feedback', label: 'nav.feedback', roles: ['admin', 'manager'] },
   { to: '/admin/imports', label: 'nav.imports', roles: ['admin'] },
   { to: '/admin/keys', label: 'nav.keys', roles: ['admin'] },
 ];

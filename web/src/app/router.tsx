@@ -25,6 +25,7 @@ export const router = createBrowserRouter(
         { path: 'incidents/:id', lazy: page(() => import('./routes/incident')) },
         { path: 'incidents/:id/calls', lazy: page(() => import('./routes/calls')) },
         { path: 'my', lazy: page(() => import('./routes/my')) },
+        { path: 'feedback', lazy: page(() => import('./routes/feedback')) },
         { path: 'admin/imports', lazy: page(() => import('./routes/imports')) },
         { path: 'admin/keys', lazy: page(() => import('./routes/keys')) },
       ],
