@@ -32,3 +32,10 @@ export function pageOf<T extends { code: string }>(rows: T[], limit: number): { 
   const items = rows.slice(0, limit);
   return { items, nextCursor: rows.length > limit ? items[items.length - 1].code : null };
 }
+
+/** A typed phone fragment as the start of an E.164 number ("+7 913 00" → "+791300"), or undefined when it is not one. */
+export function phonePrefix(text: string): string | undefined {
+  if (!/^\+?[\d\s()-]{3,}$/.test(text)) return undefined;
+  const digits = text.replace(/\D/g, '');
+  return digits ? `+${digits}` : undefined;
+}

@@ -61,3 +61,17 @@ export class SubscriberDto {
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
 }
+
+export class SubscriberSummaryDto {
+  @ApiProperty() id: number;
+  @ApiProperty() externalId: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ nullable: true, type: String }) phone: string | null;
+  @ApiProperty({ enum: ['residential', 'business', 'vip'] }) tier: string;
+  @ApiProperty() areaCode: string;
+}
+
+export class SubscriberPageDto {
+  @ApiProperty({ type: [SubscriberSummaryDto] }) items: SubscriberSummaryDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'pass as ?cursor= for the next page' }) nextCursor: string | null;
+}

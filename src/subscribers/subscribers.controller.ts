@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/roles.decorator';
 import { IdPipe } from '../common/body';
-import { CreateSubscriberDto, PatchSubscriberDto, SubscriberDto } from './subscriber.dto';
+import { CreateSubscriberDto, PatchSubscriberDto, SubscriberDto, SubscriberPageDto } from './subscriber.dto';
 import { SubscribersService } from './subscribers.service';
 
 @ApiTags('reference data')
@@ -16,6 +16,17 @@ export class SubscribersController {
   @ApiCreatedResponse({ type: SubscriberDto })
   create(@Body() body: CreateSubscriberDto): Promise<SubscriberDto> {
     return this.subscribers.create(body);
+  }
+
+  /** Find a customer: external id or phone (E.164) prefix, or a name fragment; paged by id. */
+  @Get()
+  @Roles('noc')
+  @ApiOkResponse({ type: SubscriberPageDto })
+  @ApiQuery({ name: 'q', required: false, description: 'start of the external id or phone (+7913…, spaces allowed), or any part of the name' })
+  @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
+  @ApiQuery({ name: 'limit', required: false, type: Number, description: '1-100, default 20' })
+  search(@Query() query: Record<string, unknown>): Promise<SubscriberPageDto> {
+    return this.subscribers.search(query);
   }
 
   @Get(':id')

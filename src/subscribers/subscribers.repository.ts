@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { likeEscape } from '../reference/search-query';
 import { updateColumns } from '../common/sql';
 import { formatHhMm } from '../common/validation';
-import { SubscriberDto } from './subscriber.dto';
+import { SubscriberDto, SubscriberSummaryDto } from './subscriber.dto';
 import { SubscriberInput } from './subscriber-input';
 
 interface SubscriberRow {
@@ -33,6 +34,21 @@ export type SubscriberRecord = SubscriberInput & { id: number; areaId: number; a
 @Injectable()
 export class SubscribersRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /**
+   * Subscribers whose external id or phone starts with q, or whose name contains it, by id after
+   * the cursor; limit + 1 rows.
+   */
+  async search(query: { q?: string; phone?: string; afterId?: number; limit: number }): Promise<SubscriberSummaryDto[]> {
+    return this.db.query(
+      `SELECT s.id, s.external_id AS "externalId", s.name, s.phone, s.tier, a.code AS "areaCode"
+       FROM subscribers s JOIN areas a ON a.id = s.area_id
+       WHERE ($1::text IS NULL OR s.external_id LIKE $1 || '%' OR s.name ILIKE '%' || $1 || '%' OR s.phone LIKE $4 || '%')
+         AND s.id > $2
+       ORDER BY s.id LIMIT $3`,
+      [query.q === undefined ? null : likeEscape(query.q), query.afterId ?? 0, query.limit + 1, query.phone ?? null],
+    );
+  }
 
   async findById(id: number, defaultTimezone: string, em: EntityManager = this.db.manager): Promise<SubscriberDto | null> {
     const rows: SubscriberRow[] = await em.query(

@@ -2,12 +2,13 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AreasRepository } from '../areas/areas.repository';
-import { bodyObject, refuseClearing } from '../common/body';
+import { assertValid, bodyObject, refuseClearing } from '../common/body';
 import { Conflict, NotFound, UnknownReferences, ValidationFailed } from '../common/errors';
 import { FieldError, FieldReader } from '../common/validation';
+import { phonePrefix, SEARCH_LIMIT } from '../reference/search-query';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { NetworkRepository } from '../network/network.repository';
-import { SubscriberDto } from './subscriber.dto';
+import { SubscriberDto, SubscriberPageDto } from './subscriber.dto';
 import { readSubscriber, withDefaults } from './subscriber-input';
 import { SubscribersRepository } from './subscribers.repository';
 
@@ -22,6 +23,20 @@ export class SubscribersService {
     private readonly areas: AreasRepository,
     private readonly elements: NetworkRepository,
   ) {}
+
+  /** Search by external id or phone prefix, or name fragment, paged by id. */
+  async search(query: unknown): Promise<SubscriberPageDto> {
+    const r = new FieldReader((query ?? {}) as Record<string, unknown>);
+    r.onlyKnown(['q', 'cursor', 'limit']);
+    const q = r.string('q', { max: 100 }) || undefined;
+    const afterId = r.positiveInt('cursor');
+    const limit = r.positiveInt('limit') ?? SEARCH_LIMIT.default;
+    if (limit > SEARCH_LIMIT.max) r.fail('limit', `must be at most ${SEARCH_LIMIT.max}`);
+    assertValid(r);
+    const rows = await this.subscribers.search({ q, phone: q === undefined ? undefined : phonePrefix(q), afterId, limit });
+    const items = rows.slice(0, limit);
+    return { items, nextCursor: rows.length > limit ? String(items[items.length - 1].id) : null };
+  }
 
   async get(id: number): Promise<SubscriberDto> {
     const s = await this.subscribers.findById(id, this.config.defaultTimezone);

@@ -17,6 +17,9 @@ describe('console API: /v1/me, area and element search, key list', () => {
     await expectCreated(api, '/v1/network-elements', { code: 'OLT-NSK-017', name: 'OLT Lenina 17', kind: 'olt', areaCode: 'NSK-C' });
     await expectCreated(api, '/v1/network-elements', { code: 'OLT-NSK-018', name: 'OLT Kirova 2', kind: 'olt', areaCode: 'NSK-K' });
     await expectCreated(api, '/v1/network-elements', { code: 'AGG-NSK-2', name: 'Aggregation Lenina', kind: 'aggregation' });
+    for (const [externalId, name, phone] of [['S-1001', 'Анна Петрова', '+79130000001'], ['S-1002', 'Boris Ivanov', '+79130000002'], ['X-1', 'Анна Смирнова', '+74950000003']]) {
+      await expectCreated(api, '/v1/subscribers', { externalId, name, phone, areaCode: 'NSK-C' });
+    }
     managerId = (await expectCreated(api, '/v1/outage-managers', {
       name: 'Ирина Смирнова', phone: '+73832000101', email: 'irina@operator.example', areaCodes: ['NSK'],
     })).id;
@@ -78,6 +81,22 @@ describe('console API: /v1/me, area and element search, key list', () => {
     expect(byName.body).toEqual({ items: [expect.objectContaining({ code: 'AGG-NSK-2' })], nextCursor: 'AGG-NSK-2' });
     const next = await api.get('/v1/network-elements?q=lenina&limit=1&cursor=AGG-NSK-2', nocKey);
     expect(next.body.items.map((e: { code: string }) => e.code)).toEqual(['OLT-NSK-017']);
+  });
+
+  it('should find subscribers by external id prefix, phone prefix or name fragment, paged by id', async () => {
+    const names = (res: { body: { items: Array<{ name: string }> } }) => res.body.items.map((s) => s.name);
+    expect(names(await api.get('/v1/subscribers?q=S-10', nocKey))).toEqual(['Анна Петрова', 'Boris Ivanov']);
+    expect(names(await api.get(`/v1/subscribers?q=${encodeURIComponent('+7 913 000')}`, nocKey))).toEqual(['Анна Петрова', 'Boris Ivanov']);
+    expect(names(await api.get(`/v1/subscribers?q=${encodeURIComponent('анна')}`, nocKey))).toEqual(['Анна Петрова', 'Анна Смирнова']);
+    const first = await api.get('/v1/subscribers?q=S-10&limit=1', nocKey);
+    expect(first.body).toEqual({
+      items: [{ id: expect.any(Number), externalId: 'S-1001', name: 'Анна Петрова', phone: '+79130000001', tier: 'residential', areaCode: 'NSK-C' }],
+      nextCursor: String(first.body.items[0].id),
+    });
+    const next = await api.get(`/v1/subscribers?q=S-10&limit=1&cursor=${first.body.nextCursor}`, nocKey);
+    expect(names(next)).toEqual(['Boris Ivanov']);
+    expect((await api.get('/v1/subscribers?cursor=abc', nocKey)).status).toBe(422);
+    expect((await api.get('/v1/subscribers?q=S', managerKey)).status).toBe(403);
   });
 
   it('should answer 422 naming the field when a search query is wrong, and 403 to a manager key', async () => {

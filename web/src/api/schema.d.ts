@@ -75,7 +75,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        get: operations["SubscribersController_search"];
         put?: never;
         post: operations["SubscribersController_create"];
         delete?: never;
@@ -723,6 +723,20 @@ export interface components {
             createdAt: string;
             updatedAt: string;
         };
+        SubscriberSummaryDto: {
+            id: number;
+            externalId: string;
+            name: string;
+            phone: string | null;
+            /** @enum {string} */
+            tier: "residential" | "business" | "vip";
+            areaCode: string;
+        };
+        SubscriberPageDto: {
+            items: components["schemas"]["SubscriberSummaryDto"][];
+            /** @description pass as ?cursor= for the next page */
+            nextCursor: string | null;
+        };
         PatchSubscriberDto: {
             name?: string;
             phone?: Record<string, never> | null;
@@ -1303,6 +1317,32 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NetworkElementDto"];
+                };
+            };
+        };
+    };
+    SubscribersController_search: {
+        parameters: {
+            query?: {
+                /** @description 1-100, default 20 */
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: unknown;
+                /** @description start of the external id or phone (+7913…, spaces allowed), or any part of the name */
+                q?: unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriberPageDto"];
                 };
             };
         };
