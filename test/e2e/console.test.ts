@@ -135,6 +135,13 @@ describe('console in Chromium', () => {
     await page.getByText('Crew on site.').waitFor();
     await shootBoth(page, 'incident');
 
+    await page.getByLabel('Phone, external id or name').fill('+7 913 000 0001');
+    await page.getByRole('button', { name: 'Find', exact: true }).click();
+    const found = page.getByRole('table', { name: 'Messages to a customer' }).getByRole('row').filter({ hasText: 'Анна Петрова' });
+    await found.first().waitFor();
+    // The first notice and the ETR change, each by text and by email.
+    expect((await found.allTextContents()).map((r) => /SMS|Email/.exec(r)?.[0]).sort()).toEqual(['Email', 'Email', 'SMS', 'SMS']);
+
     await page.getByRole('button', { name: 'Reassign manager' }).click();
     const reassign = page.getByRole('dialog', { name: 'Reassign manager' });
     await reassign.getByRole('combobox', { name: 'New manager (on duty)' }).click();

@@ -1,6 +1,7 @@
 import { useParams } from 'react-router';
 import { IncidentActions } from '../../features/incidents/IncidentActions';
 import { IncidentPage } from '../../features/incidents/IncidentPage';
+import { MessageSearch } from '../../features/incidents/MessageSearch';
 import { useIncident } from '../../features/incidents/api';
 import { allowed, useCurrentUser } from '../me';
 
@@ -12,6 +13,7 @@ export default function IncidentRoute() {
     <IncidentPage
       id={id}
       actions={incident.data && allowed(me.role, ['noc']) ? <IncidentActions incident={incident.data} /> : undefined}
+      tools={allowed(me.role, ['noc']) ? <MessageSearch incidentId={id} /> : undefined}
     />
   );
 }

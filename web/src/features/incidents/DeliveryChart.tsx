@@ -55,7 +55,7 @@ function OverTimeChart({ progress, startedAt }: { progress: IncidentProgress; st
         tooltip: { trigger: 'axis' },
         legend: { top: 0 },
         grid: { left: 48, right: 16, top: 32, bottom: 24 },
-        xAxis: { type: 'time', min: 'dataMin', max: 'dataMax', axisLabel: { formatter: (v: number) => formatTime(new Date(v).toISOString(), lang) } },
+        xAxis: { type: 'time', min: 'dataMin', max: 'dataMax', minInterval: 60_000, axisLabel: { formatter: (v: number) => formatTime(new Date(v).toISOString(), lang) } },
         yAxis: { type: 'value', minInterval: 1 },
         series: series.flatMap((s) => [
           { name: `${t(`channel.${s.channel}` as TranslationKey)} ${t('progress.sent')}`, type: 'line' as const, step: 'end' as const,

@@ -13,7 +13,7 @@ import { Timeline } from './Timeline';
 const DeliveryChart = lazy(() => import('./DeliveryChart'));
 
 /** One incident: its facts, live delivery, the timeline; actions come from the route (by role). */
-export function IncidentPage({ id, actions }: { id: number; actions?: ReactNode }) {
+export function IncidentPage({ id, actions, tools }: { id: number; actions?: ReactNode; tools?: ReactNode }) {
   const { t, lang } = useI18n();
   const incident = useIncident(id);
   const progress = useIncidentProgress(id);
@@ -56,6 +56,7 @@ export function IncidentPage({ id, actions }: { id: number; actions?: ReactNode 
           {stats.countsAt && <Text size="xs" c="dimmed">{t('board.updated', { time: formatDateTime(stats.countsAt, lang) })}</Text>}
         </Stack>
       </Paper>
+      {tools && <Paper withBorder p="md">{tools}</Paper>}
       <Paper withBorder p="md">
         <Title order={4} mb="sm">{t('incident.timeline')}</Title>
         <Timeline entries={i.timeline} />
