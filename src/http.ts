@@ -7,6 +7,7 @@ import { serveConsole } from './console';
 import { ApiModule } from './app.modules';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { JsonLogger } from './common/json-logger';
+import { refuseNul } from './common/refuse-nul.middleware';
 import { AppConfig, APP_CONFIG } from './config/app-config';
 
 /** Builds the HTTP application (used by main and by the end-to-end tests). */
@@ -16,6 +17,7 @@ export async function createApiApp(logger = new JsonLogger()): Promise<INestAppl
   app.disable('x-powered-by');
   // JSON bodies only; imports read their CSV / NDJSON body as a stream themselves.
   app.use(express.json({ limit: config.maxJsonBody, type: ['application/json', 'application/*+json'] }));
+  app.use(refuseNul);
   serveConsole(app);
   app.useGlobalFilters(new HttpExceptionFilter());
 

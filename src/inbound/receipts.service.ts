@@ -37,6 +37,11 @@ export class ReceiptsService implements OnApplicationBootstrap, BeforeApplicatio
     return this.batcher.add(receipt);
   }
 
+  /** The same, written in a batch of its own: a retry, so that one receipt that cannot be stored fails alone. */
+  receiveAlone(receipt: DeliveryReceipt): Promise<void> {
+    return this.write([receipt]);
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     // Receipts another worker left waiting before it stopped are swept here too.
     this.pending = await this.repo.anyPending();

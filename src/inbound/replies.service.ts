@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { CallListRepository } from '../calls/call-list.repository';
 import { Clock } from '../common/clock';
 import { maskPhone } from '../common/mask';
+import { storableText } from '../common/storable-text';
 import { toE164 } from '../common/validation';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ChannelPort, SMS_CHANNEL } from '../notifications/channel.port';
@@ -51,7 +52,9 @@ export class RepliesService implements BeforeApplicationShutdown {
   async receive(mo: MoMessage): Promise<ReplyResult> {
     const at = this.clock.now();
     const sender = toE164(mo.from, this.config.defaultPhoneRegion) ?? mo.from;
-    const result = await this.repo.transaction((em) => this.store(em, mo, sender, at));
+    // A NUL (UCS-2 0x0000, or a byte 0 of Latin-1) cannot be stored and means nothing in a reply.
+    const text = storableText(mo.text);
+    const result = await this.repo.transaction((em) => this.store(em, { ...mo, text }, sender, at));
     if (result.outcome !== 'waiting_for_parts') repliesCounter.inc({ outcome: result.outcome });
     if (result.reply) this.answer(result.reply.id, sender, result.reply.text);
     return { outcome: result.outcome, replyId: result.reply?.id };

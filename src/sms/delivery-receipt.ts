@@ -108,7 +108,9 @@ export function isDeliveryReceipt(f: DeliverFields, rules: ReceiptRules = STRICT
  * Reads a delivery receipt: the id from receipted_message_id, else the text's id:; the state from
  * message_state, else the text's stat:. Undefined when the deliver_sm is not a receipt or names no id.
  */
-export function parseDeliveryReceipt(f: DeliverFields, rules: ReceiptRules = STRICT_RECEIPTS): DeliveryReceipt | undefined {
+export function parseDeliveryReceipt(fields: DeliverFields, rules: ReceiptRules = STRICT_RECEIPTS): DeliveryReceipt | undefined {
+  // NUL is never part of an id or a state, and PostgreSQL could not match an id holding one.
+  const f = { ...fields, text: fields.text.replace(/\u0000/g, '') };
   if (!isDeliveryReceipt(f, rules)) return undefined;
   const rawId = f.receiptedMessageId?.trim() || TEXT_FORM.exec(f.text)?.[1];
   if (!rawId) return undefined;

@@ -88,4 +88,47 @@ describe('hostile input over SMPP', () => {
     await waitFor(async () => (await api.db.query(`SELECT state FROM messages WHERE id = $1`, [parts[0].message_id]))[0].state === 'delivered',
       'the genuine receipts to mark the notice delivered');
   });
+
+  it('should store a reply holding NUL characters without them, and acknowledge it', async () => {
+    const { moAcked, moRefused } = sim.stats();
+    expect(sim.sendMo(SUBSCRIBERS.s1.phone, 'Outages', 'Нет\u0000 света с утра\u0000')).toBe(1);
+    const [reply] = await waitFor(async () => {
+      const rows: Array<{ body: string }> = await api.db.query(`SELECT body FROM inbound_messages WHERE sender = $1`, [SUBSCRIBERS.s1.phone]);
+      return rows.length > 0 && rows;
+    }, 'the reply to be stored');
+    expect(reply.body).toBe('Нет света с утра');
+    await waitFor(async () => sim.stats().moAcked === moAcked + 1, 'the reply to be acknowledged');
+    expect(sim.stats().moRefused).toBe(moRefused);
+  });
+
+  it('should quarantine and acknowledge a reply that cannot be stored, and take the replies after it', async () => {
+    // A reply the database refuses whatever is tried (a trigger stands in for a value nobody foresaw).
+    await api.db.query(`
+      CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.body LIKE 'POISON%' THEN RAISE EXCEPTION 'cannot store this body' USING ERRCODE = '22000'; END IF;
+        RETURN NEW;
+      END $$`);
+    await api.db.query(`CREATE TRIGGER refuse_poison BEFORE INSERT ON inbound_messages FOR EACH ROW EXECUTE FUNCTION refuse_poison()`);
+    try {
+      const { moAcked, moRefused } = sim.stats();
+      expect(sim.sendMo(SUBSCRIBERS.s3.phone, 'Outages', 'POISON pill')).toBe(1);
+      expect(sim.sendMo(SUBSCRIBERS.s4.phone, 'Outages', 'СТОП')).toBe(1);
+
+      await waitFor(async () => (await api.db.query(`SELECT sms_opted_out_at FROM subscribers WHERE id = $1`, [ids.s4]))[0].sms_opted_out_at,
+        'the reply after the poison one to be taken');
+      const [quarantined] = await waitFor(async () => {
+        const rows = await api.db.query(`SELECT kind, sender, recipient, convert_from(body, 'UTF8') AS body, data_coding, error, attempts FROM inbound_quarantine`);
+        return rows.length > 0 && rows;
+      }, 'the poison reply to be quarantined');
+      expect(quarantined).toEqual({
+        kind: 'mo', sender: SUBSCRIBERS.s3.phone, recipient: 'Outages', body: 'POISON pill', data_coding: 0, error: 'cannot store this body', attempts: 3,
+      });
+      await waitFor(async () => sim.stats().moAcked === moAcked + 2, 'both replies to be acknowledged');
+      expect(sim.stats().moRefused).toBe(moRefused);
+      expect(await api.db.query(`SELECT 1 FROM inbound_messages WHERE sender = $1`, [SUBSCRIBERS.s3.phone])).toEqual([]);
+    } finally {
+      await api.db.query(`DROP TRIGGER refuse_poison ON inbound_messages; DROP FUNCTION refuse_poison()`);
+    }
+  });
 });

@@ -72,6 +72,9 @@ export interface SimStats {
   receiptsAcked: number;
   receiptsWaiting: number;
   moSent: number;
+  /** deliver_sm of MO messages (and of sendDeliver) the ESME acknowledged, or refused with an error status. */
+  moAcked: number;
+  moRefused: number;
   malformedSent: number;
   /** When the first and the latest accepted submit_sm arrived (epoch ms), for time-to-first-SMS. */
   firstSubmitAt: number | null;
@@ -106,6 +109,8 @@ interface SimSession {
   stalled: boolean;
   /** deliver_sm awaiting their resp, by sequence number. */
   awaiting: Map<number, Receipt>;
+  /** MO deliver_sm awaiting their resp. */
+  awaitingMo: Set<number>;
   corked: boolean;
 }
 
@@ -212,7 +217,7 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
   const log = options.log ?? (() => undefined);
   const keep = options.keepMessages ?? 10_000;
   const sessions = new Set<SimSession>();
-  const stats = { binds: 0, unbinds: 0, bindsRefused: 0, submitted: 0, throttled: 0, rejected: 0, disconnects: 0, receiptsSent: 0, receiptsAcked: 0, moSent: 0, malformedSent: 0,
+  const stats = { binds: 0, unbinds: 0, bindsRefused: 0, submitted: 0, throttled: 0, rejected: 0, disconnects: 0, receiptsSent: 0, receiptsAcked: 0, moSent: 0, moAcked: 0, moRefused: 0, malformedSent: 0,
     firstSubmitAt: null as number | null, lastSubmitAt: null as number | null };
   const messages: SimMessage[] = [];
   const assembling = new Map<string, SimMessage>();
@@ -303,6 +308,7 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
     const s = rx[receiverTurn++ % rx.length];
     const pdu = new PDU('deliver_sm', fields);
     send(s, pdu);
+    s.awaitingMo.add(pdu.sequence_number);
     return s;
   };
 
@@ -377,6 +383,11 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
         s.mode = undefined;
         return s.session.close();
       case 'deliver_sm_resp': {
+        if (s.awaitingMo.delete(pdu.sequence_number)) {
+          if (pdu.command_status === 0) stats.moAcked++;
+          else stats.moRefused++;
+          return;
+        }
         const r = s.awaiting.get(pdu.sequence_number);
         s.awaiting.delete(pdu.sequence_number);
         if (r && pdu.command_status === 0) stats.receiptsAcked++;
@@ -390,7 +401,7 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
   };
 
   const smpp: Server = createServer({}, (session: Session) => {
-    const s: SimSession = { session, stalled: false, awaiting: new Map(), corked: false };
+    const s: SimSession = { session, stalled: false, awaiting: new Map(), awaitingMo: new Set(), corked: false };
     sessions.add(s);
     session.socket.setNoDelay(true);
     session.on('pdu', (pdu: PDU) => onPdu(s, pdu));
