@@ -8,6 +8,7 @@ import { ApiModule } from './app.modules';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { JsonLogger } from './common/json-logger';
 import { refuseNul } from './common/refuse-nul.middleware';
+import { requestDeadline } from './common/request-deadline.middleware';
 import { AppConfig, APP_CONFIG } from './config/app-config';
 
 /** Builds the HTTP application (used by main and by the end-to-end tests). */
@@ -15,6 +16,9 @@ export async function createApiApp(logger = new JsonLogger()): Promise<INestAppl
   const app = await NestFactory.create<NestExpressApplication>(ApiModule, { bodyParser: false, logger });
   const config = app.get<AppConfig>(APP_CONFIG);
   app.disable('x-powered-by');
+  // Node's requestTimeout would cut off any import longer than 300 s; ours exempts imports (see ImportsService).
+  app.getHttpServer().requestTimeout = 0;
+  app.use(requestDeadline(config.requestTimeoutSeconds * 1000, (req) => req.path.startsWith('/v1/imports/')));
   // JSON bodies only; imports read their CSV / NDJSON body as a stream themselves.
   app.use(express.json({ limit: config.maxJsonBody, type: ['application/json', 'application/*+json'] }));
   app.use(refuseNul);

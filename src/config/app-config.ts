@@ -73,6 +73,14 @@ export interface AppConfig {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   maxJsonBody: string;
   maxImportBytes: number;
+  /**
+   * REQUEST_TIMEOUT_SECONDS: how long any request but an import may take to arrive (Node's own
+   * requestTimeout, 300 s, cannot be set per route, so the server's is off and this one is ours).
+   * 0: none.
+   */
+  requestTimeoutSeconds: number;
+  /** IMPORT_TIMEOUT_SECONDS: how long an import upload may last; past it, nothing is imported and the answer is a 408 saying so. 0: none. */
+  importTimeoutSeconds: number;
   /** Where the message templates live (config/templates/<channel>/<locale>/<kind>.txt). */
   templatesDir: string;
   /** Subscriber flags that put a customer near the top of the call list. */
@@ -312,6 +320,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       .map((f) => f.trim())
       .filter(Boolean),
     maxImportBytes: integer(env, 'MAX_IMPORT_MB', 2048, 1, 1_000_000) * 1024 * 1024,
+    requestTimeoutSeconds: integer(env, 'REQUEST_TIMEOUT_SECONDS', 300, 0, 86_400),
+    importTimeoutSeconds: integer(env, 'IMPORT_TIMEOUT_SECONDS', 4 * 3600, 0, 7 * 86_400),
     workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 4, 1, 1000),
     emailWorkerConcurrency: integer(env, 'EMAIL_WORKER_CONCURRENCY', 1, 1, 1000),
     workerQueues: workerQueues(env),

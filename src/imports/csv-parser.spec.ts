@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { CsvParser, CsvRecord, CsvRecordTooLong } from './csv-parser';
+import { CsvFieldTooLong, CsvLimits, CsvParser, CsvRecord, CsvRecordTooLong, CsvTooManyFields } from './csv-parser';
 
-function parse(chunks: string[], maxRecordChars?: number): CsvRecord[] {
-  const sut = new CsvParser(maxRecordChars);
+function parse(chunks: string[], maxRecordChars?: number, limits: Partial<CsvLimits> = {}): CsvRecord[] {
+  const sut = new CsvParser({ maxRecordChars, ...limits });
   const out: CsvRecord[] = [];
   for (const chunk of chunks) sut.push(chunk, out);
   sut.end(out);
@@ -51,6 +51,27 @@ describe(CsvParser.name, () => {
 
   it('should refuse a record longer than the limit when it spans chunks', () => {
     expect(() => parse(['a,"', 'x'.repeat(50), 'y'.repeat(50)], 64)).toThrow(CsvRecordTooLong);
+  });
+
+  it('should refuse a line of commas when it has more fields than the limit, naming its line', () => {
+    const sut = () => parse(['a,b\n', ',,,,'.repeat(250_000), '\n'], undefined, { maxFields: 100 });
+    expect(sut).toThrow(CsvTooManyFields);
+    expect(sut).toThrow('the record starting on line 2 has more than 100 fields');
+  });
+
+  it('should take a record when it has exactly the most fields allowed', () => {
+    expect(parse([`${','.repeat(99)}x\n`], undefined, { maxFields: 100 })).toEqual([{ line: 1, fields: [...Array(99).fill(''), 'x'] }]);
+  });
+
+  it('should refuse a field over the byte limit when it is split across chunks, naming its line and field', () => {
+    const sut = () => parse(['a,b\nc,"', 'я'.repeat(20), 'я'.repeat(20), '"\n'], undefined, { maxFieldBytes: 64 });
+    expect(sut).toThrow(CsvFieldTooLong);
+    expect(sut).toThrow('field 2 of the record starting on line 2 is longer than 64 bytes');
+  });
+
+  it('should count bytes, not characters, when a field is not ASCII', () => {
+    expect(parse(['я'.repeat(32) + '\n'], undefined, { maxFieldBytes: 64 })).toEqual([{ line: 1, fields: ['я'.repeat(32)] }]);
+    expect(() => parse(['я'.repeat(33) + '\n'], undefined, { maxFieldBytes: 64 })).toThrow(CsvFieldTooLong);
   });
 
   it('should give the same records however the text is split into chunks', () => {

@@ -5,11 +5,42 @@ export interface CsvRecord {
   error?: string;
 }
 
-export class CsvRecordTooLong extends Error {
-  constructor(readonly line: number, readonly limit: number) {
-    super(`the record starting on line ${line} is longer than ${limit} characters`);
+/** A record over one of the parser's limits: the import stops there, naming the line. */
+export class CsvLimitExceeded extends Error {
+  constructor(readonly line: number, message: string) {
+    super(message);
   }
 }
+
+export class CsvRecordTooLong extends CsvLimitExceeded {
+  constructor(line: number, readonly limit: number) {
+    super(line, `the record starting on line ${line} is longer than ${limit} characters`);
+  }
+}
+
+export class CsvTooManyFields extends CsvLimitExceeded {
+  constructor(line: number, readonly limit: number) {
+    super(line, `the record starting on line ${line} has more than ${limit} fields`);
+  }
+}
+
+export class CsvFieldTooLong extends CsvLimitExceeded {
+  /** `field` is 0-based. */
+  constructor(line: number, readonly field: number, readonly limit: number) {
+    super(line, `field ${field + 1} of the record starting on line ${line} is longer than ${limit} bytes`);
+  }
+}
+
+export interface CsvLimits {
+  /** Characters of all fields of one record. */
+  maxRecordChars: number;
+  /** Fields in one record: without it a line of commas grew the list without bound (empty fields add no characters). */
+  maxFields: number;
+  /** UTF-8 bytes of one field. */
+  maxFieldBytes: number;
+}
+
+export const DEFAULT_CSV_LIMITS: CsvLimits = { maxRecordChars: 1 << 20, maxFields: 100, maxFieldBytes: 64 * 1024 };
 
 const enum State {
   FieldStart,
@@ -40,7 +71,12 @@ export class CsvParser {
   private recordLine = 1;
   private error = '';
 
-  constructor(private readonly maxRecordChars = 1 << 20) {}
+  private readonly limits: CsvLimits;
+
+  constructor(limits: Partial<CsvLimits> = {}) {
+    const given = Object.entries(limits).filter(([, v]) => v !== undefined);
+    this.limits = { ...DEFAULT_CSV_LIMITS, ...Object.fromEntries(given) };
+  }
 
   push(text: string, out: CsvRecord[]): void {
     let run = 0; // start of the field characters not yet copied into this.field
@@ -95,8 +131,9 @@ export class CsvParser {
       }
     }
     if (this.state === State.Unquoted || this.state === State.Quoted) this.field += text.slice(run);
-    if (this.recordChars + this.field.length > this.maxRecordChars) {
-      throw new CsvRecordTooLong(this.recordLine, this.maxRecordChars);
+    this.checkField();
+    if (this.recordChars + this.field.length > this.limits.maxRecordChars) {
+      throw new CsvRecordTooLong(this.recordLine, this.limits.maxRecordChars);
     }
   }
 
@@ -114,7 +151,15 @@ export class CsvParser {
     this.state = State.FieldStart;
   }
 
+  private checkField(): void {
+    const max = this.limits.maxFieldBytes;
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: shorter fields need no count.
+    if (this.field.length * 3 > max && Buffer.byteLength(this.field) > max) throw new CsvFieldTooLong(this.recordLine, this.fields.length, max);
+  }
+
   private endField(): void {
+    this.checkField();
+    if (this.fields.length >= this.limits.maxFields) throw new CsvTooManyFields(this.recordLine, this.limits.maxFields);
     this.fields.push(this.field);
     this.recordChars += this.field.length;
     this.field = '';

@@ -44,6 +44,12 @@ export class UploadIncomplete extends DomainError {
   }
 }
 
+export class ImportTimedOut extends DomainError {
+  constructor(seconds: number) {
+    super('IMPORT_TIMEOUT', `the upload took longer than ${seconds} s (IMPORT_TIMEOUT_SECONDS); nothing was imported`, 408);
+  }
+}
+
 export class ImportConflict extends DomainError {
   constructor() {
     super('IMPORT_CONFLICT', 'the data changed while the file was being imported; nothing was imported, retry', 409);

@@ -5,9 +5,9 @@ import { pipeline } from 'stream/promises';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { copyRow } from './copy-text';
 import { IMPORT_KINDS, ImportKind, ImportKindName } from './import-kinds';
-import { ImportConflict, ImportInvalid, ImportTooLarge, ProblemList } from './import.errors';
+import { ImportConflict, ImportInvalid, ImportTimedOut, ImportTooLarge, ProblemList } from './import.errors';
 import { ImportsRepository, MergeCounts } from './imports.repository';
-import { CsvRecordParser, ImportFormat, NdjsonRecordParser, readRecords } from './records';
+import { CsvRecordParser, ImportFormat, NdjsonRecordParser, readRecords, withDeadline } from './records';
 
 export interface ImportResult extends MergeCounts {
   unchanged: number;
@@ -83,7 +83,10 @@ export class ImportsService {
     const ctx = { region: this.config.defaultPhoneRegion, csv: format === 'csv' };
     const counts = { lines: 0, rows: 0 };
     // destroyOnReturn: false keeps the socket open when reading stops early, so the error can still be sent.
-    const records = readRecords(body.iterator({ destroyOnReturn: false }), parser, this.config.maxImportBytes);
+    // The upload has its own deadline: the server's request timeout does not apply to imports (see http.ts).
+    const seconds = this.config.importTimeoutSeconds;
+    const chunks = withDeadline(body.iterator({ destroyOnReturn: false }), seconds * 1000, () => new ImportTimedOut(seconds));
+    const records = readRecords(chunks, parser, this.config.maxImportBytes);
     async function* copyText(): AsyncGenerator<string> {
       for await (const batch of records) {
         let text = '';

@@ -1,6 +1,6 @@
 import { Readable } from 'stream';
 import { ImportInvalid, ImportTooLarge } from './import.errors';
-import { CsvRecordParser, ImportRecord, NdjsonRecordParser, readRecords, RecordParser } from './records';
+import { CsvRecordParser, ImportRecord, NdjsonRecordParser, readRecords, RecordParser, withDeadline } from './records';
 
 const columns = { known: ['code', 'name', 'phone', 'email'], required: ['code', 'name'], oneOf: ['phone', 'email'] };
 
@@ -45,6 +45,41 @@ describe(CsvRecordParser.name, () => {
 
   it('should refuse a body larger than the limit', async () => {
     await expect(readAll(['code,name,email\n', 'A,B,c@d.ru\n'], undefined, 20)).rejects.toBeInstanceOf(ImportTooLarge);
+  });
+});
+
+describe(`${CsvRecordParser.name} limits`, () => {
+  it('should fail the import naming the line when a line is all commas', async () => {
+    const err = await readAll(['code,name,phone\n', 'A,Anna,+7913\n', ','.repeat(1_000_000) + '\n']).catch((e) => e);
+    expect(err).toBeInstanceOf(ImportInvalid);
+    expect(err.details).toEqual([{ line: 3, field: 'row', message: 'the record starting on line 3 has more than 100 fields' }]);
+  });
+
+  it('should name the column when one field is over the byte limit', async () => {
+    const err = await readAll(['code,name,phone\n', `A,${'я'.repeat(40_000)},+7913\n`]).catch((e) => e);
+    expect(err).toBeInstanceOf(ImportInvalid);
+    expect(err.details).toEqual([{ line: 2, field: 'name', message: 'field 2 of the record starting on line 2 is longer than 65536 bytes' }]);
+  });
+});
+
+describe(withDeadline.name, () => {
+  const never: AsyncIterator<number> = { next: () => new Promise(() => undefined) };
+
+  it('should throw the given error when the source stalls past the deadline', async () => {
+    const sut = withDeadline(never, 20, () => new Error('too slow'));
+    await expect(sut.next()).rejects.toThrow('too slow');
+  });
+
+  it('should pass every item through when the source ends in time', async () => {
+    const out: number[] = [];
+    for await (const n of withDeadline(Readable.from([1, 2, 3])[Symbol.asyncIterator](), 60_000, () => new Error('x'))) out.push(n);
+    expect(out).toEqual([1, 2, 3]);
+  });
+
+  it('should never time out when the deadline is 0', async () => {
+    const sut = withDeadline((async function* () { yield 1; })(), 0, () => new Error('x'));
+    expect(await sut.next()).toEqual({ done: false, value: 1 });
+    expect(await sut.next()).toEqual({ done: true, value: undefined });
   });
 });
 

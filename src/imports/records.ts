@@ -1,6 +1,6 @@
 import { StringDecoder } from 'string_decoder';
 import { FieldError } from '../common/validation';
-import { CsvParser, CsvRecord, CsvRecordTooLong } from './csv-parser';
+import { CsvFieldTooLong, CsvLimitExceeded, CsvParser, CsvRecord, DEFAULT_CSV_LIMITS } from './csv-parser';
 import { ImportInvalid, ImportTooLarge, LineProblem, UploadIncomplete } from './import.errors';
 
 export type ImportFormat = 'csv' | 'ndjson';
@@ -19,7 +19,7 @@ export interface Columns {
   oneOf?: readonly string[];
 }
 
-const MAX_RECORD_CHARS = 1 << 20;
+const MAX_RECORD_CHARS = DEFAULT_CSV_LIMITS.maxRecordChars;
 
 /** Turns decoded text chunks into records; `end` flushes what is left. */
 export interface RecordParser {
@@ -28,7 +28,7 @@ export interface RecordParser {
 }
 
 export class CsvRecordParser implements RecordParser {
-  private readonly csv = new CsvParser(MAX_RECORD_CHARS);
+  private readonly csv = new CsvParser();
   private header?: string[];
   private readonly batch: CsvRecord[] = [];
 
@@ -38,7 +38,8 @@ export class CsvRecordParser implements RecordParser {
     try {
       this.csv.push(text, this.batch);
     } catch (e) {
-      if (e instanceof CsvRecordTooLong) throw ImportInvalid.one(e.line, 'row', e.message);
+      if (e instanceof CsvFieldTooLong) throw ImportInvalid.one(e.line, this.header?.[e.field] ?? 'row', e.message);
+      if (e instanceof CsvLimitExceeded) throw ImportInvalid.one(e.line, 'row', e.message);
       throw e;
     }
     return this.drain();
@@ -163,4 +164,31 @@ export async function* readRecords(
 function isStreamAbort(e: unknown): boolean {
   const code = (e as { code?: string })?.code;
   return code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (e as Error)?.message === 'aborted';
+}
+
+/**
+ * The chunks of `source` until `ms` have passed since the call; then `timedOut()` is thrown, also
+ * while a chunk is awaited (a stalled client). 0: no deadline.
+ */
+export async function* withDeadline<T>(source: AsyncIterator<T>, ms: number, timedOut: () => Error): AsyncGenerator<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    if (ms > 0) timer = setTimeout(() => reject(timedOut()), ms);
+  });
+  expired.catch(() => undefined); // raced below; unobserved when the source ends first
+  try {
+    for (;;) {
+      const next = source.next();
+      next.catch(() => undefined); // left pending when the deadline wins
+      const result = await Promise.race([next, expired]);
+      if (result.done) return;
+      yield result.value;
+    }
+  } finally {
+    clearTimeout(timer);
+    // Detaches from the source as for-await would have (a stream iterator's listeners would keep
+    // body.resume() from draining the rest of an upload).
+    // Not awaited: a stream iterator still waiting for a chunk (a stalled client) returns only after it.
+    void source.return?.()?.catch(() => undefined);
+  }
 }
