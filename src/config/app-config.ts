@@ -1,4 +1,3 @@
-import { createHash } from 'crypto';
 import { isSupportedCountry } from 'libphonenumber-js';
 import { isIanaZone, parseQuietWindow, QuietWindow } from '../common/validation';
 import { QUEUES, QueueName } from '../jobs/queues';
@@ -68,8 +67,8 @@ export interface AppConfig {
   defaultQuietHours: QuietWindow;
   defaultPhoneRegion: string;
   publicBaseUrl: string;
-  /** HMAC key of the unsubscribe links in emails. */
-  unsubscribeSecret: string;
+  /** HMAC key of the unsubscribe links in emails; unset: a random key kept in the database (see UnsubscribeLinks). */
+  unsubscribeSecret?: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   maxJsonBody: string;
   maxImportBytes: number;
@@ -242,18 +241,11 @@ function smtpConfig(env: Env): SmtpConfig {
   };
 }
 
-/**
- * Production must set its own; elsewhere a key derived from DATABASE_URL keeps links valid
- * across restarts and the same in the api (which checks them) and the worker (which signs them).
- */
-function unsubscribeSecret(env: Env, environment: string, databaseUrl: string): string {
+/** UNSUBSCRIBE_SECRET when set. Never derived from anything: without it, a random key is made once and kept in the database. */
+function unsubscribeSecret(env: Env): string | undefined {
   const secret = env.UNSUBSCRIBE_SECRET?.trim();
-  if (secret) {
-    if (secret.length < 32) throw new ConfigError('UNSUBSCRIBE_SECRET', 'must be at least 32 characters');
-    return secret;
-  }
-  if (environment === 'production') throw new ConfigError('UNSUBSCRIBE_SECRET', 'is missing (required when NODE_ENV=production)');
-  return createHash('sha256').update(`outage-notifier development unsubscribe key|${databaseUrl}`).digest('base64url');
+  if (secret && secret.length < 32) throw new ConfigError('UNSUBSCRIBE_SECRET', 'must be at least 32 characters');
+  return secret || undefined;
 }
 
 /** Builds the one typed configuration object from the environment; throws naming the variable. */
@@ -311,7 +303,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     defaultQuietHours,
     defaultPhoneRegion: region,
     publicBaseUrl: url(env, 'PUBLIC_BASE_URL', ['http:', 'https:'], `http://localhost:${port}`).replace(/\/$/, ''),
-    unsubscribeSecret: unsubscribeSecret(env, environment, databaseUrl),
+    unsubscribeSecret: unsubscribeSecret(env),
     logLevel: logLevel as AppConfig['logLevel'],
     maxJsonBody,
     templatesDir: optional(env, 'TEMPLATES_DIR', 'config/templates'),

@@ -4,6 +4,7 @@ import { APP_CONFIG, AppConfig, SmtpConfig } from '../config/app-config';
 import { EMAIL_CHANNEL } from '../notifications/channel.port';
 import { NoopChannel } from '../notifications/noop.channel';
 import { EmailAdapter, MailTransport } from './email.adapter';
+import { SettingsRepository } from '../settings/settings.repository';
 import { UnsubscribeLinks } from './unsubscribe-links';
 
 /** A pool of SMTP connections, opened on the first send and reused across batches. */
@@ -53,6 +54,7 @@ class EmailLifecycle implements OnApplicationShutdown {
     { provide: EMAIL_CHANNEL, useFactory: (config: AppConfig) => (config.channels === 'noop' ? new NoopChannel('email') : createEmailAdapter(config.smtp)), inject: [APP_CONFIG] },
     EmailLifecycle,
     UnsubscribeLinks,
+    SettingsRepository,
   ],
   exports: [EMAIL_CHANNEL, UnsubscribeLinks],
 })

@@ -71,7 +71,6 @@ describe('SMTP and unsubscribe configuration', () => {
     [{ SMTP_RATE_PER_SECOND: '-1' }, 'SMTP_RATE_PER_SECOND'],
     [{ SMTP_MESSAGE_ID_DOMAIN: 'bad domain' }, 'SMTP_MESSAGE_ID_DOMAIN'],
     [{ UNSUBSCRIBE_SECRET: 'short' }, 'UNSUBSCRIBE_SECRET'],
-    [{ NODE_ENV: 'production' }, 'UNSUBSCRIBE_SECRET'],
   ])('should refuse %j naming %s', (env, variable) => {
     expect(errorFor(env)).toContain(variable);
   });
@@ -81,10 +80,8 @@ describe('SMTP and unsubscribe configuration', () => {
     expect(loadConfig({ ...VALID, NODE_ENV: 'production', UNSUBSCRIBE_SECRET: secret }).unsubscribeSecret).toBe(secret);
   });
 
-  it('should derive a stable development secret from DATABASE_URL when UNSUBSCRIBE_SECRET is unset', () => {
-    const sut = loadConfig({ ...VALID }).unsubscribeSecret;
-    expect(sut).toHaveLength(43);
-    expect(loadConfig({ ...VALID }).unsubscribeSecret).toBe(sut);
-    expect(loadConfig({ ...VALID, DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/other' }).unsubscribeSecret).not.toBe(sut);
+  it('should leave the secret to the database when UNSUBSCRIBE_SECRET is unset, in production too', () => {
+    expect(loadConfig({ ...VALID }).unsubscribeSecret).toBeUndefined();
+    expect(loadConfig({ ...VALID, NODE_ENV: 'production' }).unsubscribeSecret).toBeUndefined();
   });
 });
