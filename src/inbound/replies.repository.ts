@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { OpenIncident } from './reply-texts';
-import { returning } from '../common/sql';
+import { execute, returning } from '../common/sql';
 
 export type InboundOutcome =
   | 'unknown_sender' | 'empty' | 'opted_out' | 'opted_in' | 'status' | 'rating' | 'rating_repeated' | 'rating_refused' | 'feedback';
@@ -223,5 +223,30 @@ export class RepliesRepository {
         );
       }
     });
+  }
+
+  /**
+   * Answers still 'sending' since before `staleBefore`, whose worker died between the commit and
+   * the send: claimed by moving updated_at to `at`, so another sweep leaves them to this one.
+   */
+  async claimUnsentReplies(staleBefore: Date, at: Date, limit: number): Promise<Array<{ id: string; recipient: string; body: string }>> {
+    const rows = await returning<{ id: string | number; recipient: string; body: string }>(
+      this.db.manager,
+      `UPDATE inbound_replies r SET updated_at = $2
+       FROM (SELECT id FROM inbound_replies WHERE state = 'sending' AND updated_at < $1 ORDER BY updated_at LIMIT $3 FOR UPDATE SKIP LOCKED) s
+       WHERE r.id = s.id
+       RETURNING r.id, r.recipient, r.body`,
+      [staleBefore, at, limit],
+    );
+    return rows.map((r) => ({ ...r, id: String(r.id) }));
+  }
+
+  /** Unsent answers made before `createdBefore`: too old to be worth sending now, so failed. */
+  async failUnsentReplies(createdBefore: Date, at: Date, error: string): Promise<number> {
+    return execute(
+      this.db.manager,
+      `UPDATE inbound_replies SET state = 'failed', error = $3, updated_at = $2 WHERE state = 'sending' AND created_at < $1`,
+      [createdBefore, at, error],
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CallListRepository } from '../calls/call-list.repository';
 import { Clock } from '../common/clock';
@@ -19,6 +19,11 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 /** A concatenated reply whose other parts have not come within this long is given up on. */
 const PART_WAIT_MS = HOUR;
+/** How often a worker looks for answers a dead worker left unsent. */
+const SWEEP_MS = 60_000;
+/** An unsent answer older than this is failed, not sent: a STATUS or a confirmation that late would confuse more than help. */
+const ANSWER_MAX_AGE_MS = HOUR;
+const SWEEP_BATCH = 100;
 
 interface Decision {
   outcome: InboundOutcome;
@@ -37,9 +42,10 @@ export type ReplyResult = { outcome: InboundOutcome | 'dropped' | 'waiting_for_p
  * its number; our answer goes out after the commit (the SMSC is not kept waiting for it).
  */
 @Injectable()
-export class RepliesService implements BeforeApplicationShutdown {
+export class RepliesService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(RepliesService.name);
   private readonly sending = new Set<Promise<void>>();
+  private sweepTimer?: NodeJS.Timeout;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -92,8 +98,33 @@ export class RepliesService implements BeforeApplicationShutdown {
     return { outcome, reply };
   }
 
+  onApplicationBootstrap(): void {
+    if (!this.sms) return;
+    this.sweepTimer = setInterval(() => {
+      this.sweepUnsentAnswers().catch((err) => this.logger.warn({ msg: 'sweep of unsent answers failed', err }));
+    }, SWEEP_MS);
+    this.sweepTimer.unref();
+  }
+
   async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.sweepTimer);
     await Promise.allSettled([...this.sending]);
+  }
+
+  /**
+   * Our answers are stored with the reply and sent after the commit; a worker killed in between
+   * leaves them 'sending'. Those older than any send can last (twice the SMS retry budget, at least
+   * five minutes) are sent now, unless older than ANSWER_MAX_AGE_MS: those are failed.
+   */
+  async sweepUnsentAnswers(): Promise<{ resent: number; failed: number }> {
+    const now = this.clock.now().getTime();
+    const at = new Date(now);
+    const failed = await this.repo.failUnsentReplies(new Date(now - ANSWER_MAX_AGE_MS), at, 'never sent: the worker stopped before sending it');
+    const stuckAfter = Math.max(5 * 60_000, 2 * this.config.smsc.retryBudgetSeconds * 1000);
+    const unsent = await this.repo.claimUnsentReplies(new Date(now - stuckAfter), at, SWEEP_BATCH);
+    for (const r of unsent) this.answer(r.id, r.recipient, r.body);
+    if (failed + unsent.length > 0) this.logger.warn({ msg: 'answers left unsent by a stopped worker', resent: unsent.length, failed });
+    return { resent: unsent.length, failed };
   }
 
   /** Numbers we do not know are kept, never answered: an answer would confirm the number is live. */
