@@ -23,16 +23,16 @@ import { StaffModule } from './staff/staff.module';
 import { StatusPageModule } from './status-page/status-page.module';
 import { SubscribersModule } from './subscribers/subscribers.module';
 
-/** What both roles share: configuration, PostgreSQL, Redis (and what the controllers' interceptors need, which Nest resolves in either role). */
-const CORE = [ConfigModule, ClockModule, DatabaseModule, RedisModule, JobQueueModule, IdempotencyModule];
+/** What both roles share: configuration, Redis, what the controllers' interceptors need (which Nest resolves in either role), and PostgreSQL with each role's timeouts. */
+const CORE = [ConfigModule, ClockModule, RedisModule, JobQueueModule, IdempotencyModule];
 
 /** Domain modules: their services are used by both roles; controllers only serve in the api role. */
 const DOMAIN = [AreasModule, NetworkModule, SubscribersModule, StaffModule, IncidentsModule, CallsModule];
 
 /** The HTTP role. */
-@Module({ imports: [...CORE, ...DOMAIN, AuthModule, ImportsModule, StatusPageModule, TemplatesModule, UnsubscribeModule, FeedbackModule, HealthModule] })
+@Module({ imports: [...CORE, DatabaseModule.forRole('api'), ...DOMAIN, AuthModule, ImportsModule, StatusPageModule, TemplatesModule, UnsubscribeModule, FeedbackModule, HealthModule] })
 export class ApiModule {}
 
 /** The BullMQ role: job handlers live in the domain modules and are found by the JobRunner. */
-@Module({ imports: [...CORE, ...DOMAIN, DeliveryModule, IncidentsWorkerModule, InboundModule, JobsModule] })
+@Module({ imports: [...CORE, DatabaseModule.forRole('worker'), ...DOMAIN, DeliveryModule, IncidentsWorkerModule, InboundModule, JobsModule] })
 export class WorkerModule {}

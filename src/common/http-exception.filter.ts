@@ -12,6 +12,7 @@ const HTTP_CODES: Record<number, string> = {
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   429: 'TOO_MANY_REQUESTS',
+  503: 'UNAVAILABLE',
 };
 
 /**
@@ -39,6 +40,24 @@ function constraintViolation(e: QueryFailedError): { status: number; body: { cod
   return undefined;
 }
 
+/**
+ * The database's own limits (see AppConfig.databaseTimeouts): the request was cut off rather than
+ * left hanging; its transaction was rolled back, so retrying is safe.
+ */
+function databaseTimeout(exception: unknown): { status: number; body: { code: string; message: string; details: unknown[] } } | undefined {
+  const code = exception instanceof QueryFailedError ? (exception.driverError as { code?: string }).code : undefined;
+  const message = exception instanceof Error ? exception.message : '';
+  const unavailable = (what: string, errorCode: string) => ({
+    status: 503,
+    body: { code: errorCode, message: `${what}; nothing was changed, retry`, details: [] },
+  });
+  if (code === '57014') return unavailable('the database did not finish in time', 'DATABASE_TIMEOUT');
+  if (code === '55P03') return unavailable('the record is locked by another change that did not finish in time', 'DATABASE_BUSY');
+  // node-postgres's pool and client when a connection cannot be made within the connect timeout
+  if (/timeout exceeded when trying to connect|connection timeout/i.test(message)) return unavailable('the database could not be reached in time', 'DATABASE_UNAVAILABLE');
+  return undefined;
+}
+
 /** Maps every failure to the contract's `{error: {code, message, details}}` body. */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
@@ -63,6 +82,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const mapped = constraintViolation(exception);
       if (mapped) return mapped;
     }
+    const timedOut = databaseTimeout(exception);
+    if (timedOut) return timedOut;
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();

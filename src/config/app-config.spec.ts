@@ -63,6 +63,17 @@ describe(loadConfig.name, () => {
     });
   });
 
+  it('should give the api tighter database timeouts than the worker, each set by its own variables', () => {
+    expect(loadConfig({ ...VALID }).databaseTimeouts).toEqual({
+      api: { statementMs: 30_000, lockMs: 10_000, connectMs: 5_000 },
+      worker: { statementMs: 600_000, lockMs: 60_000, connectMs: 10_000 },
+    });
+    const sut = loadConfig({ ...VALID, DB_API_STATEMENT_TIMEOUT_MS: '0', DB_WORKER_LOCK_TIMEOUT_MS: '5000', DB_WORKER_CONNECT_TIMEOUT_MS: '2500' });
+    expect(sut.databaseTimeouts.api.statementMs).toBe(0);
+    expect(sut.databaseTimeouts.worker).toEqual({ statementMs: 600_000, lockMs: 5000, connectMs: 2500 });
+    expect(errorFor({ DB_API_LOCK_TIMEOUT_MS: '10s' }).variable).toBe('DB_API_LOCK_TIMEOUT_MS');
+  });
+
   it('should take receipts by esm_class only unless SMSC_PLAIN_TEXT_RECEIPTS is set', () => {
     expect(loadConfig({ ...VALID }).smsc.plainTextReceipts).toBe(false);
     expect(loadConfig({ ...VALID, SMSC_PLAIN_TEXT_RECEIPTS: 'true' }).smsc.plainTextReceipts).toBe(true);

@@ -57,10 +57,28 @@ export interface SmtpConfig {
   messageIdDomain: string;
 }
 
+/** Limits on each session towards PostgreSQL (ms, 0: none), so a failover or a slow query cannot hang the pool. */
+export interface DatabaseTimeouts {
+  /** statement_timeout: a statement running longer is cancelled (SQLSTATE 57014). */
+  statementMs: number;
+  /** lock_timeout: a statement waiting longer for a lock is cancelled (55P03). */
+  lockMs: number;
+  /** How long taking a new connection may last (connect and authenticate). */
+  connectMs: number;
+}
+
+export type ProcessRole = 'api' | 'worker';
+
 export interface AppConfig {
   env: string;
   port: number;
   databaseUrl: string;
+  /**
+   * Per role: the api answers people and should fail fast; the worker runs set-based statements
+   * over millions of rows. DB_API_* / DB_WORKER_* + STATEMENT_TIMEOUT_MS, LOCK_TIMEOUT_MS, CONNECT_TIMEOUT_MS.
+   * Imports keep a connection of their own without a statement timeout (an upload may last hours).
+   */
+  databaseTimeouts: Record<ProcessRole, DatabaseTimeouts>;
   redisUrl: string;
   adminApiKey?: string;
   defaultTimezone: string;
@@ -241,6 +259,15 @@ function smtpConfig(env: Env): SmtpConfig {
   };
 }
 
+function databaseTimeouts(env: Env, role: ProcessRole, defaults: DatabaseTimeouts): DatabaseTimeouts {
+  const prefix = `DB_${role.toUpperCase()}_`;
+  return {
+    statementMs: integer(env, `${prefix}STATEMENT_TIMEOUT_MS`, defaults.statementMs, 0, 86_400_000),
+    lockMs: integer(env, `${prefix}LOCK_TIMEOUT_MS`, defaults.lockMs, 0, 86_400_000),
+    connectMs: integer(env, `${prefix}CONNECT_TIMEOUT_MS`, defaults.connectMs, 0, 600_000),
+  };
+}
+
 /** UNSUBSCRIBE_SECRET when set. Never derived from anything: without it, a random key is made once and kept in the database. */
 function unsubscribeSecret(env: Env): string | undefined {
   const secret = env.UNSUBSCRIBE_SECRET?.trim();
@@ -297,6 +324,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     env: environment,
     port,
     databaseUrl,
+    databaseTimeouts: {
+      api: databaseTimeouts(env, 'api', { statementMs: 30_000, lockMs: 10_000, connectMs: 5_000 }),
+      worker: databaseTimeouts(env, 'worker', { statementMs: 600_000, lockMs: 60_000, connectMs: 10_000 }),
+    },
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     adminApiKey,
     defaultTimezone,

@@ -1,16 +1,26 @@
-import { Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { APP_CONFIG, AppConfig, ProcessRole } from '../config/app-config';
 import { dataSourceOptions } from './options';
 import { TypeOrmJsonLogger } from '../common/typeorm-logger';
 
+/** PostgreSQL for one role, with that role's timeouts (see AppConfig.databaseTimeouts). */
 @Global()
-@Module({
-  imports: [
-    TypeOrmModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config.databaseUrl), logging: ['error'], logger: new TypeOrmJsonLogger() }),
-    }),
-  ],
-})
-export class DatabaseModule {}
+@Module({})
+export class DatabaseModule {
+  static forRole(role: ProcessRole): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig) => ({
+            ...dataSourceOptions(config.databaseUrl, config.databaseTimeouts[role]),
+            logging: ['error'],
+            logger: new TypeOrmJsonLogger(),
+          }),
+        }),
+      ],
+    };
+  }
+}

@@ -70,7 +70,7 @@ class OpenGateOnShutdown implements BeforeApplicationShutdown {
   }
 }
 
-const CORE = [ConfigModule, DatabaseModule, RedisModule, DiscoveryModule];
+const CORE = [ConfigModule, DatabaseModule.forRole('worker'), RedisModule, DiscoveryModule];
 
 @Module({
   imports: CORE,

@@ -10,7 +10,7 @@ import { ADMIN_KEY } from '../support/api';
 import { freshDatabase, TestDatabase } from '../support/db';
 
 // The preview behind the real auth guard and error filter, whatever else the api role holds.
-@Module({ imports: [ConfigModule, DatabaseModule, AuthModule, TemplatesModule] })
+@Module({ imports: [ConfigModule, DatabaseModule.forRole('api'), AuthModule, TemplatesModule] })
 class PreviewApp {}
 
 describe('GET /v1/templates/preview', () => {
