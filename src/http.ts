@@ -9,6 +9,7 @@ import { HttpExceptionFilter } from './common/http-exception.filter';
 import { JsonLogger } from './common/json-logger';
 import { refuseNul } from './common/refuse-nul.middleware';
 import { requestDeadline } from './common/request-deadline.middleware';
+import { securityHeaders } from './common/security-headers';
 import { AppConfig, APP_CONFIG } from './config/app-config';
 
 /** Builds the HTTP application (used by main and by the end-to-end tests). */
@@ -16,6 +17,8 @@ export async function createApiApp(logger = new JsonLogger()): Promise<INestAppl
   const app = await NestFactory.create<NestExpressApplication>(ApiModule, { bodyParser: false, logger });
   const config = app.get<AppConfig>(APP_CONFIG);
   app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.use(securityHeaders({ hstsMaxAgeSeconds: config.hstsMaxAgeSeconds, docsPath: config.docsEnabled ? '/docs' : undefined }));
   // Node's requestTimeout would cut off any import longer than 300 s; ours exempts imports (see ImportsService).
   app.getHttpServer().requestTimeout = 0;
   app.use(requestDeadline(config.requestTimeoutSeconds * 1000, (req) => req.path.startsWith('/v1/imports/')));
@@ -31,6 +34,6 @@ export async function createApiApp(logger = new JsonLogger()): Promise<INestAppl
     .setVersion('1')
     .addBearerAuth()
     .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc));
+  if (config.docsEnabled) SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc));
   return app;
 }

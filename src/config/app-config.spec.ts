@@ -74,6 +74,15 @@ describe(loadConfig.name, () => {
     expect(errorFor({ DB_API_LOCK_TIMEOUT_MS: '10s' }).variable).toBe('DB_API_LOCK_TIMEOUT_MS');
   });
 
+  it('should read the proxy trust, HSTS and the docs and metrics switches', () => {
+    expect(loadConfig({ ...VALID })).toMatchObject({ trustProxy: false, hstsMaxAgeSeconds: 31_536_000, docsEnabled: true, metricsEnabled: true });
+    expect(loadConfig({ ...VALID, TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ ...VALID, TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback,10.0.0.0/8');
+    expect(loadConfig({ ...VALID, API_DOCS: 'off', API_METRICS: 'false' })).toMatchObject({ docsEnabled: false, metricsEnabled: false });
+    expect(errorFor({ TRUST_PROXY: 'my-proxy' }).variable).toBe('TRUST_PROXY');
+    expect(errorFor({ API_DOCS: 'hidden' }).variable).toBe('API_DOCS');
+  });
+
   it('should take receipts by esm_class only unless SMSC_PLAIN_TEXT_RECEIPTS is set', () => {
     expect(loadConfig({ ...VALID }).smsc.plainTextReceipts).toBe(false);
     expect(loadConfig({ ...VALID, SMSC_PLAIN_TEXT_RECEIPTS: 'true' }).smsc.plainTextReceipts).toBe(true);

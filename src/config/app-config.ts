@@ -1,4 +1,5 @@
 import { isSupportedCountry } from 'libphonenumber-js';
+import { isIP } from 'net';
 import { isIanaZone, parseQuietWindow, QuietWindow } from '../common/validation';
 import { QUEUES, QueueName } from '../jobs/queues';
 
@@ -90,6 +91,13 @@ export interface AppConfig {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   maxJsonBody: string;
   maxImportBytes: number;
+  /** TRUST_PROXY: Express's "trust proxy" (false, true, a hop count, or addresses / subnets / loopback …), so req.secure follows X-Forwarded-Proto from those. */
+  trustProxy: boolean | number | string;
+  /** HSTS_MAX_AGE_SECONDS on responses served over HTTPS; 0: no HSTS. */
+  hstsMaxAgeSeconds: number;
+  /** API_DOCS / API_METRICS: serve /docs and /metrics (turn off where they should not be public). */
+  docsEnabled: boolean;
+  metricsEnabled: boolean;
   /**
    * REQUEST_TIMEOUT_SECONDS: how long any request but an import may take to arrive (Node's own
    * requestTimeout, 300 s, cannot be set per route, so the server's is off and this one is ours).
@@ -268,6 +276,18 @@ function databaseTimeouts(env: Env, role: ProcessRole, defaults: DatabaseTimeout
   };
 }
 
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function trustProxy(env: Env): boolean | number | string {
+  const raw = optional(env, 'TRUST_PROXY', 'false');
+  if (raw === 'false' || raw === 'true') return raw === 'true';
+  if (/^\d{1,2}$/.test(raw)) return Number(raw);
+  const items = raw.split(',').map((s) => s.trim());
+  const ok = items.every((i) => PROXY_NAMES.includes(i) || (isIP(i.split('/')[0]) !== 0 && /^[^/]+(\/\d{1,3})?$/.test(i)));
+  if (!ok) throw new ConfigError('TRUST_PROXY', `must be true, false, a hop count, or addresses / subnets / ${PROXY_NAMES.join(' / ')}, got "${raw}"`);
+  return items.join(',');
+}
+
 /** UNSUBSCRIBE_SECRET when set. Never derived from anything: without it, a random key is made once and kept in the database. */
 function unsubscribeSecret(env: Env): string | undefined {
   const secret = env.UNSUBSCRIBE_SECRET?.trim();
@@ -343,6 +363,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
       .map((f) => f.trim())
       .filter(Boolean),
     maxImportBytes: integer(env, 'MAX_IMPORT_MB', 2048, 1, 1_000_000) * 1024 * 1024,
+    trustProxy: trustProxy(env),
+    hstsMaxAgeSeconds: integer(env, 'HSTS_MAX_AGE_SECONDS', 31_536_000, 0, 63_072_000),
+    docsEnabled: flag(env, 'API_DOCS', true),
+    metricsEnabled: flag(env, 'API_METRICS', true),
     requestTimeoutSeconds: integer(env, 'REQUEST_TIMEOUT_SECONDS', 300, 0, 86_400),
     importTimeoutSeconds: integer(env, 'IMPORT_TIMEOUT_SECONDS', 4 * 3600, 0, 7 * 86_400),
     workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 4, 1, 1000),

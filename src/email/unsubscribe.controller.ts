@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
 import { Public } from '../auth/roles.decorator';
 import { InvalidUnsubscribeLink, UnsubscribeSubscriberGone } from './email.errors';
-import { renderConfirm, renderDone, renderRefused, unsubscribeLocale } from './unsubscribe.html';
+import { renderConfirm, renderDone, renderRefused, UNSUBSCRIBE_PAGE_CSS, unsubscribeLocale } from './unsubscribe.html';
 import { UnsubscribeService } from './unsubscribe.service';
 
 /** The links in our emails: a page with a button (GET) and RFC 8058 one-click (POST, also the button). */
@@ -12,6 +12,14 @@ import { UnsubscribeService } from './unsubscribe.service';
 @Controller('v1/public/unsubscribe')
 export class UnsubscribeController {
   constructor(private readonly unsubscribes: UnsubscribeService) {}
+
+  /** The pages' style (no inline one: see CONTENT_SECURITY_POLICY). */
+  @Get('page.css')
+  style(@Res() res: Response): void {
+    res.setHeader('Content-Type', 'text/css; charset=utf-8');
+    res.setHeader('Cache-Control', 'public, max-age=86400');
+    res.status(200).send(UNSUBSCRIBE_PAGE_CSS);
+  }
 
   @Get()
   @ApiQuery({ name: 'token', description: 'from the List-Unsubscribe header or the link in the email' })

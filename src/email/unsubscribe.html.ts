@@ -35,13 +35,16 @@ export function unsubscribeLocale(subscriberLocale: string | undefined, acceptLa
   return /^\s*ru\b/i.test(acceptLanguage ?? '') ? 'ru' : 'en';
 }
 
-function page(locale: UnsubscribeLocale, body: string): string {
-  return `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="robots" content="noindex"><title>${esc(TEXT[locale].title)}</title><style>
-body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#222}
+/** The page's style, served as a file (UnsubscribeController): the Content-Security-Policy allows no inline style. */
+export const UNSUBSCRIBE_PAGE_CSS = `body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#222}
 button{font:inherit;padding:.5rem 1.2rem;border-radius:.4rem;border:1px solid #b91c1c;background:#dc2626;color:#fff;cursor:pointer}
 .note{color:#555}
-</style></head><body><h1>${esc(TEXT[locale].title)}</h1>${body}</body></html>`;
+`;
+
+function page(locale: UnsubscribeLocale, body: string): string {
+  return `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<meta name="robots" content="noindex"><title>${esc(TEXT[locale].title)}</title><link rel="stylesheet" href="/v1/public/unsubscribe/page.css">
+</head><body><h1>${esc(TEXT[locale].title)}</h1>${body}</body></html>`;
 }
 
 const shown = (email: string | null, locale: UnsubscribeLocale) => (email ? maskEmail(email) : TEXT[locale].yourAddress);

@@ -6,6 +6,7 @@ import IORedis from 'ioredis';
 import { register } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/roles.decorator';
+import { DomainError } from '../common/errors';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { REDIS } from '../jobs/redis.module';
 import { smscHealthKey } from '../sms/sms.module';
@@ -71,6 +72,7 @@ export class HealthController {
   @Get('metrics')
   @Header('Content-Type', register.contentType)
   metrics(): Promise<string> {
+    if (!this.config.metricsEnabled) throw new DomainError('NOT_FOUND', 'no such route', 404); // API_METRICS=false
     return register.metrics();
   }
 }

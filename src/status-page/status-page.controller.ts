@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
 import { Public } from '../auth/roles.decorator';
 import { NotFound } from '../common/errors';
-import { pickLocale, renderNotFound, renderStatusPage } from './status-page.html';
+import { pickLocale, renderNotFound, renderStatusPage, STATUS_PAGE_ASSETS, StatusPageAsset } from './status-page.html';
 import { PublicIncident, StatusPageService } from './status-page.service';
 
 // Open incidents change often; closed ones hardly ever. Both are shared caches' business.
@@ -21,6 +21,16 @@ export class StatusPageController {
     const { incident, open } = await this.status.find(code);
     res.setHeader('Cache-Control', cacheFor(open));
     return incident;
+  }
+
+  /** The status page's script and style (no inline ones: see CONTENT_SECURITY_POLICY). */
+  @Get('status/assets/:file')
+  asset(@Param('file') file: string, @Res() res: Response): void {
+    const asset = Object.hasOwn(STATUS_PAGE_ASSETS, file) ? STATUS_PAGE_ASSETS[file as StatusPageAsset] : undefined;
+    if (!asset) throw new NotFound('asset', file);
+    res.setHeader('Content-Type', asset.type);
+    res.setHeader('Cache-Control', 'public, max-age=86400');
+    res.status(200).send(asset.body);
   }
 
   @Get('status/:code')

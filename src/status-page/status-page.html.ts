@@ -28,15 +28,32 @@ export function pickLocale(acceptLanguage: string | undefined, lang: unknown): P
 
 // Times are printed in UTC on the server and rewritten to the reader's own zone by the browser.
 const time = (iso: string) => `<time datetime="${iso}">${iso.replace('T', ' ').slice(0, 16)} UTC</time>`;
-const LOCAL_TIMES = `<script>for(const t of document.querySelectorAll('time'))t.textContent=new Date(t.dateTime).toLocaleString(document.documentElement.lang,{dateStyle:'medium',timeStyle:'short'})</script>`;
+
+/**
+ * The page's script and style, served as files (see StatusPageController): the Content-Security-
+ * Policy allows no inline script or style, so nothing injected into a page could run.
+ */
+export const STATUS_PAGE_ASSETS = {
+  'page.js': {
+    type: 'text/javascript; charset=utf-8',
+    body: `for (const t of document.querySelectorAll('time'))
+  t.textContent = new Date(t.dateTime).toLocaleString(document.documentElement.lang, { dateStyle: 'medium', timeStyle: 'short' });
+`,
+  },
+  'page.css': {
+    type: 'text/css; charset=utf-8',
+    body: `body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#222}
+.badge{display:inline-block;padding:.2rem .6rem;border-radius:1rem;background:#fde68a}.resolved{background:#bbf7d0}.cancelled{background:#e5e7eb}
+dt{color:#666;font-size:.9rem}dd{margin:0 0 .8rem}li{margin-bottom:.6rem}
+`,
+  },
+} as const;
+export type StatusPageAsset = keyof typeof STATUS_PAGE_ASSETS;
 
 function page(locale: PageLocale, title: string, body: string): string {
   return `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${esc(title)}</title><style>
-body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#222}
-.badge{display:inline-block;padding:.2rem .6rem;border-radius:1rem;background:#fde68a}.resolved{background:#bbf7d0}.cancelled{background:#e5e7eb}
-dt{color:#666;font-size:.9rem}dd{margin:0 0 .8rem}li{margin-bottom:.6rem}
-</style></head><body>${body}${LOCAL_TIMES}</body></html>`;
+<title>${esc(title)}</title><link rel="stylesheet" href="/status/assets/page.css"><script src="/status/assets/page.js" defer></script>
+</head><body>${body}</body></html>`;
 }
 
 export function renderStatusPage(i: PublicIncident, locale: PageLocale): string {
