@@ -1,9 +1,11 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'crypto';
+import { createServer, Server, Socket } from 'net';
 import { Client } from 'pg';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { WorkerModule } from '../../src/app.modules';
+import { dataSourceOptions } from '../../src/database/options';
 import { JsonLogger } from '../../src/common/json-logger';
 import { TestApi } from '../support/api';
 
@@ -61,5 +63,20 @@ describe('timeouts towards PostgreSQL', () => {
     }
     expect((await api.get('/v1/areas/LOCKED')).body.name).toBe('Before');
     expect((await api.patch('/v1/areas/LOCKED', { name: 'After' })).status).toBe(200);
+  });
+
+  it('should give up opening a connection after the connect timeout when the server never answers', async () => {
+    // A PostgreSQL that accepts the TCP connection and then says nothing, as during a failover.
+    const sockets: Socket[] = [];
+    const silent: Server = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as { port: number }).port;
+    const db = new DataSource({ ...dataSourceOptions(`postgres://nobody@127.0.0.1:${port}/outage`, { statementMs: 0, lockMs: 0, connectMs: 300 }), entities: [] });
+    try {
+      await expect(db.initialize()).rejects.toThrow(/timeout/i);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });
