@@ -20,6 +20,16 @@ export const CONTENT_SECURITY_POLICY: Readonly<Record<string, readonly string[]>
   'frame-ancestors': ["'none'"],
 };
 
+/**
+ * The console (/console): Mantine writes its theme's CSS variables into a <style> element at run
+ * time, so styles may be inline there; scripts stay our own files only. (A per-response nonce
+ * handed to Mantine's getStyleNonce would remove this exception.)
+ */
+export const CONSOLE_CONTENT_SECURITY_POLICY: Readonly<Record<string, readonly string[]>> = {
+  ...CONTENT_SECURITY_POLICY,
+  'style-src': ["'self'", "'unsafe-inline'"],
+};
+
 /** Swagger UI (/docs) puts styles inline; it shows no personal data. Everything else stays as strict. */
 const DOCS_POLICY = { ...CONTENT_SECURITY_POLICY, 'style-src': ["'self'", "'unsafe-inline'"] };
 
@@ -40,17 +50,20 @@ function helmetWith(policy: Readonly<Record<string, readonly string[]>>): Reques
 }
 
 /**
- * Security headers on every response: the policy above (the docs' own on /docs), nosniff,
+ * Security headers on every response: the policy above (the console's and the docs' own under
+ * /console and /docs), nosniff,
  * Referrer-Policy no-referrer, X-Frame-Options DENY, and HSTS only when the request came over
  * HTTPS (req.secure: behind a proxy, that needs TRUST_PROXY so X-Forwarded-Proto is believed).
  */
 export function securityHeaders(opts: { hstsMaxAgeSeconds: number; /** Where Swagger UI is served, if it is. */ docsPath?: string }): RequestHandler {
   const pages = helmetWith(CONTENT_SECURITY_POLICY);
   const docs = helmetWith(DOCS_POLICY);
+  const consolePages = helmetWith(CONSOLE_CONTENT_SECURITY_POLICY);
   const { docsPath } = opts;
   return (req: Request, res: Response, next: NextFunction) => {
     if (req.secure && opts.hstsMaxAgeSeconds > 0) res.setHeader('Strict-Transport-Security', `max-age=${opts.hstsMaxAgeSeconds}`);
     const inDocs = !!docsPath && (req.path === docsPath || req.path.startsWith(`${docsPath}/`) || req.path.startsWith(`${docsPath}-`));
-    (inDocs ? docs : pages)(req, res, next);
+    const inConsole = req.path === '/console' || req.path.startsWith('/console/');
+    (inDocs ? docs : inConsole ? consolePages : pages)(req, res, next);
   };
 }

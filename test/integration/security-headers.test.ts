@@ -81,6 +81,11 @@ describe('security headers', () => {
     expectSecurityHeaders((await get('/v1/areas')).headers); // 401
   });
 
+  it('should allow the console inline styles (its UI library writes its theme so) and nothing more', async () => {
+    const res = await get('/console/');
+    expectSecurityHeaders(res.headers, STRICT_CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"));
+  });
+
   it('should allow /docs its inline styles and nothing more', async () => {
     const res = await get('/docs');
     expect(res.status).toBe(200);
