@@ -69,7 +69,10 @@ async function main(role: string | undefined): Promise<void> {
   }
   process.env.ROLE = role;
   const logger = new JsonLogger();
-  // Whatever ends the process is told as one JSON line, like everything else it writes.
+  // Whatever ends the process is told as one JSON line, like everything else it writes; Node's own
+  // warnings too, instead of its multi-line text on stderr.
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => logger.warn({ msg: 'node warning', name: warning.name, warning: warning.message }, 'Main'));
   for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
     process.on(event, (err: unknown) => {
       logger.fatal({ msg: event, err }, 'Main');

@@ -80,68 +80,18 @@ describe('stopping a process whose dependency is gone', () => {
     return res.body.id as number;
   }
 
-  it('should stop a worker when Redis has been killed', async () => {
-    const worker = await start('worker');
-    await started(worker);
-    await redis.kill();
+  /** Runs `work` with `dependency` hung (SIGSTOP), and lets it go on afterwards whatever happened. */
+  async function whileHung(dependency: { signal(s: NodeJS.Signals): void }, work: () => Promise<void>): Promise<void> {
+    dependency.signal('SIGSTOP');
     try {
-      await worker.waitFor((l) => l.msg === 'redis connection error');
-      await expectStopsInTime(worker);
+      await work();
     } finally {
-      await redis.restart();
+      dependency.signal('SIGCONT');
     }
-  });
+  }
 
-  it('should stop a worker when Redis hangs', async () => {
-    const worker = await start('worker');
-    await started(worker);
-    redis.signal('SIGSTOP');
-    try {
-      await expectStopsInTime(worker);
-    } finally {
-      redis.signal('SIGCONT');
-    }
-  });
-
-  it('should stop a worker when PostgreSQL hangs', async () => {
-    const worker = await start('worker');
-    await started(worker);
-    pg.signal('SIGSTOP');
-    try {
-      await expectStopsInTime(worker);
-    } finally {
-      pg.signal('SIGCONT');
-    }
-  });
-
-  it('should stop a worker whose texts wait on an SMSC that hangs', async () => {
-    const worker = await start('worker');
-    await worker.waitFor((l) => l.msg === 'bound');
-    sim.signal('SIGSTOP');
-    try {
-      await declare('SMSC hangs');
-      await waitFor(batchInFlight, 'a delivery batch waiting on its channel', 30_000);
-      await expectStopsInTime(worker);
-    } finally {
-      sim.signal('SIGCONT');
-    }
-  });
-
-  it('should stop a worker whose emails wait on a relay that hangs', async () => {
-    sink.signal('SIGSTOP');
-    const worker = await start('worker');
-    try {
-      await started(worker);
-      await declare('Relay hangs');
-      await waitFor(batchInFlight, 'a delivery batch waiting on its channel', 30_000);
-      await expectStopsInTime(worker);
-    } finally {
-      sink.signal('SIGCONT');
-    }
-  });
-
-  it('should stop the api when Redis has been killed, writing only JSON lines', async () => {
-    const proc = await start('api');
+  /** Kills Redis, waits until `proc` has noticed, stops it; Redis comes back afterwards. */
+  async function expectStopsWithRedisKilled(proc: ServiceProcess): Promise<void> {
     await started(proc);
     await redis.kill();
     try {
@@ -150,16 +100,52 @@ describe('stopping a process whose dependency is gone', () => {
     } finally {
       await redis.restart();
     }
+  }
+
+  /** Stops `proc` with the whole of a declare's send-out waiting on a hung channel peer. */
+  async function expectStopsWithBatchStuck(proc: ServiceProcess, peer: PeerProcess, title: string): Promise<void> {
+    await whileHung(peer, async () => {
+      await declare(title);
+      await waitFor(batchInFlight, 'a delivery batch waiting on its channel', 30_000);
+      await expectStopsInTime(proc);
+    });
+  }
+
+  it('should stop a worker when Redis has been killed', async () => {
+    await expectStopsWithRedisKilled(await start('worker'));
+  });
+
+  it('should stop a worker when Redis hangs', async () => {
+    const worker = await start('worker');
+    await started(worker);
+    await whileHung(redis, () => expectStopsInTime(worker));
+  });
+
+  it('should stop a worker when PostgreSQL hangs', async () => {
+    const worker = await start('worker');
+    await started(worker);
+    await whileHung(pg, () => expectStopsInTime(worker));
+  });
+
+  it('should stop a worker whose texts wait on an SMSC that hangs', async () => {
+    const worker = await start('worker');
+    await worker.waitFor((l) => l.msg === 'bound');
+    await expectStopsWithBatchStuck(worker, sim, 'SMSC hangs');
+  });
+
+  it('should stop a worker whose emails wait on a relay that hangs', async () => {
+    const worker = await start('worker');
+    await started(worker);
+    await expectStopsWithBatchStuck(worker, sink, 'Relay hangs');
+  });
+
+  it('should stop the api when Redis has been killed, writing only JSON lines', async () => {
+    await expectStopsWithRedisKilled(await start('api'));
   });
 
   it('should stop the api when PostgreSQL hangs', async () => {
     const proc = await start('api');
     await started(proc);
-    pg.signal('SIGSTOP');
-    try {
-      await expectStopsInTime(proc);
-    } finally {
-      pg.signal('SIGCONT');
-    }
+    await whileHung(pg, () => expectStopsInTime(proc));
   });
 });
