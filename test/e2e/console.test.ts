@@ -247,7 +247,30 @@ describe('console in Chromium', () => {
     await page.getByRole('row').filter({ hasText: 'noc-day' }).getByText('revoked').waitFor();
     // Revocation is immediate in this process (its key cache is dropped).
     expect((await engine.api.get('/v1/me', shown)).status).toBe(401);
+
+    await page.getByRole('link', { name: 'Outage managers' }).click();
+    await page.getByRole('switch', { name: 'On duty: Pavel Lee' }).click({ force: true });
+    await waitForPoll(async () => (await engine.api.get('/v1/outage-managers')).body.find((m: { name: string }) => m.name === 'Pavel Lee').onDuty === false);
+    await page.getByLabel('Name').fill('Olga Berg');
+    await page.getByLabel('Phone').fill('+73832000199');
+    await page.getByLabel('Email').fill('olga@operator.example');
+    await page.getByRole('combobox', { name: 'Areas' }).fill('DIST-A1b');
+    await page.getByRole('option', { name: 'DIST-A1b — District A1b' }).click();
+    await page.getByRole('button', { name: 'Add a manager' }).click();
+    await page.getByRole('row').filter({ hasText: 'Olga Berg' }).waitFor();
+    expect((await engine.api.get('/v1/outage-managers')).body.find((m: { name: string }) => m.name === 'Olga Berg'))
+      .toMatchObject({ phone: '+73832000199', areaCodes: ['DIST-A1b'], onDuty: true });
+    await shootBoth(page, 'managers');
   });
+
+  /** Polls until the condition holds (or fails after 10 s). */
+  async function waitForPoll(condition: () => Promise<boolean>): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    while (!(await condition())) {
+      if (Date.now() > deadline) throw new Error('condition not met in 10 s');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 
   /** A subscriber's reply to an incident, stored as the inbound path stores it. */
   async function reply(incidentId: number, name: string, what: { body?: string; rating?: number }): Promise<void> {

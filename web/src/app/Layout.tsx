@@ -14,6 +14,7 @@ const NAV: Array<{ to: string; label: TranslationKey; roles: Role[] }> = [
   { to: '/declare', label: 'nav.declare', roles: ['admin', 'noc'] },
   { to: '/my', label: 'nav.my', roles: ['manager'] },
   { to: '/feedback', label: 'nav.feedback', roles: ['admin', 'manager'] },
+  { to: '/managers', label: 'nav.managers', roles: ['admin', 'noc'] },
   { to: '/admin/imports', label: 'nav.imports', roles: ['admin'] },
   { to: '/admin/keys', label: 'nav.keys', roles: ['admin'] },
 ];

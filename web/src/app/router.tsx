@@ -26,6 +26,7 @@ export const router = createBrowserRouter(
         { path: 'incidents/:id/calls', lazy: page(() => import('./routes/calls')) },
         { path: 'my', lazy: page(() => import('./routes/my')) },
         { path: 'feedback', lazy: page(() => import('./routes/feedback')) },
+        { path: 'managers', lazy: page(() => import('./routes/managers')) },
         { path: 'admin/imports', lazy: page(() => import('./routes/imports')) },
         { path: 'admin/keys', lazy: page(() => import('./routes/keys')) },
       ],

@@ -5,8 +5,9 @@ import { useNavigate } from 'react-router';
 import { ApiError } from '../../api/client';
 import { pickedToIso } from '../../lib/format';
 import { useI18n } from '../../lib/i18n';
-import { useAreaSearch, useDeclareIncident, useElementSearch, usePreview } from './api';
-import { CodePicker } from './CodePicker';
+import { useAreaSearch, useElementSearch } from '../../api/reference';
+import { CodePicker } from '../../components/CodePicker';
+import { useDeclareIncident, usePreview } from './api';
 import { PreviewCard } from './PreviewCard';
 import { fieldErrors } from './field-errors';
 

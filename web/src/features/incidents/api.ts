@@ -1,7 +1,7 @@
-import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
 import type { components } from '../../api/schema';
-import type { AreaSummary, ElementSummary, Incident, IncidentDetail, IncidentProgress, Preview } from '../../api/types';
+import type { Incident, IncidentDetail, IncidentProgress, Preview } from '../../api/types';
 
 /** How often live counts are asked again: the api reuses counts for up to 5 s per incident. */
 export const POLL_MS = 5_000;
@@ -77,33 +77,6 @@ export function useCancelIncident() {
     unwrap(await api.POST('/v1/incidents/{id}/cancel', { params: { path: { id } }, body })));
 }
 
-export function useAreaSearch(q: string) {
-  return useQuery({
-    queryKey: ['areas', q],
-    queryFn: async (): Promise<AreaSummary[]> => unwrap(await api.GET('/v1/areas', { params: { query: { q: q || undefined, limit: 20 } } })).items,
-    placeholderData: keepPreviousData,
-    staleTime: 60_000,
-  });
-}
-
-export function useElementSearch(q: string) {
-  return useQuery({
-    queryKey: ['network-elements', q],
-    queryFn: async (): Promise<ElementSummary[]> =>
-      unwrap(await api.GET('/v1/network-elements', { params: { query: { q: q || undefined, limit: 20 } } })).items,
-    placeholderData: keepPreviousData,
-    staleTime: 60_000,
-  });
-}
-
-export function useIncidentProgress(id: number) {
-  return useQuery({
-    queryKey: ['incident-progress', id],
-    queryFn: async (): Promise<IncidentProgress> => unwrap(await api.GET('/v1/incidents/{id}/progress', { params: { path: { id } } })),
-    refetchInterval: POLL_MS,
-  });
-}
-
 /** Outage managers on duty, for reassigning an incident. */
 export function useOnDutyManagers(enabled: boolean) {
   return useQuery({
@@ -117,4 +90,12 @@ export function useOnDutyManagers(enabled: boolean) {
 export function useAssignManager() {
   return useIncidentChange(async (id, body: { managerId: number }) =>
     unwrap(await api.PUT('/v1/incidents/{id}/manager', { params: { path: { id } }, body })));
+}
+
+export function useIncidentProgress(id: number) {
+  return useQuery({
+    queryKey: ['incident-progress', id],
+    queryFn: async (): Promise<IncidentProgress> => unwrap(await api.GET('/v1/incidents/{id}/progress', { params: { path: { id } } })),
+    refetchInterval: POLL_MS,
+  });
 }
