@@ -261,6 +261,15 @@ describe('console in Chromium', () => {
     expect((await engine.api.get('/v1/outage-managers')).body.find((m: { name: string }) => m.name === 'Olga Berg'))
       .toMatchObject({ phone: '+73832000199', areaCodes: ['DIST-A1b'], onDuty: true });
     await shootBoth(page, 'managers');
+
+    await page.getByRole('link', { name: 'Templates' }).click();
+    const ru = (await engine.api.get('/v1/templates/preview?kind=notice&locale=ru&channel=sms')).body;
+    const size = page.getByRole('status', { name: 'Size' });
+    await waitForText(size, `UCS2${ru.segments} SMS part(s)${ru.characters} characters`);
+    await page.getByText('English', { exact: true }).click();
+    const en = (await engine.api.get('/v1/templates/preview?kind=notice&locale=en&channel=sms')).body;
+    expect(en.characters).not.toBe(ru.characters);
+    await waitForText(size, `${en.encoding.toUpperCase()}${en.segments} SMS part(s)${en.characters} characters`);
   });
 
   /** Polls until the condition holds (or fails after 10 s). */

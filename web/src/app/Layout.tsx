@@ -15,6 +15,7 @@ const NAV: Array<{ to: string; label: TranslationKey; roles: Role[] }> = [
   { to: '/my', label: 'nav.my', roles: ['manager'] },
   { to: '/feedback', label: 'nav.feedback', roles: ['admin', 'manager'] },
   { to: '/managers', label: 'nav.managers', roles: ['admin', 'noc'] },
+  { to: '/templates', label: 'nav.templates', roles: ['admin', 'noc'] },
   { to: '/admin/imports', label: 'nav.imports', roles: ['admin'] },
   { to: '/admin/keys', label: 'nav.keys', roles: ['admin'] },
 ];

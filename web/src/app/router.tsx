@@ -27,6 +27,7 @@ export const router = createBrowserRouter(
         { path: 'my', lazy: page(() => import('./routes/my')) },
         { path: 'feedback', lazy: page(() => import('./routes/feedback')) },
         { path: 'managers', lazy: page(() => import('./routes/managers')) },
+        { path: 'templates', lazy: page(() => import('./routes/templates')) },
         { path: 'admin/imports', lazy: page(() => import('./routes/imports')) },
         { path: 'admin/keys', lazy: page(() => import('./routes/keys')) },
       ],

@@ -1,0 +1,6 @@
+import { TemplatePreview } from '../../features/templates/TemplatePreview';
+import { RequireRole } from '../RequireRole';
+
+export default function TemplatesRoute() {
+  return <RequireRole roles={['noc']}><TemplatePreview /></RequireRole>;
+}
