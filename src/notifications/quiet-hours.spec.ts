@@ -50,6 +50,13 @@ describe(nextAllowedAt.name, () => {
     expect(iso(sut, 'Europe/Berlin')).toBe('2026-10-25T02:30:00+02:00');
   });
 
+  it('should wake the next day when the only waking minute falls in a spring-forward gap', () => {
+    // Scoresbysund, 2002-03-31: local 00:00 (-01:00) jumps to 01:00 (+00:00), so the one waking
+    // minute of a 00:01-00:00 window does not exist that day (found by the property below).
+    const sut = nextAllowedAt(Date.parse('2002-03-30T23:41:00Z'), 'America/Scoresbysund', win('00:01', '00:00'));
+    expect(iso(sut, 'America/Scoresbysund')).toBe('2002-04-01T00:00:00+00:00');
+  });
+
   it('should handle a 30-minute DST shift (Australia/Lord_Howe)', () => {
     // 2026-10-04 02:00 +10:30 → 02:30 +11:00
     const sut = nextAllowedAt(at('2026-10-04T01:00', 'Australia/Lord_Howe'), 'Australia/Lord_Howe', win('22:00', '02:15'));

@@ -39,7 +39,10 @@ export function nextAllowedAt(nowMs: number, zoneName: string, w: QuietWindow): 
   const today = DateTime.fromMillis(nowMs, { zone });
   const day = minute < w.end ? today : today.plus({ days: 1 });
   const wall = Date.UTC(day.year, day.month - 1, day.day, Math.floor(w.end / 60), w.end % 60);
-  return Math.max(nowMs, firstInstantAtOrAfterWall(nowMs, zone, wall));
+  const wake = Math.max(nowMs, firstInstantAtOrAfterWall(nowMs, zone, wall));
+  // A gap longer than the waking span (a one-minute window at a spring-forward midnight) can
+  // carry the wake-up into the next quiet period: then it is the end of that one.
+  return inside(localMinute(wake, zone), w) ? nextAllowedAt(wake, zoneName, w) : wake;
 }
 
 /**
