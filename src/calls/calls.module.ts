@@ -1,3 +1,4 @@
+import { IncidentOwnership } from '../auth/ownership';
 import { Module } from '@nestjs/common';
 import { CallListRepository } from './call-list.repository';
 import { CallsController } from './calls.controller';
@@ -5,7 +6,7 @@ import { CallsService } from './calls.service';
 
 @Module({
   controllers: [CallsController],
-  providers: [CallsService, CallListRepository],
+  providers: [IncidentOwnership, CallsService, CallListRepository],
   exports: [CallListRepository],
 })
 export class CallsModule {}

@@ -1,11 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { DateTime } from 'luxon';
-import { DataSource } from 'typeorm';
+import { IncidentOwnership } from '../auth/ownership';
 import { Caller } from '../auth/roles.decorator';
 import { assertValid, readBody } from '../common/body';
 import { Clock } from '../common/clock';
-import { DomainError, NotFound } from '../common/errors';
+import { DomainError } from '../common/errors';
 import { FieldReader } from '../common/validation';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { callableFrom, CallListEntry } from './call-list';
@@ -25,14 +24,14 @@ export class CallsService {
   private readonly logger = new Logger(CallsService.name);
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly calls: CallListRepository,
+    private readonly ownership: IncidentOwnership,
   ) {}
 
   async list(incidentId: number, query: Record<string, unknown>, caller: Caller): Promise<CallListPage> {
-    await this.assertMayWork(incidentId, caller);
+    await this.ownership.assertMayRead(caller, incidentId);
     const r = new FieldReader(query);
     r.onlyKnown(['status', 'cursor', 'limit']);
     const status = r.oneOf('status', ['pending', 'all'] as const) ?? 'pending';
@@ -76,7 +75,7 @@ export class CallsService {
   }
 
   async record(incidentId: number, body: unknown, caller: Caller): Promise<{ subscriberId: number; outcome: string }> {
-    await this.assertMayWork(incidentId, caller);
+    await this.ownership.assertMayRead(caller, incidentId);
     const r = readBody(body);
     r.onlyKnown(['subscriberId', 'outcome', 'note', 'callbackAt']);
     const subscriberId = r.has('subscriberId') ? r.positiveInt('subscriberId') : r.fail('subscriberId', 'is required');
@@ -96,15 +95,6 @@ export class CallsService {
     }
     this.logger.log({ msg: 'call recorded', incidentId, subscriberId, outcome });
     return { subscriberId: subscriberId!, outcome: outcome! };
-  }
-
-  /** Managers work only their own incidents' lists; NOC and admins any. */
-  private async assertMayWork(incidentId: number, caller: Caller): Promise<void> {
-    const rows: Array<{ manager_id: number | null }> = await this.db.query(`SELECT manager_id FROM incidents WHERE id = $1`, [incidentId]);
-    if (!rows[0]) throw new NotFound('incident', incidentId);
-    if (caller.role === 'manager' && (caller.managerId === null || caller.managerId !== rows[0].manager_id)) {
-      throw new DomainError('FORBIDDEN', `incident ${incidentId} is not assigned to this manager`, 403);
-    }
   }
 
   private decodeCursor(r: FieldReader): CallListCursor | undefined {

@@ -12,11 +12,6 @@ export interface FeedbackCursor {
 export class FeedbackRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async incidentManager(incidentId: number): Promise<{ managerId: number | null } | undefined> {
-    const [row] = await this.db.query(`SELECT manager_id FROM incidents WHERE id = $1`, [incidentId]);
-    return row && { managerId: row.manager_id };
-  }
-
   /** Newest first, continuing after `after`; by incident, or by the incidents a manager now holds. */
   async page(f: { incidentId?: number; managerId?: number; after?: FeedbackCursor; limit: number }): Promise<Array<FeedbackItemDto & { at: Date }>> {
     const where: string[] = [];

@@ -1,14 +1,18 @@
 import { Injectable } from '@nestjs/common';
+import { IncidentOwnership } from '../auth/ownership';
 import { Caller } from '../auth/roles.decorator';
 import { assertValid } from '../common/body';
-import { DomainError, NotFound } from '../common/errors';
+import { DomainError } from '../common/errors';
 import { FieldReader } from '../common/validation';
 import { FeedbackPageDto } from './feedback.dto';
 import { FeedbackCursor, FeedbackRepository } from './feedback.repository';
 
 @Injectable()
 export class FeedbackService {
-  constructor(private readonly repo: FeedbackRepository) {}
+  constructor(
+    private readonly repo: FeedbackRepository,
+    private readonly ownership: IncidentOwnership,
+  ) {}
 
   /** Managers read feedback on the incidents they hold; admins everything, including replies about no incident. */
   async list(query: Record<string, unknown>, caller: Caller): Promise<FeedbackPageDto> {
@@ -24,13 +28,7 @@ export class FeedbackService {
       if (caller.managerId === null) throw new DomainError('FORBIDDEN', 'this key belongs to no outage manager', 403);
       managerId = caller.managerId;
     }
-    if (incidentId !== undefined) {
-      const incident = await this.repo.incidentManager(incidentId);
-      if (!incident) throw new NotFound('incident', incidentId);
-      if (managerId !== undefined && incident.managerId !== managerId) {
-        throw new DomainError('FORBIDDEN', `incident ${incidentId} is not assigned to this manager`, 403);
-      }
-    }
+    if (incidentId !== undefined) await this.ownership.assertMayRead(caller, incidentId);
     const [rows, ratings] = await Promise.all([
       this.repo.page({ incidentId, managerId, after, limit }),
       incidentId !== undefined ? this.repo.ratings(incidentId) : undefined,

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { assertManages } from '../auth/ownership';
 import { Caller } from '../auth/roles.decorator';
 import { assertValid, readBody } from '../common/body';
 import { Clock } from '../common/clock';
@@ -135,13 +136,11 @@ export class IncidentsService {
     return this.changed(id);
   }
 
-  /** With a caller: a manager key reads only the incidents it manages (403 otherwise, as the call list). */
+  /** With a caller: a manager key reads only the incidents it manages (src/auth/ownership.ts). */
   async get(id: number, caller?: Caller): Promise<IncidentDetailDto> {
     const row = await this.incidents.findById(id);
     if (!row) throw new IncidentNotFound(id);
-    if (caller?.role === 'manager' && (caller.managerId === null || caller.managerId !== row.manager_id)) {
-      throw new DomainError('FORBIDDEN', `incident ${id} is not assigned to this manager`, 403);
-    }
+    if (caller) assertManages(caller, id, row.manager_id);
     const [events, calls, delivery] = await Promise.all([
       this.incidents.events(id),
       this.callList.counts(id),

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { assertManages } from '../auth/ownership';
 import { Caller } from '../auth/roles.decorator';
 import { Clock } from '../common/clock';
-import { DomainError } from '../common/errors';
 import { SharedCache } from '../common/shared-cache';
 import { IncidentNotFound } from './incident.errors';
 import { bucketSeconds, toPoints } from './progress';
@@ -21,10 +21,7 @@ export class ProgressService {
   async get(id: number, caller: Caller): Promise<IncidentProgressDto> {
     const incident = await this.progress.incident(id);
     if (!incident) throw new IncidentNotFound(id);
-    // A manager key sees only the incidents it manages (403, as the call list and the detail).
-    if (caller.role === 'manager' && (caller.managerId === null || incident.managerId !== caller.managerId)) {
-      throw new DomainError('FORBIDDEN', `incident ${id} is not assigned to this manager`, 403);
-    }
+    assertManages(caller, id, incident.managerId);
     return this.cache.get(id, async () => {
       const now = this.clock.now();
       const width = bucketSeconds((incident.endedAt ?? now).getTime() - incident.startedAt.getTime());

@@ -1,6 +1,8 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/roles.decorator';
+import { CurrentCaller } from '../auth/caller.decorator';
+import { IncidentOwnership } from '../auth/ownership';
+import { Caller, Roles } from '../auth/roles.decorator';
 import { assertValid, IdPipe } from '../common/body';
 import { FieldReader } from '../common/validation';
 import { NotificationsRepository } from './notifications.repository';
@@ -11,15 +13,20 @@ const MESSAGE_STATES = ['sending', 'accepted', 'delivered', 'failed', 'expired',
 @ApiBearerAuth()
 @Controller('v1')
 export class MessagesController {
-  constructor(private readonly repo: NotificationsRepository) {}
+  constructor(
+    private readonly repo: NotificationsRepository,
+    private readonly ownership: IncidentOwnership,
+  ) {}
 
+  /** A manager key reads only the messages of incidents it manages (403 for another's). */
   @Get('incidents/:id/messages')
   @Roles('noc', 'manager')
   @ApiQuery({ name: 'state', required: false, enum: MESSAGE_STATES })
   @ApiQuery({ name: 'channel', required: false, enum: ['sms', 'email'] })
   @ApiQuery({ name: 'cursor', required: false })
   @ApiQuery({ name: 'limit', required: false, type: Number })
-  forIncident(@Param('id', new IdPipe()) id: number, @Query() query: Record<string, unknown>) {
+  async forIncident(@Param('id', new IdPipe()) id: number, @Query() query: Record<string, unknown>, @CurrentCaller() caller: Caller) {
+    await this.ownership.assertMayRead(caller, id);
     return this.page({ incidentId: id }, query);
   }
 

@@ -1,3 +1,4 @@
+import { IncidentOwnership } from '../auth/ownership';
 import { Module } from '@nestjs/common';
 import { DispatcherService } from './dispatcher.service';
 import { MessagesController } from './messages.controller';
@@ -7,7 +8,7 @@ import { PlannerService } from './planner.service';
 /** What both roles need: planning and dispatching (the api kicks them after an incident change). */
 @Module({
   controllers: [MessagesController],
-  providers: [NotificationsRepository, PlannerService, DispatcherService],
+  providers: [IncidentOwnership, NotificationsRepository, PlannerService, DispatcherService],
   exports: [NotificationsRepository, PlannerService, DispatcherService],
 })
 export class NotificationsModule {}

@@ -1,88 +1,12 @@
 import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import { API_KEY_CACHE_MS, ApiKeysService } from '../../src/auth/api-keys.service';
-import { ADMIN_KEY, Reply, TestApi } from '../support/api';
+import { ADMIN_KEY, TestApi } from '../support/api';
 import { newArea } from '../support/factories';
 
 type Role = 'admin' | 'noc' | 'manager';
-type Access = 'public' | { noc: boolean; manager: boolean };
 
-const ADMIN_ONLY = { noc: false, manager: false };
-const REFERENCE_DATA = /^\/v1\/(areas|network-elements|subscribers|outage-managers)(\/|$)/;
-
-/**
- * Who may call what, first match wins. The matrix is API.md's: admin everything; noc: incidents
- * and reading reference data; manager: reading incidents, own call lists, feedback. Public:
- * health, metrics, docs, /v1/public/*, /status/*. Deviations are listed first, each with its
- * reason. A route no rule matches fails the test: a new route needs a line here.
- */
-const ROLE_RULES: Array<{ method?: string; path: RegExp; access: Access; why?: string }> = [
-  { path: /^\/health(\/ready)?$/, access: 'public' },
-  { path: /^\/metrics$/, access: 'public' },
-  { path: /^\/docs([-/]|$)/, access: 'public' },
-  { path: /^\/v1\/public\//, access: 'public' },
-  { path: /^\/status\//, access: 'public' },
-
-  {
-    method: 'GET',
-    path: /^\/v1\/outage-managers(\/:id)?$/,
-    access: { noc: true, manager: true },
-    why: 'managers read the staff directory (names and direct lines) to hand an incident over',
-  },
-  {
-    method: 'PATCH',
-    path: /^\/v1\/outage-managers\/:id$/,
-    access: { noc: true, manager: false },
-    why: 'NOC takes a manager off duty; any other field stays admin-only (tested below)',
-  },
-
-  { method: 'GET', path: /^\/v1\/me$/, access: { noc: true, manager: true }, why: 'every key may ask what it is: the console shapes itself by it' },
-
-  { path: /^\/v1\/api-keys(\/|$)/, access: ADMIN_ONLY },
-  { path: /^\/v1\/imports\//, access: ADMIN_ONLY },
-  { method: 'GET', path: REFERENCE_DATA, access: { noc: true, manager: false } },
-  { path: REFERENCE_DATA, access: ADMIN_ONLY },
-  { method: 'GET', path: /^\/v1\/incidents\/:\w+\/call-list$/, access: { noc: true, manager: true } },
-  { path: /^\/v1\/incidents\/:\w+\/calls(\/|$)/, access: { noc: true, manager: true } },
-  { method: 'GET', path: /^\/v1\/incidents(\/|$)/, access: { noc: true, manager: true } },
-  { path: /^\/v1\/incidents(\/|$)/, access: { noc: true, manager: false } },
-  { method: 'GET', path: /^\/v1\/feedback(\/|$)/, access: { noc: false, manager: true } },
-  // Message templates are configuration, read like reference data: NOC previews what customers will be told.
-  { method: 'GET', path: /^\/v1\/templates(\/|$)/, access: { noc: true, manager: false } },
-];
-
-interface Route {
-  method: string;
-  path: string;
-}
-
-function accessFor(route: Route): Access | undefined {
-  return ROLE_RULES.find((r) => (!r.method || r.method === route.method) && r.path.test(route.path))?.access;
-}
-
-/** Every route the running app serves, read from the Express router (Nest's and Swagger's alike). */
-function servedRoutes(api: TestApi): Route[] {
-  const router = (api.app.getHttpAdapter().getInstance() as { router: { stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }> } }).router;
-  const routes: Route[] = [];
-  for (const layer of router.stack) {
-    if (!layer.route) continue;
-    for (const method of Object.keys(layer.route.methods)) {
-      routes.push({ method: method === '_all' ? 'GET' : method.toUpperCase(), path: layer.route.path });
-    }
-  }
-  return routes;
-}
-
-/** A concrete URL for a route pattern: ids that do not exist, codes that do not exist. */
-function concrete(path: string): string {
-  return path
-    .replace(/:(\w+)/g, (_m, name: string) => (/id$/i.test(name) ? '999999' : 'NO-SUCH-CODE'))
-    .replace(/\{?\*\w*\}?/g, 'x');
-}
-
-const isRoleRefusal = (res: Reply) =>
-  res.status === 403 && res.body?.error?.code === 'FORBIDDEN' && /needs one of the roles/.test(res.body.error.message);
-
+// Which roles may call which route: test/integration/access.test.ts walks test/support/route-access.ts.
 describe('auth', () => {
   let api: TestApi;
   let keys: Record<Role, string>;
@@ -103,78 +27,6 @@ describe('auth', () => {
     keys = { admin: ADMIN_KEY, noc: await api.keyFor('noc'), manager: managerKey.body.key };
   });
   afterAll(() => api.stop());
-
-  describe('every route', () => {
-    it('should have a role rule for every route the app serves', () => {
-      const routes = servedRoutes(api);
-      expect(routes.length).toBeGreaterThan(10);
-      const unruled = routes.filter((r) => accessFor(r) === undefined).map((r) => `${r.method} ${r.path}`);
-      expect(unruled).toEqual([]); // add a line to ROLE_RULES for each of these
-    });
-
-    it('should serve every reference-data and auth route the contract names', () => {
-      const served = servedRoutes(api).map((r) => `${r.method} ${r.path}`);
-      expect(served).toEqual(
-        expect.arrayContaining([
-          'POST /v1/api-keys',
-          'DELETE /v1/api-keys/:id',
-          'POST /v1/areas',
-          'GET /v1/areas/:code',
-          'POST /v1/network-elements',
-          'POST /v1/subscribers',
-          'GET /v1/subscribers/:id',
-          'PATCH /v1/subscribers/:id',
-          'POST /v1/outage-managers',
-          'PATCH /v1/outage-managers/:id',
-          'GET /health',
-          'GET /health/ready',
-          'GET /metrics',
-          'GET /docs',
-        ]),
-      );
-    });
-
-    it('should answer every public route without a key', async () => {
-      const failures: string[] = [];
-      for (const route of servedRoutes(api).filter((r) => accessFor(r) === 'public')) {
-        const res = await api.request(route.method, concrete(route.path), { key: null, body: route.method === 'GET' ? undefined : {} });
-        if (res.status === 401 || res.status === 403 || res.status >= 500) failures.push(`${route.method} ${route.path} → ${res.status}`);
-      }
-      expect(failures).toEqual([]);
-    });
-
-    it('should answer 401 on every other route when there is no key or a wrong one', async () => {
-      const failures: string[] = [];
-      for (const route of servedRoutes(api).filter((r) => accessFor(r) !== 'public')) {
-        for (const key of [null, 'onk_wrong-key']) {
-          const res = await api.request(route.method, concrete(route.path), { key, body: route.method === 'GET' ? undefined : {} });
-          if (res.status !== 401 || res.body?.error?.code !== 'UNAUTHENTICATED') {
-            failures.push(`${route.method} ${route.path} with ${key ? 'a wrong key' : 'no key'} → ${res.status}`);
-          }
-        }
-      }
-      expect(failures).toEqual([]);
-    });
-
-    it('should follow the role matrix on every other route for admin, noc and manager keys', async () => {
-      const failures: string[] = [];
-      for (const route of servedRoutes(api)) {
-        const access = accessFor(route);
-        if (access === undefined || access === 'public') continue;
-        for (const role of ['admin', 'noc', 'manager'] as const) {
-          const allowed = role === 'admin' || access[role];
-          const res = await api.request(route.method, concrete(route.path), {
-            key: keys[role],
-            body: route.method === 'GET' ? undefined : {},
-          });
-          const what = `${role} ${route.method} ${route.path} → ${res.status} ${res.body?.error?.code ?? ''}`;
-          if (allowed && (res.status === 401 || isRoleRefusal(res) || res.status >= 500)) failures.push(`${what}, expected allowed`);
-          if (!allowed && !isRoleRefusal(res)) failures.push(`${what}, expected 403 FORBIDDEN`);
-        }
-      }
-      expect(failures).toEqual([]);
-    });
-  });
 
   describe('bearer keys', () => {
     it.each([
