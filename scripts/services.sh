@@ -5,6 +5,8 @@
 #                               instances under .data/ on free ports (installing the servers
 #                               with apt-get when missing and running as root)
 #   scripts/services.sh stop    stop the private instances
+#   scripts/services.sh pgbouncer  print the path of pgbouncer, installing it with apt-get when
+#                               missing (root only): the PgBouncer test runs one of its own
 #
 # Progress goes to stderr; stdout carries only the export lines, so callers can `eval` it.
 set -euo pipefail
@@ -30,7 +32,7 @@ pg_bindir() {
 
 apt_install() {
   if [ "$(id -u)" != 0 ]; then
-    die "$1 is not installed. Install it (Debian/Ubuntu: sudo apt-get install -y $2) or set $3 to a running server."
+    die "$1 is not installed. Install it (Debian/Ubuntu: sudo apt-get install -y $2)${3:+ or set $3 to a running server}."
   fi
   say "installing $2 with apt-get (first run only)"
   export DEBIAN_FRONTEND=noninteractive
@@ -118,6 +120,17 @@ start_redis() {
   echo "export REDIS_URL='redis://127.0.0.1:$port'"
 }
 
+pgbouncer_path() {
+  local bin
+  bin=$(command -v pgbouncer || ls /usr/sbin/pgbouncer 2>/dev/null || true)
+  if [ -z "$bin" ]; then
+    apt_install "PgBouncer" "pgbouncer"
+    bin=/usr/sbin/pgbouncer
+    [ -x "$bin" ] || die "pgbouncer not found after install"
+  fi
+  echo "$bin"
+}
+
 stop_all() {
   local bin what=${2:-all} dir
   bin=$(pg_bindir || true)
@@ -131,5 +144,6 @@ stop_all() {
 case "${1:-start}" in
   start) start_postgres; start_redis ;;
   stop) stop_all "$@" ;;
-  *) die "usage: $0 start | stop [all|postgres|redis]" ;;
+  pgbouncer) pgbouncer_path ;;
+  *) die "usage: $0 start | stop [all|postgres|redis] | pgbouncer" ;;
 esac

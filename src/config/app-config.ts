@@ -80,6 +80,13 @@ export interface AppConfig {
    * Imports keep a connection of their own without a statement timeout (an upload may last hours).
    */
   databaseTimeouts: Record<ProcessRole, DatabaseTimeouts>;
+  /**
+   * session: each connection of the pool is a PostgreSQL session, and the timeouts go with it.
+   * transaction: behind PgBouncer in transaction mode, which refuses session parameters at
+   * connect: the timeouts must then come from the server (role settings or PgBouncer's
+   * connect_query), and the process checks at start that they do.
+   */
+  databasePoolMode: 'session' | 'transaction';
   redisUrl: string;
   adminApiKey?: string;
   defaultTimezone: string;
@@ -348,6 +355,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       api: databaseTimeouts(env, 'api', { statementMs: 30_000, lockMs: 10_000, connectMs: 5_000 }),
       worker: databaseTimeouts(env, 'worker', { statementMs: 600_000, lockMs: 60_000, connectMs: 10_000 }),
     },
+    databasePoolMode: oneOf(env, 'DATABASE_POOL_MODE', ['session', 'transaction'] as const, 'session'),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     adminApiKey,
     defaultTimezone,

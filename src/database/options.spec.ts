@@ -14,3 +14,12 @@ describe(dataSourceOptions.name, () => {
     expect(sut.extra).not.toHaveProperty('lock_timeout');
   });
 });
+
+describe('dataSourceOptions behind PgBouncer in transaction mode', () => {
+  it('should send no session parameter at connect, only the client\'s connect timeout', () => {
+    const sut = dataSourceOptions('postgres://postgres@127.0.0.1:6432/outage', { statementMs: 30_000, lockMs: 10_000, connectMs: 5_000 }, 'transaction');
+    expect(sut.extra).not.toHaveProperty('statement_timeout');
+    expect(sut.extra).not.toHaveProperty('lock_timeout');
+    expect(sut.extra).toMatchObject({ connectionTimeoutMillis: 5_000 });
+  });
+});

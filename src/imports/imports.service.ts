@@ -38,9 +38,11 @@ export class ImportsService {
     const client = new Client({ connectionString: this.config.databaseUrl, application_name: 'outage-notifier-import' });
     await client.connect();
     try {
-      // Enough for the repeated-key check to hash a million keys without spilling to disk.
-      await client.query(`SET work_mem = '128MB'`);
       await client.query('BEGIN');
+      // For this transaction only (PgBouncer in transaction mode lends the connection to others
+      // after it): enough memory for the repeated-key check to hash a million keys without
+      // spilling to disk, and no statement or lock timeout a role setting might carry.
+      await client.query(`SET LOCAL work_mem = '128MB'; SET LOCAL statement_timeout = 0; SET LOCAL lock_timeout = 0`);
       await this.imports.createStaging(client, kind);
       const problems = new ProblemList();
       const staged = await this.stage(client, kind, format, body, problems);

@@ -39,11 +39,17 @@ export class PlannerService {
     const started = Date.now();
     const zone = this.config.defaultTimezone;
     const quiet = this.config.defaultQuietHours;
+    // One planner per incident at a time, across workers, for the whole run of slices. The lock
+    // belongs to a transaction of its own on a second connection, open until planning ends: a
+    // session lock would stay with whichever server connection PgBouncer (transaction mode) lent
+    // that statement, and the unlock could go to another.
+    const lock = this.db.createQueryRunner();
     const runner = this.db.createQueryRunner();
-    await runner.connect();
     try {
-      // One planner per incident at a time, across workers, for the whole run of slices.
-      await runner.query(`SELECT pg_advisory_lock(1, $1)`, [incidentId]);
+      await lock.startTransaction();
+      await lock.query(`SET LOCAL idle_in_transaction_session_timeout = 0`);
+      await lock.query(`SELECT pg_advisory_xact_lock(1, $1)`, [incidentId]);
+      await runner.connect();
       const em = runner.manager;
       const incident = await this.repo.planState(em, incidentId);
       if (!incident) return { status: 'skipped', reason: 'no such incident' };
@@ -88,8 +94,8 @@ export class PlannerService {
       this.logger.log({ msg: 'incident planned', incidentId, ...result });
       return { status: 'done', ...result };
     } finally {
-      await runner.query(`SELECT pg_advisory_unlock(1, $1)`, [incidentId]).catch(() => undefined);
-      await runner.release();
+      if (lock.isTransactionActive) await lock.rollbackTransaction().catch(() => undefined);
+      await Promise.all([lock.release(), runner.release()]);
     }
   }
 

@@ -1,6 +1,7 @@
-import { ChildProcess, spawn } from 'child_process';
-import { existsSync, readdirSync, readFileSync } from 'fs';
+import { ChildProcess, execFileSync, spawn } from 'child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { createServer } from 'net';
+import { tmpdir } from 'os';
 import { join } from 'path';
 import { createInterface } from 'readline';
 
@@ -252,5 +253,57 @@ export class TcpProxy extends Watched {
     const proxy = new TcpProxy(target);
     proxy.port = await new Promise<number>((resolve) => (proxy.found = resolve));
     return proxy;
+  }
+}
+
+/**
+ * PgBouncer of a test's own in transaction mode, in the foreground, in front of the PostgreSQL of
+ * `DATABASE_URL`: each alias is a database of that server with the query PgBouncer runs on every
+ * new server connection (where deployments put the session settings). Installed by
+ * scripts/services.sh when missing; run as the postgres user when we are root (it refuses root).
+ */
+export class PgBouncer {
+  private constructor(private readonly child: ChildProcess, readonly port: number, private readonly dir: string) {}
+
+  static async start(aliases: Record<string, { dbname: string; connectQuery?: string }>, opts: { poolSize: number }): Promise<PgBouncer> {
+    const bin = execFileSync('bash', [join(__dirname, '..', '..', 'scripts', 'services.sh'), 'pgbouncer'], { encoding: 'utf8' }).trim();
+    const server = new URL(process.env.DATABASE_URL!);
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), 'pgbouncer-'));
+    const databases = Object.entries(aliases).map(
+      ([name, a]) => `${name} = host=${server.hostname} port=${server.port} dbname=${a.dbname}${a.connectQuery ? ` connect_query='${a.connectQuery}'` : ''}`,
+    );
+    writeFileSync(join(dir, 'users.txt'), `"${server.username || 'postgres'}" ""\n`);
+    writeFileSync(
+      join(dir, 'pgbouncer.ini'),
+      ['[databases]', ...databases, '[pgbouncer]', 'listen_addr = 127.0.0.1', `listen_port = ${port}`, 'unix_socket_dir =',
+        'auth_type = trust', `auth_file = ${join(dir, 'users.txt')}`, 'pool_mode = transaction', `default_pool_size = ${opts.poolSize}`,
+        'max_client_conn = 500', 'admin_users = postgres', ''].join('\n'),
+    );
+    const root = process.getuid?.() === 0;
+    if (root) execFileSync('chown', ['-R', 'postgres', dir]);
+    const args = root ? ['setpriv', '--reuid=postgres', '--regid=postgres', '--init-groups', bin] : [bin];
+    const child = spawn(args[0], [...args.slice(1), join(dir, 'pgbouncer.ini')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    await new Promise<void>((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`pgbouncer exited with code ${code}`)));
+      createInterface({ input: child.stderr! }).on('line', (line) => {
+        if (/process up/.test(line)) resolve();
+        if (/FATAL|ERROR/.test(line)) process.stderr.write(`[pgbouncer] ${line}\n`);
+      });
+    });
+    return new PgBouncer(child, port, dir);
+  }
+
+  url(alias: string): string {
+    return `postgres://postgres@127.0.0.1:${this.port}/${alias}`;
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      const gone = new Promise((resolve) => this.child.once('exit', resolve));
+      this.child.kill('SIGINT'); // PgBouncer's immediate shutdown
+      await gone;
+    }
+    rmSync(this.dir, { recursive: true, force: true });
   }
 }
