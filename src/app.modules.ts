@@ -19,6 +19,7 @@ import { RedisModule } from './jobs/redis.module';
 import { NetworkModule } from './network/network.module';
 import { DeliveryModule } from './notifications/delivery.module';
 import { TemplatesModule } from './notifications/templates/templates.module';
+import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { StaffModule } from './staff/staff.module';
 import { StatusPageModule } from './status-page/status-page.module';
 import { SubscribersModule } from './subscribers/subscribers.module';
@@ -30,7 +31,7 @@ const CORE = [ConfigModule, ClockModule, RedisModule, JobQueueModule, Idempotenc
 const DOMAIN = [AreasModule, NetworkModule, SubscribersModule, StaffModule, IncidentsModule, CallsModule];
 
 /** The HTTP role. */
-@Module({ imports: [...CORE, DatabaseModule.forRole('api'), ...DOMAIN, AuthModule, ImportsModule, StatusPageModule, TemplatesModule, UnsubscribeModule, FeedbackModule, HealthModule] })
+@Module({ imports: [...CORE, DatabaseModule.forRole('api'), ...DOMAIN, RateLimitsModule, AuthModule, ImportsModule, StatusPageModule, TemplatesModule, UnsubscribeModule, FeedbackModule, HealthModule] })
 export class ApiModule {}
 
 /** The BullMQ role: job handlers live in the domain modules and are found by the JobRunner. */

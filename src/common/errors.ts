@@ -43,3 +43,10 @@ export class Conflict extends DomainError {
     super(code, message, 409, details);
   }
 }
+
+/** 429: the caller is throttled; the exception filter sends Retry-After. */
+export class RateLimited extends DomainError {
+  constructor(message: string, readonly retryAfterSeconds: number, details: unknown[] = []) {
+    super('RATE_LIMITED', message, 429, details);
+  }
+}

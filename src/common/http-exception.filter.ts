@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { Response } from 'express';
 import { QueryFailedError } from 'typeorm';
-import { DomainError } from './errors';
+import { DomainError, RateLimited } from './errors';
 
 const HTTP_CODES: Record<number, string> = {
   400: 'BAD_REQUEST',
@@ -70,6 +70,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (res.headersSent) {
       res.end();
       return;
+    }
+    if (exception instanceof RateLimited) {
+      res.setHeader('Retry-After', String(exception.retryAfterSeconds));
+      res.setHeader('Cache-Control', 'no-store');
     }
     res.status(status).json({ error: body });
   }

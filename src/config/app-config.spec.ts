@@ -83,6 +83,17 @@ describe(loadConfig.name, () => {
     expect(errorFor({ API_DOCS: 'hidden' }).variable).toBe('API_DOCS');
   });
 
+  it('should read the rate limits, 0 turning one off, when RATE_LIMIT_* are set', () => {
+    expect(loadConfig({ ...VALID }).rateLimits).toEqual({
+      authFailures: { points: 20, windowSeconds: 600 }, apiRequests: { points: 1200, windowSeconds: 60 }, unknownCodes: { points: 30, windowSeconds: 600 },
+    });
+    const sut = loadConfig({ ...VALID, RATE_LIMIT_API_REQUESTS: '0', RATE_LIMIT_UNKNOWN_CODES_WINDOW_SECONDS: '60' });
+    expect(sut.rateLimits.apiRequests.points).toBe(0);
+    expect(sut.rateLimits.unknownCodes).toEqual({ points: 30, windowSeconds: 60 });
+    expect(errorFor({ RATE_LIMIT_AUTH_FAILURES: 'many' }).variable).toBe('RATE_LIMIT_AUTH_FAILURES');
+    expect(errorFor({ RATE_LIMIT_AUTH_FAILURES_WINDOW_SECONDS: '0' }).variable).toBe('RATE_LIMIT_AUTH_FAILURES_WINDOW_SECONDS');
+  });
+
   it('should take receipts by esm_class only unless SMSC_PLAIN_TEXT_RECEIPTS is set', () => {
     expect(loadConfig({ ...VALID }).smsc.plainTextReceipts).toBe(false);
     expect(loadConfig({ ...VALID, SMSC_PLAIN_TEXT_RECEIPTS: 'true' }).smsc.plainTextReceipts).toBe(true);

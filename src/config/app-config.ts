@@ -70,6 +70,22 @@ export interface DatabaseTimeouts {
 
 export type ProcessRole = 'api' | 'worker';
 
+/** At most `points` in any `windowSeconds` (points 0: no limit). */
+export interface RateLimit {
+  points: number;
+  windowSeconds: number;
+}
+
+/** What the api throttles (see RateLimits), answering 429 with Retry-After. */
+export interface RateLimitsConfig {
+  /** Wrong API keys per client address. */
+  authFailures: RateLimit;
+  /** Requests per API key. */
+  apiRequests: RateLimit;
+  /** Tracking codes and unsubscribe tokens that match nothing, per client address (known ones are never limited). */
+  unknownCodes: RateLimit;
+}
+
 export interface AppConfig {
   env: string;
   port: number;
@@ -100,6 +116,7 @@ export interface AppConfig {
   maxImportBytes: number;
   /** TRUST_PROXY: Express's "trust proxy" (false, true, a hop count, or addresses / subnets / loopback …), so req.secure follows X-Forwarded-Proto from those. */
   trustProxy: boolean | number | string;
+  rateLimits: RateLimitsConfig;
   /** HSTS_MAX_AGE_SECONDS on responses served over HTTPS; 0: no HSTS. */
   hstsMaxAgeSeconds: number;
   /** API_DOCS / API_METRICS: serve /docs and /metrics (turn off where they should not be public). */
@@ -283,6 +300,13 @@ function databaseTimeouts(env: Env, role: ProcessRole, defaults: DatabaseTimeout
   };
 }
 
+function rateLimit(env: Env, name: string, points: number, windowSeconds: number): RateLimit {
+  return {
+    points: integer(env, `RATE_LIMIT_${name}`, points, 0, 1_000_000),
+    windowSeconds: integer(env, `RATE_LIMIT_${name}_WINDOW_SECONDS`, windowSeconds, 1, 86_400),
+  };
+}
+
 const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
 
 function trustProxy(env: Env): boolean | number | string {
@@ -372,6 +396,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       .filter(Boolean),
     maxImportBytes: integer(env, 'MAX_IMPORT_MB', 2048, 1, 1_000_000) * 1024 * 1024,
     trustProxy: trustProxy(env),
+    rateLimits: {
+      authFailures: rateLimit(env, 'AUTH_FAILURES', 20, 600),
+      apiRequests: rateLimit(env, 'API_REQUESTS', 1200, 60),
+      unknownCodes: rateLimit(env, 'UNKNOWN_CODES', 30, 600),
+    },
     hstsMaxAgeSeconds: integer(env, 'HSTS_MAX_AGE_SECONDS', 31_536_000, 0, 63_072_000),
     docsEnabled: flag(env, 'API_DOCS', true),
     metricsEnabled: flag(env, 'API_METRICS', true),

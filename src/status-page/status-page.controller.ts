@@ -1,8 +1,9 @@
-import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Response } from 'express';
+import { Request, Response } from 'express';
 import { Public } from '../auth/roles.decorator';
 import { NotFound } from '../common/errors';
+import { RateLimits } from '../rate-limits/rate-limits.service';
 import { pickLocale, renderNotFound, renderStatusPage, STATUS_PAGE_ASSETS, StatusPageAsset } from './status-page.html';
 import { PublicIncident, StatusPageService } from './status-page.service';
 
@@ -13,12 +14,17 @@ const cacheFor = (open: boolean) => (open ? 'public, max-age=30, stale-while-rev
 @Public()
 @Controller()
 export class StatusPageController {
-  constructor(private readonly status: StatusPageService) {}
+  constructor(private readonly status: StatusPageService, private readonly limits: RateLimits) {}
+
+  /** Unknown codes count against the client address (RATE_LIMIT_UNKNOWN_CODES); known ones never do. */
+  private find(code: string, req: Request) {
+    return this.limits.lookup(req.ip, () => this.status.find(code), (e) => e instanceof NotFound);
+  }
 
   @Get('v1/public/incidents/:code')
   @ApiOkResponse({ description: 'status, ETR, public updates and the manager\'s name; no personal data' })
-  async json(@Param('code') code: string, @Res({ passthrough: true }) res: Response): Promise<PublicIncident> {
-    const { incident, open } = await this.status.find(code);
+  async json(@Param('code') code: string, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<PublicIncident> {
+    const { incident, open } = await this.find(code, req);
     res.setHeader('Cache-Control', cacheFor(open));
     return incident;
   }
@@ -38,13 +44,14 @@ export class StatusPageController {
     @Param('code') code: string,
     @Query('lang') lang: unknown,
     @Headers('accept-language') acceptLanguage: string | undefined,
+    @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
     const locale = pickLocale(acceptLanguage, lang);
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
     res.setHeader('Vary', 'Accept-Language');
     try {
-      const { incident, open } = await this.status.find(code);
+      const { incident, open } = await this.find(code, req);
       res.setHeader('Cache-Control', cacheFor(open));
       res.status(200).send(renderStatusPage(incident, locale));
     } catch (e) {

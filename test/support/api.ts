@@ -1,4 +1,5 @@
 import { INestApplication } from '@nestjs/common';
+import { randomBytes } from 'crypto';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../src/common/clock';
 import { createApiApp } from '../../src/http';
@@ -23,7 +24,13 @@ export class TestApi {
 
   static async start(env: Record<string, string> = {}): Promise<TestApi> {
     const database = await freshDatabase();
-    Object.assign(process.env, { DATABASE_URL: database.url, ADMIN_API_KEY: ADMIN_KEY, LOG_LEVEL: 'error', ...env });
+    // A queue prefix of the suite's own (unless it chose one): its queues and rate-limit counters are not another suite's.
+    const prefix = process.env.QUEUE_PREFIX ?? `test-${randomBytes(4).toString('hex')}`;
+    // Suites walk every route with wrong keys; the limit on those is rate-limits.test's business.
+    const authFailures = process.env.RATE_LIMIT_AUTH_FAILURES ?? '0';
+    Object.assign(process.env, {
+      DATABASE_URL: database.url, ADMIN_API_KEY: ADMIN_KEY, LOG_LEVEL: 'error', QUEUE_PREFIX: prefix, RATE_LIMIT_AUTH_FAILURES: authFailures, ...env,
+    });
     const app = await createApiApp(new JsonLogger('error'));
     await app.listen(0, '127.0.0.1');
     const address = app.getHttpServer().address() as { port: number };
