@@ -1,35 +1,42 @@
 /**
- * npm run bench:channels [-- --subscribers 200000 --affected 100000 --pool 5]
+ * npm run bench:channels [-- --subscribers 200000 --affected 100000 --pool 5 --rounds 2]
  *
  * The channels behind the engine, in one run. The SMSC simulator (acknowledging at once, no
  * receipts) and the SMTP sink run as their own processes; api and worker as real processes with
  * CHANNELS=live, window 100, no rate limit, nobody in quiet hours.
  *   (a) SMS through the worker path (claim, render, submit, response, batched state write):
- *       an incident whose subscribers only take SMS; accepted messages a second over the first to
- *       last sent_at in the messages table.
+ *       an incident whose subscribers only take SMS.
  *   (b) a raw `smpp` submit loop, window 100, to the same simulator: the same recipients and
- *       texts (read back from the messages table, encoded beforehand).
+ *       texts (read back from the messages table).
  *   (c) email through the worker path: a second incident whose subscribers only take email.
  *   (d) a raw nodemailer pool (as test/bench/email.bench.ts: one sendMail per connection in
  *       flight, same pool size) to the same sink with the same recipients, subjects and texts.
- * The api and worker are stopped before (b) and (d), so the baselines do not share the CPU.
+ * The api and worker are stopped before (b) and (d), so the baselines do not share the CPU. Both
+ * sides are timed alike, on the peer's side (its counter sampled every 100 ms), and costed alike:
+ * CPU seconds from /proc per 1,000 messages — worker + PostgreSQL (this database's backends) from
+ * declare to nothing due against the bench process around the raw loop. (a)–(d) run `--rounds`
+ * times (default 2) and each round's figures are printed, so the noise shows.
  *   (e) receipts, last: (a) once more through a second simulator that sends a receipt per part
  *       once the sending is over, as fast as its window of 100 unanswered deliver_sm allows;
  *       parts marked delivered a second (each receipt is acknowledged after the write storing it).
  * Uses its own database (outage_channels_bench_<n>), since it rewrites consents and quiet hours.
  * It prints where the CPU went in (a) and (b), by process; `--sms-only` leaves out (c) and (d).
  */
+import { cpus } from 'os';
 import { createTransport } from 'nodemailer';
 import { Client } from 'pg';
-import { cpuSecondsOf, freePort, machineCpuSeconds, PeerProcess, ServiceProcess } from '../support/processes';
+import { freePort, PeerProcess, ServiceProcess } from '../support/processes';
 import { pickScope } from './impact.bench';
-import { arg, BENCH_ADMIN_KEY, clearIncidents, rawSmpp, report, reportBatchPhases, seededDatabase, Sent, untilNothingDue } from './support';
+import {
+  arg, BENCH_ADMIN_KEY, clearIncidents, measured, ownCpuSeconds, PeerCounter, postgresCpuSeconds, rawSmpp, report, reportBatchPhases,
+  seededDatabase, Sent, spread, timedEnough, untilNothingDue,
+} from './support';
 
 const WINDOW = 100;
 const FROM = 'Outage Notifier <noreply@example.net>';
 
 /** (d): the raw pool of email.bench.ts, kept full (one sendMail per connection in flight). */
-async function rawPool(port: number, poolSize: number, messages: Sent[]): Promise<number> {
+async function rawPool(port: number, poolSize: number, messages: Sent[], measure: () => Promise<void>): Promise<void> {
   const raw = createTransport({ pool: true, host: '127.0.0.1', port, maxConnections: poolSize, ignoreTLS: true });
   const send = async (list: Sent[], tag: string) => {
     let next = 0;
@@ -48,29 +55,41 @@ async function rawPool(port: number, poolSize: number, messages: Sent[]): Promis
   };
   try {
     await send(messages.slice(0, 200), 'warm'); // connections open, as the worker's pool already is
-    const started = performance.now();
+    await measure();
     await send(messages, 'run');
-    return messages.length / ((performance.now() - started) / 1000);
   } finally {
     raw.close();
   }
 }
 
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
 async function main(): Promise<void> {
   const subscribers = arg('subscribers', 200_000);
   const wanted = arg('affected', Math.min(100_000, subscribers / 2));
   const poolSize = arg('pool', 5);
+  const rounds = arg('rounds', 2);
   const smsOnly = process.argv.includes('--sms-only');
-  const url = await seededDatabase(`outage_channels_bench_${subscribers}`, subscribers);
+  const dbName = `outage_channels_bench_${subscribers}`;
+  const url = await seededDatabase(dbName, subscribers);
   const db = new Client({ connectionString: url });
   await db.connect();
+  const benchBackend = (await db.query(`SELECT pg_backend_pid() AS pid`)).rows[0].pid as number;
   await db.query(`UPDATE subscribers SET quiet_start = NULL, quiet_end = NULL, sms_opted_out_at = NULL WHERE quiet_start IS NOT NULL OR sms_opted_out_at IS NOT NULL`);
   const scope = await pickScope(db, wanted);
 
-  const simEnv = { SMSC_SIM_PORT: '0', SMSC_SIM_HTTP_PORT: '0', SMSC_SYSTEM_ID: 'outage', SMSC_PASSWORD: 'secret' };
-  const sim = await PeerProcess.start('smsc-simulator', { ...simEnv, SMSC_SIM_RECEIPT_DELAY_MS: '-1' }, /SMPP on (\d+)/);
+  const simEnv = { SMSC_SIM_PORT: '0', SMSC_SYSTEM_ID: 'outage', SMSC_PASSWORD: 'secret' };
+  const [simHttp, sinkHttp] = await Promise.all([freePort(), freePort()]);
+  const sim = await PeerProcess.start('smsc-simulator', { ...simEnv, SMSC_SIM_HTTP_PORT: String(simHttp), SMSC_SIM_RECEIPT_DELAY_MS: '-1' }, /SMPP on (\d+)/);
   let receiptSim: PeerProcess | undefined;
-  const sink = await PeerProcess.start('smtp-sink', { SMTP_SINK_PORT: '0', SMTP_SINK_HTTP_PORT: '0', SMTP_SINK_KEEP: '100' }, /SMTP on (\d+)/);
+  const sink = await PeerProcess.start('smtp-sink', { SMTP_SINK_PORT: '0', SMTP_SINK_HTTP_PORT: String(sinkHttp), SMTP_SINK_KEEP: '100' }, /SMTP on (\d+)/);
+  const counters = {
+    sms: new PeerCounter(`http://127.0.0.1:${simHttp}/stats`, 'submitted'),
+    email: new PeerCounter(`http://127.0.0.1:${sinkHttp}/stats`, 'received'),
+  };
   const port = await freePort();
   const env = {
     DATABASE_URL: url, QUEUE_PREFIX: `bench-ch-${process.pid}`, CHANNELS: 'live', PORT: String(port), ADMIN_API_KEY: BENCH_ADMIN_KEY, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
@@ -86,63 +105,46 @@ async function main(): Promise<void> {
     fetch(base + path, { method: 'POST', headers: { authorization: `Bearer ${BENCH_ADMIN_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })
       .then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
 
-  /**
-   * CPU seconds by process from now until the returned stop(); stop()(n) tells them in ms per 1,000 of n messages, with the
-   * share of the machine's cores left idle (over the sending window when given).
-   */
+  /** CPU seconds by process from now until the returned stop(): worker, PostgreSQL (this database), peers, the bench itself. */
+  type CpuMs = Record<'worker' | 'postgres' | 'simulator' | 'sink' | 'bench', number>;
   const cpuMeter = () => {
-    const read = () => ({
-      worker: worker?.cpuSeconds ?? 0, api: api?.cpuSeconds ?? 0, postgres: cpuSecondsOf('postgres'), simulator: (receiptSim ?? sim).cpuSeconds, sink: sink.cpuSeconds,
-      bench: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6, redis: cpuSecondsOf('redis-server'),
+    const read = (): CpuMs => ({
+      worker: worker?.cpuSeconds ?? 0, postgres: postgresCpuSeconds(dbName, benchBackend), simulator: (receiptSim ?? sim).cpuSeconds,
+      sink: sink.cpuSeconds, bench: ownCpuSeconds(),
     });
     const before = read();
-    // The machine's idle share is read every 100 ms, to be told over the sending window alone.
-    const samples = [{ at: Date.now(), ...machineCpuSeconds() }];
-    const sampler = setInterval(() => samples.push({ at: Date.now(), ...machineCpuSeconds() }), 100);
     return () => {
-      clearInterval(sampler);
       const after = read();
-      return (messages: number, window?: { from: number; to: number }) => {
-        const inside = samples.filter((x) => !window || (x.at >= window.from && x.at <= window.to));
-        const [a, b] = [inside[0], inside[inside.length - 1]];
-        const idle = a && b && b.total > a.total ? `; cores idle ${(((b.idle - a.idle) / (b.total - a.total)) * 100).toFixed(0)} %${window ? ' while sending' : ''}` : '';
-        const parts = (Object.keys(before) as Array<keyof typeof before>).map((k) => [k, ((after[k] - before[k]) * 1e6) / messages] as const);
-        const total = parts.reduce((n, [, ms]) => n + ms, 0);
-        return `${parts.filter(([, ms]) => ms >= 0.5).map(([k, ms]) => `${k} ${Math.round(ms)}`).join(', ')}; total ${Math.round(total)}${idle}`;
-      };
+      return (messages: number) => Object.fromEntries(Object.keys(before).map((k) => [k, ((after[k as keyof CpuMs] - before[k as keyof CpuMs]) * 1e6) / messages])) as CpuMs;
     };
   };
+  const cpuLine = (ms: Record<string, number>) => Object.entries(ms).filter(([, v]) => v >= 0.5).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ');
 
-  /** One incident over the scope with only `channel` consented; accepted messages a second over first to last sent_at. */
+  /** One incident over the scope with only `channel` consented, timed on the peer's side and costed per 1,000. */
   const phase = async (channel: 'sms' | 'email') => {
     await clearIncidents(db);
     await db.query(`UPDATE subscribers SET sms_consent = $1, email_consent = $2 WHERE sms_consent <> $1 OR email_consent <> $2`, [channel === 'sms', channel === 'email']);
     await db.query(`VACUUM ANALYZE subscribers`);
+    await counters[channel].start();
+    const cpu = cpuMeter();
     const declared = await post('/v1/incidents', { title: `Benchmark ${channel}`, kind: 'outage', scope, etr: new Date(Date.now() + 4 * 3600_000).toISOString() });
     if (declared.status !== 201) throw new Error(`declare: ${declared.status} ${JSON.stringify(declared.body)}`);
     const incidentId = declared.body.id;
-    const cpu = cpuMeter();
-    const planned = await worker!.waitFor((l) => l.msg === 'incident planned' && l.incidentId === incidentId, 600_000);
+    await worker!.waitFor((l) => l.msg === 'incident planned' && l.incidentId === incidentId, 600_000);
     await untilNothingDue(db);
     const used = cpu();
+    const peer = await counters[channel].stop();
     const { rows: [m] } = await db.query(
       `SELECT count(*) FILTER (WHERE state = 'accepted')::int AS accepted, count(*) FILTER (WHERE state <> 'accepted')::int AS other,
-              coalesce(sum(parts), 0)::int AS parts,
-              extract(epoch FROM max(sent_at) - min(sent_at)) AS span_s, extract(epoch FROM min(sent_at)) * 1000 AS first_ms,
-              extract(epoch FROM max(sent_at)) * 1000 AS last_ms,
-              -- after planning: the path alone, with no planner sharing the cores
-              count(*) FILTER (WHERE state = 'accepted' AND sent_at >= $3)::int AS after_planned,
-              extract(epoch FROM max(sent_at) - $3) AS after_planned_s
+              coalesce(sum(parts), 0)::int AS parts
        FROM messages WHERE incident_id = $1 AND channel = $2`,
-      [incidentId, channel, planned.time],
+      [incidentId, channel],
     );
     const sent = (await db.query(`SELECT recipient, subject, body FROM messages WHERE incident_id = $1 AND channel = $2 ORDER BY id`, [incidentId, channel])).rows as Sent[];
-    const perSecond = m.accepted / Math.max(Number(m.span_s), 0.001);
-    const afterPlanned = m.after_planned / Math.max(Number(m.after_planned_s), 0.001);
-    console.log(`  ${channel}: ${m.accepted} accepted (${m.parts} parts, ${m.other} not accepted) in ${Number(m.span_s).toFixed(2)} s → ${Math.round(perSecond)}/s`);
-    console.log(`    after planning finished: ${m.after_planned} in ${Number(m.after_planned_s).toFixed(2)} s → ${Math.round(afterPlanned)}/s`);
-    console.log(`    CPU from declare to nothing due (planning included), ms per 1,000 ${channel === 'sms' ? 'texts' : 'emails'}: ${used(m.accepted, { from: Number(m.first_ms), to: Number(m.last_ms) })}`);
-    return { perSecond, afterPlanned, spanS: Number(m.span_s), accepted: m.accepted as number, other: m.other as number, parts: m.parts as number, sent };
+    const cpuMs = used(Math.max(m.accepted, 1));
+    console.log(`  ${channel}: ${m.accepted} accepted (${m.parts} parts, ${m.other} not accepted), the peer took ${peer.count} in ${peer.seconds.toFixed(2)} s`);
+    console.log(`    CPU from declare to nothing due, ms per 1,000 ${channel === 'sms' ? 'texts' : 'emails'}: ${cpuLine(cpuMs)}`);
+    return { accepted: m.accepted as number, other: m.other as number, parts: m.parts as number, peer, sent, cpuMs };
   };
 
   /** The api and a worker as processes, bound to the simulator on `smscPort`, once both say they are up. */
@@ -174,58 +176,98 @@ async function main(): Promise<void> {
     return { perSecond, applied: last.n };
   };
 
-  try {
-    const first = await startServices(sim.port);
+  /** (a)–(d) once: the engine's phases, then with api and worker stopped the raw loops over the same messages. */
+  const round = async (r: number) => {
+    console.log(`round ${r}:`);
+    const services = await startServices(sim.port);
     const sms = await phase('sms');
     const email = smsOnly ? undefined : await phase('email');
-    const workerLines = first.worker.lines;
-    await Promise.all([first.api.stop(), first.worker.stop()]);
+    const workerLines = services.worker.lines;
+    await Promise.all([services.api.stop(), services.worker.stop()]);
     api = worker = undefined;
     // Autovacuum of what (a) and (c) wrote would otherwise take CPU from the baselines.
     await db.query(`VACUUM ANALYZE notification_threads, messages, message_parts`);
 
-    const cpu = cpuMeter();
+    await counters.sms.start();
+    let cpu = cpuMeter();
     const rawSms = await rawSmpp(sim.port, sms.sent, WINDOW);
-    const used = cpu();
-    console.log(`  raw smpp: ${sms.sent.length} messages (${rawSms.parts} parts) → ${Math.round(rawSms.perSecond)}/s`);
-    console.log(`    CPU, ms per 1,000 texts: ${used(sms.sent.length)}`);
-    const rawEmail = email && (await rawPool(sink.port, poolSize, email.sent));
+    const rawSmsCpu = cpu()(sms.sent.length);
+    const rawSmsPeer = await counters.sms.stop();
+    console.log(`  raw smpp: ${sms.sent.length} texts (${rawSms.parts} parts), the simulator took ${rawSmsPeer.count} in ${rawSmsPeer.seconds.toFixed(2)} s`);
+    console.log(`    CPU, ms per 1,000 texts: ${cpuLine(rawSmsCpu)}`);
+    let rawEmail: { peer: { count: number; seconds: number }; cpuMs: CpuMs } | undefined;
+    if (email) {
+      await rawPool(sink.port, poolSize, email.sent, async () => {
+        await counters.email.start();
+        cpu = cpuMeter();
+      });
+      const cpuMs = cpu()(email.sent.length);
+      rawEmail = { peer: await counters.email.stop(), cpuMs };
+      console.log(`  raw nodemailer pool: ${email.sent.length} emails, the sink took ${rawEmail.peer.count} in ${rawEmail.peer.seconds.toFixed(2)} s`);
+      console.log(`    CPU, ms per 1,000 emails: ${cpuLine(cpuMs)}`);
+    }
+    return { sms, email, rawSms: { ...rawSms, peer: rawSmsPeer, cpuMs: rawSmsCpu }, rawEmail, workerLines };
+  };
+
+  try {
+    const results: Array<Awaited<ReturnType<typeof round>>> = [];
+    for (let r = 1; r <= rounds; r++) results.push(await round(r));
 
     // (e): receipts held back until the sending is surely over, so they are measured on their own.
-    const delayS = Math.ceil(sms.spanS * 1.5 + 10);
-    receiptSim = await PeerProcess.start('smsc-simulator', { ...simEnv, SMSC_SIM_RECEIPT_DELAY_MS: String(delayS * 1000), SMSC_SIM_OUTCOMES: 'DELIVRD=100' }, /SMPP on (\d+)/);
+    const delayS = Math.ceil(results[0].sms.peer.seconds * 1.5 + 10);
+    receiptSim = await PeerProcess.start('smsc-simulator', { ...simEnv, SMSC_SIM_HTTP_PORT: '0', SMSC_SIM_RECEIPT_DELAY_MS: String(delayS * 1000), SMSC_SIM_OUTCOMES: 'DELIVRD=100' }, /SMPP on (\d+)/);
     await startServices(receiptSim.port);
     console.log(`  receipts: the SMS incident again, its receipts ${delayS} s after each part`);
     const again = await phase('sms');
     const receipts = await receiptsOf(again.parts, delayS);
 
     const n = (x: number) => Math.round(x).toLocaleString('en');
-    const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
-    console.log(`\nbench:channels — ${subscribers.toLocaleString('en')} subscribers, scope of ~${wanted.toLocaleString('en')}, window ${WINDOW}, SMTP pool ${poolSize}, 2 cores`);
-    const checks = [
-      report('(a) SMS via worker → simulator', `${n(sms.perSecond)} SMS/s`, { ok: sms.perSecond >= 10_000, text: '≥ 10,000 SMS/s' }),
-      report('    the same in submit_sm (SMS parts)', `${n((sms.perSecond * sms.parts) / sms.accepted)} parts/s`),
-      report('    after planning finished', `${n(sms.afterPlanned)} SMS/s`),
-      report('(b) raw smpp loop → simulator', `${n(rawSms.perSecond)} SMS/s`),
-      report('(a) / (b)', pct(sms.perSecond / rawSms.perSecond), { ok: sms.perSecond / rawSms.perSecond >= 0.6, text: '≥ 60 %' }),
-      report('SMS not accepted', String(sms.other), { ok: sms.other === 0, text: '0' }),
-      report('(e) receipts applied, window 100', `${n(receipts.perSecond)} /s`),
-      report('    parts delivered / parts sent', `${receipts.applied} / ${again.parts}`, { ok: receipts.applied === again.parts, text: 'all' }),
-    ];
-    if (email && rawEmail) {
-      console.log(`  raw nodemailer pool: ${email.sent.length} emails → ${Math.round(rawEmail)}/s`);
-      checks.push(
-        report('(c) email via worker → sink', `${n(email.perSecond)} /s`),
-        report('(d) raw nodemailer pool → sink', `${n(rawEmail)} /s`),
-        report('(c) / (d)', pct(email.perSecond / rawEmail), { ok: email.perSecond / rawEmail >= 0.8, text: '≥ 80 %' }),
-        report('emails not accepted', String(email.other), { ok: email.other === 0, text: '0' }),
-      );
+    const rate = (p: { count: number; seconds: number }) => p.count / p.seconds;
+    console.log(`\nbench:channels — ${subscribers.toLocaleString('en')} subscribers, scope of ~${wanted.toLocaleString('en')}, window ${WINDOW}, ` +
+      `SMTP pool ${poolSize}, ${cpus().length} cores, ${rounds} round(s); rates on the peer's clock, CPU from /proc`);
+    const each = <T>(f: (r: (typeof results)[number]) => T) => results.map(f);
+    for (const [i, r] of results.entries()) {
+      measured(`round ${i + 1}: (a) SMS accepted`, r.sms.accepted);
+      report(`round ${i + 1}: SMS not accepted`, String(r.sms.other), { ok: r.sms.other === 0, text: '0' });
+      report(`round ${i + 1}: submit_sm at the simulator (a) / (b) / parts`, `${r.sms.peer.count} / ${r.rawSms.peer.count} / ${r.sms.parts}`, {
+        ok: r.sms.peer.count === r.sms.parts && r.rawSms.peer.count === r.sms.parts, text: 'equal' });
+      timedEnough(`round ${i + 1}: (a) span on the simulator`, r.sms.peer.seconds);
+      timedEnough(`round ${i + 1}: (b) span on the simulator`, r.rawSms.peer.seconds);
     }
-    const ok = checks.every(Boolean);
-    reportBatchPhases(workerLines);
-    report('SMS messages / parts', `${sms.accepted} / ${sms.parts}`);
-    if (email) report('emails', String(email.accepted));
-    process.exitCode = ok ? 0 : 1;
+    const engineSms = each((r) => r.sms.cpuMs.worker + r.sms.cpuMs.postgres);
+    const rawSmsCpu = each((r) => r.rawSms.cpuMs.bench);
+    const smsRatios = results.map((_, i) => engineSms[i] / rawSmsCpu[i]);
+    report('(a) SMS via worker → simulator, texts/s', spread(each((r) => rate(r.sms.peer))));
+    report('(b) raw smpp loop → simulator, texts/s', spread(each((r) => rate(r.rawSms.peer))));
+    report('(a) / (b), by rate', spread(results.map((r) => (rate(r.sms.peer) / rate(r.rawSms.peer)) * 100)) + ' %');
+    report('(a) worker CPU, ms per 1,000 texts', spread(each((r) => r.sms.cpuMs.worker)));
+    report('(a) PostgreSQL CPU (this database), ms per 1,000', spread(each((r) => r.sms.cpuMs.postgres)));
+    report('(a) simulator CPU, ms per 1,000 texts', spread(each((r) => r.sms.cpuMs.simulator)));
+    report('(b) raw client CPU, ms per 1,000 texts', spread(rawSmsCpu));
+    measured('(b) raw client CPU measured', Math.min(...rawSmsCpu));
+    report('engine (worker + PostgreSQL) / raw client CPU', `${spread(smsRatios, 2)}×`, { ok: median(smsRatios) <= 2, text: '≤ 2.0× (median)' });
+    if (!smsOnly) {
+      for (const [i, r] of results.entries()) {
+        measured(`round ${i + 1}: (c) emails accepted`, r.email!.accepted);
+        report(`round ${i + 1}: emails not accepted`, String(r.email!.other), { ok: r.email!.other === 0, text: '0' });
+        report(`round ${i + 1}: emails at the sink (c) / (d) / sent`, `${r.email!.peer.count} / ${r.rawEmail!.peer.count} / ${r.email!.sent.length}`, {
+          ok: r.email!.peer.count === r.email!.sent.length && r.rawEmail!.peer.count === r.email!.sent.length, text: 'equal' });
+        timedEnough(`round ${i + 1}: (c) span on the sink`, r.email!.peer.seconds);
+        timedEnough(`round ${i + 1}: (d) span on the sink`, r.rawEmail!.peer.seconds);
+      }
+      const emailRatios = results.map((r) => rate(r.email!.peer) / rate(r.rawEmail!.peer));
+      report('(c) email via worker → sink, emails/s', spread(each((r) => rate(r.email!.peer))));
+      report('(d) raw nodemailer pool → sink, emails/s', spread(each((r) => rate(r.rawEmail!.peer))));
+      report('(c) / (d), by rate', `${spread(emailRatios.map((x) => x * 100))} %`, { ok: median(emailRatios) >= 0.8, text: '≥ 80 % (median)' });
+      const workerEmail = each((r) => r.email!.cpuMs.worker);
+      report('(c) worker CPU, ms per 1,000 emails', spread(workerEmail), { ok: median(workerEmail) <= 250, text: '≤ 250 ms (median)' });
+      report('(c) PostgreSQL CPU (this database), ms per 1,000', spread(each((r) => r.email!.cpuMs.postgres)));
+      report('(d) raw pool client CPU, ms per 1,000 emails', spread(each((r) => r.rawEmail!.cpuMs.bench)));
+      measured('(d) raw pool client CPU measured', Math.min(...each((r) => r.rawEmail!.cpuMs.bench)));
+    }
+    report('(e) receipts applied, window 100', `${n(receipts.perSecond)} /s`);
+    report('    parts delivered / parts sent', `${receipts.applied} / ${again.parts}`, { ok: again.parts > 0 && receipts.applied === again.parts, text: 'all' });
+    reportBatchPhases(results[results.length - 1].workerLines);
   } finally {
     await Promise.all([api?.stop(), worker?.stop()]);
     await Promise.all([sim.stop(), sink.stop(), receiptSim?.stop()]);

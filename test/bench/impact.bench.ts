@@ -3,13 +3,14 @@
  *
  * Seeds the demo operator (kept between runs), then picks a scope of whole regions plus single
  * access elements elsewhere that together hit about `--affected` subscribers, and times
- *   - the baseline: a plain SELECT count(*) of the same set,
- *   - POST /v1/incidents/preview (target ≤ 2 s),
- *   - POST /v1/incidents, impact stored and manager assigned (target ≤ 10 s).
+ *   - the baseline: a plain SELECT count(*) of the same set, best of 3,
+ *   - POST /v1/incidents/preview 3 times: the first (cold) ≤ 2 s, the best (warm) ≤ 2× the baseline,
+ *   - POST /v1/incidents, impact stored and manager assigned (target ≤ 5 s).
+ * Every FAIL line (a manager not assigned too) makes it exit non-zero.
  */
 import { Client } from 'pg';
 import { seedDemo } from '../../src/demo/seed';
-import { arg, BENCH_ADMIN_KEY, benchDatabase, postJson, report, startApi, timed } from './support';
+import { arg, BENCH_ADMIN_KEY, benchDatabase, measured, postJson, report, startApi, timed } from './support';
 
 export async function pickScope(db: Client, wanted: number): Promise<{ areaCodes: string[]; elementCodes: string[] }> {
   // Regions (depth 2) by size, largest first, while they fit; then access elements from the rest.
@@ -59,14 +60,20 @@ async function main(): Promise<void> {
               ARRAY(SELECT e.id FROM network_elements r JOIN network_elements e ON e.path <@ r.path WHERE r.code = ANY($2)) AS elements`,
       [scope.areaCodes, scope.elementCodes],
     );
-    const baseline = await timed(() =>
-      db.query(`SELECT count(*)::int AS n FROM subscribers s WHERE s.area_id = ANY($1) OR s.access_element_id = ANY($2)`, [
-        ids.rows[0].areas, ids.rows[0].elements,
-      ]),
-    );
-    const affected = baseline.result.rows[0].n;
     const previews = [];
-    for (let i = 0; i < 3; i++) previews.push(await timed(() => postJson(baseUrl, '/v1/incidents/preview', { scope })));
+    // The first preview is cold, as a new user's would be; the baseline and the other previews are warm.
+    previews.push(await timed(() => postJson(baseUrl, '/v1/incidents/preview', { scope })));
+    const counts = [];
+    for (let i = 0; i < 3; i++) {
+      counts.push(await timed(() =>
+        db.query(`SELECT count(*)::int AS n FROM subscribers s WHERE s.area_id = ANY($1) OR s.access_element_id = ANY($2)`, [
+          ids.rows[0].areas, ids.rows[0].elements,
+        ]),
+      ));
+    }
+    const baseline = { ms: Math.min(...counts.map((c) => c.ms)) };
+    const affected = counts[0].result.rows[0].n as number;
+    for (let i = 0; i < 2; i++) previews.push(await timed(() => postJson(baseUrl, '/v1/incidents/preview', { scope })));
     const declare = await timed(() =>
       postJson(baseUrl, '/v1/incidents', {
         title: 'Benchmark: regional ring failure', kind: 'outage', scope, etr: new Date(Date.now() + 4 * 3600_000).toISOString(),
@@ -76,21 +83,19 @@ async function main(): Promise<void> {
     const preview = previews[0].result.body;
 
     console.log(`\nbench:impact — ${subscribers.toLocaleString('en')} subscribers, scope: ${scope.areaCodes.length} regions + ${scope.elementCodes.length} access elements`);
-    report('affected (plain count)', affected.toLocaleString('en'));
-    report('baseline: SELECT count(*) of the set', `${baseline.ms.toFixed(0)} ms`);
-    const ok = [
-      report('preview (first / best of 3)', `${previews[0].ms.toFixed(0)} / ${Math.min(...previews.map((p) => p.ms)).toFixed(0)} ms`, {
-        ok: previews[0].ms <= 2000, text: '≤ 2000 ms' }),
-      report('preview / baseline', `${(previews[0].ms / baseline.ms).toFixed(2)}×`),
-      report('declare (impact stored, manager assigned)', `${declare.ms.toFixed(0)} ms`, { ok: declare.ms <= 10_000, text: '≤ 10000 ms' }),
-      report('preview and declare agree with the count', `${preview.affected} / ${declare.result.body.affected}`, {
-        ok: preview.affected === affected && declare.result.body.affected === affected, text: `= ${affected}` }),
-    ].every(Boolean);
+    measured('affected (plain count)', affected, affected.toLocaleString('en'));
+    report('baseline: SELECT count(*) of the set, best of 3', `${baseline.ms.toFixed(0)} ms`);
+    const warm = Math.min(...previews.slice(1).map((p) => p.ms));
+    report('preview, first (cold)', `${previews[0].ms.toFixed(0)} ms`, { ok: previews[0].ms <= 2000, text: '≤ 2000 ms' });
+    report('preview, best of the next 2 (warm)', `${warm.toFixed(0)} ms`);
+    report('warm preview / baseline', `${(warm / baseline.ms).toFixed(2)}×`, { ok: warm <= 2 * baseline.ms, text: '≤ 2×' });
+    report('declare (impact stored, manager assigned)', `${declare.ms.toFixed(0)} ms`, { ok: declare.ms <= 5000, text: '≤ 5000 ms' });
+    report('preview and declare agree with the count', `${preview.affected} / ${declare.result.body.affected}`, {
+      ok: preview.affected === affected && declare.result.body.affected === affected, text: `= ${affected}` });
     report('in quiet hours now (preview)', String(preview.inQuietHoursNow));
     report('manager', declare.result.body.manager ? 'assigned' : 'none', { ok: !!declare.result.body.manager, text: 'assigned' });
     const tasks = await db.query(`SELECT count(*)::int AS n FROM call_tasks WHERE incident_id = $1`, [declare.result.body.id]);
     report('call tasks stored', String(tasks.rows[0].n));
-    process.exitCode = ok ? 0 : 1;
   } finally {
     await db.end();
     await app.close();

@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { once } from 'events';
+import { readdirSync, readFileSync } from 'fs';
 import { Client } from 'pg';
 import { connect, PDU, PduFields } from 'smpp';
 import { DataSource } from 'typeorm';
@@ -11,6 +12,7 @@ import { isQuietAt } from '../../src/notifications/quiet-hours';
 import { encodeSms } from '../../src/sms/segmentation';
 import { destinationAddress, relativeValidity, sourceAddress } from '../../src/sms/sms-addresses';
 import { withDatabase } from '../support/db';
+import { cpuSeconds } from '../support/processes';
 
 export const BENCH_ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
 
@@ -131,11 +133,66 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ result: T; ms: n
   return { result, ms: Number(process.hrtime.bigint() - started) / 1e6 };
 }
 
-/** One line of the report: the figure, its target and whether it holds. */
+/** Labels of the FAIL lines printed so far: any of them makes the process exit non-zero. */
+const failed: string[] = [];
+process.on('exit', (code) => {
+  if (failed.length === 0) return;
+  console.log(`\n${failed.length} FAIL line(s): ${failed.join('; ')}`);
+  if (code === 0) process.exitCode = 1;
+});
+
+/**
+ * One line of the report: the figure, its target and whether it holds. A FAIL line, wherever it
+ * is printed, makes the bench exit non-zero (and a summary of them is printed at exit).
+ */
 export function report(label: string, value: string, target?: { ok: boolean; text: string }): boolean {
   const verdict = target ? `${target.ok ? 'PASS' : 'FAIL'}  (target ${target.text})` : '';
   console.log(`${label.padEnd(44)} ${value.padStart(14)}  ${verdict}`);
+  if (target && !target.ok) failed.push(label.trim());
   return target?.ok ?? true;
+}
+
+/** A FAIL line unless `n` is a positive finite number: a bench that measured nothing must not pass. */
+export function measured(label: string, n: number, value = String(n)): boolean {
+  return report(label, value, { ok: Number.isFinite(n) && n > 0, text: 'something measured' });
+}
+
+/** How many FAIL lines so far (for a bench that stops early when its measurements are void). */
+export const failures = (): number => failed.length;
+
+/**
+ * CPU seconds used so far by the PostgreSQL backends (and autovacuum workers) of `database` only,
+ * leaving out `exceptPid` (the bench's own connection). The server is shared with other tests, so
+ * counting every `postgres` process would count them too. Backends that ended are lost (the
+ * engine's pools keep theirs), and the server-wide WAL writer and checkpointer are not counted.
+ */
+export function postgresCpuSeconds(database: string, exceptPid?: number): number {
+  let sum = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d) && Number(d) !== exceptPid)) {
+    try {
+      const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      // "postgres: <user> <database> <host>(<port>) <state>" or "postgres: autovacuum worker <database>"
+      if (!title.startsWith('postgres: ') || !title.split(' ').includes(database)) continue;
+      sum += cpuSeconds(Number(pid));
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return sum;
+}
+
+/** The bench process's own CPU seconds so far (user + system). */
+export function ownCpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+/** Figures of several rounds: "a / b / c (spread ±x %)", the spread being (max − min) / 2 / median. */
+export function spread(values: number[], digits = 0): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)];
+  const pm = sorted.length > 1 && median ? ` (±${(((sorted[sorted.length - 1] - sorted[0]) / 2 / median) * 100).toFixed(0)} %)` : '';
+  return `${values.map((v) => v.toFixed(digits)).join(' / ')}${pm}`;
 }
 
 /** With BENCH_LOG_LEVEL=debug the workers log each batch's phases: their average per channel, where the time goes. */
@@ -157,10 +214,50 @@ export interface Sent {
 }
 
 /**
- * The physical baseline for SMS: the same messages with the bare `smpp` package, bound as
- * transceiver, `window` submit_sm outstanding until every part is answered.
+ * A peer's count of what it took (the simulator's `submitted`, the sink's `received`), sampled every
+ * 100 ms from its GET /stats, so the engine and a raw loop are timed alike, on the peer's side:
+ * from the first sample that grew to the first that reached the final count.
  */
-export async function rawSmpp(port: number, messages: Sent[], window: number): Promise<{ perSecond: number; parts: number }> {
+export class PeerCounter {
+  private samples: Array<{ at: number; n: number }> = [];
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly statsUrl: string, private readonly field: 'submitted' | 'received') {}
+
+  async read(): Promise<number> {
+    return ((await (await fetch(this.statsUrl)).json()) as Record<string, number>)[this.field];
+  }
+
+  async start(): Promise<void> {
+    this.samples = [{ at: Date.now(), n: await this.read() }];
+    this.timer = setInterval(() => {
+      this.read().then((n) => this.samples.push({ at: Date.now(), n }), () => undefined);
+    }, 100);
+  }
+
+  /** What the peer took since start() and over how many seconds (0 when it all fell inside one sample). */
+  async stop(): Promise<{ count: number; seconds: number }> {
+    clearInterval(this.timer);
+    const final = await this.read();
+    const samples = [...this.samples, { at: Date.now(), n: final }].sort((a, b) => a.at - b.at);
+    const base = samples[0].n;
+    const first = samples.find((x) => x.n > base);
+    const last = samples.find((x) => x.n === final);
+    return { count: final - base, seconds: first && last ? (last.at - first.at) / 1000 : 0 };
+  }
+}
+
+/** A FAIL line unless a timed span is long enough for 100 ms samples to time it (≥ 2 s). */
+export function timedEnough(label: string, seconds: number): boolean {
+  return report(label, `${seconds.toFixed(2)} s`, { ok: seconds >= 2, text: '≥ 2 s, else too short to time: raise --affected' });
+}
+
+/**
+ * The physical baseline for SMS: the same messages with the bare `smpp` package, over `binds`
+ * transceiver binds (as many as the engine used), `window` submit_sm outstanding on each until
+ * every part is answered. Time it on the simulator's side (PeerCounter), as the engine is.
+ */
+export async function rawSmpp(port: number, messages: Sent[], window: number, binds = 1): Promise<{ parts: number }> {
   const source = sourceAddress('Outages');
   const validity = relativeValidity(360);
   const pdus: PduFields[] = [];
@@ -175,29 +272,39 @@ export async function rawSmpp(port: number, messages: Sent[], window: number): P
       });
     }
   }
-  const session = connect({ host: '127.0.0.1', port });
-  await once(session, 'connect');
-  const bound = await new Promise<PDU>((resolve) =>
-    session.send(new PDU('bind_transceiver', { system_id: 'outage', password: 'secret', interface_version: 0x34 } as PduFields), resolve),
+  const bind = async () => {
+    const session = connect({ host: '127.0.0.1', port });
+    await once(session, 'connect');
+    const bound = await new Promise<PDU>((resolve) =>
+      session.send(new PDU('bind_transceiver', { system_id: 'outage', password: 'secret', interface_version: 0x34 } as PduFields), resolve),
+    );
+    if (bound.command_status !== 0) throw new Error(`raw bind refused: ${bound.command_status}`);
+    return session;
+  };
+  const sessions = await Promise.all(Array.from({ length: binds }, bind));
+  let next = 0; // one queue of parts, every bind taking the next as an answer frees its window
+  await Promise.all(
+    sessions.map(
+      (session) =>
+        new Promise<void>((resolve, reject) => {
+          let inFlight = 0;
+          const submit = () => {
+            const i = next++;
+            if (i >= pdus.length) return inFlight === 0 && resolve();
+            inFlight++;
+            session.send(new PDU('submit_sm', pdus[i]), (resp) => {
+              inFlight--;
+              if (resp.command_status !== 0) return reject(new Error(`raw submit_sm refused: ${resp.command_status}`));
+              submit();
+            });
+          };
+          for (let k = 0; k < window; k++) submit();
+        }),
+    ),
   );
-  if (bound.command_status !== 0) throw new Error(`raw bind refused: ${bound.command_status}`);
-  const started = performance.now();
-  await new Promise<void>((resolve, reject) => {
-    let next = 0;
-    let answered = 0;
-    const submit = () => {
-      const i = next++;
-      if (i >= pdus.length) return;
-      session.send(new PDU('submit_sm', pdus[i]), (resp) => {
-        if (resp.command_status !== 0) return reject(new Error(`raw submit_sm refused: ${resp.command_status}`));
-        if (++answered === pdus.length) return resolve();
-        submit();
-      });
-    };
-    for (let k = 0; k < window; k++) submit();
-  });
-  const perSecond = messages.length / ((performance.now() - started) / 1000);
-  await new Promise<void>((resolve) => session.send(new PDU('unbind'), () => resolve()));
-  session.close();
-  return { perSecond, parts: pdus.length };
+  for (const session of sessions) {
+    await new Promise<void>((resolve) => session.send(new PDU('unbind'), () => resolve()));
+    session.close();
+  }
+  return { parts: pdus.length };
 }
