@@ -1,9 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { KINDS, SEVERITIES, STATUSES } from './incident.errors';
+import { EVENT_TYPES, KINDS, SEVERITIES, STATUSES } from './incident.errors';
 
 export class ScopeDto {
   @ApiPropertyOptional({ type: [String], example: ['RU-NSK-C'] }) areaCodes?: string[];
   @ApiPropertyOptional({ type: [String], example: ['OLT-NSK-017'] }) elementCodes?: string[];
+}
+
+/** Text per language, as given: a language left out reads the text given for all. */
+export class LocalizedInputDto {
+  @ApiPropertyOptional({ example: 'Обрыв кабеля, ул. Ленина' }) ru?: string;
+  @ApiPropertyOptional({ example: 'Fibre cut, Lenina st.' }) en?: string;
+}
+
+/** Text in every language: its own where one was given, else the text given for all. */
+export class LocalizedTextDto {
+  @ApiProperty() ru: string;
+  @ApiProperty() en: string;
 }
 
 export class PreviewIncidentDto {
@@ -25,25 +37,32 @@ export class PreviewDto {
 }
 
 export class DeclareIncidentDto {
-  @ApiProperty({ example: 'Fibre cut, Lenina st.' }) title: string;
+  @ApiPropertyOptional({ example: 'Fibre cut, Lenina st.', description: 'for every language; required unless titles gives one' })
+  title?: string;
+  @ApiPropertyOptional({ type: LocalizedInputDto, description: 'per language: a subscriber gets the title in their language' })
+  titles?: LocalizedInputDto;
   @ApiProperty({ enum: KINDS }) kind: string;
   @ApiPropertyOptional({ enum: SEVERITIES, default: 'major' }) severity?: string;
   @ApiProperty({ type: ScopeDto }) scope: ScopeDto;
   @ApiPropertyOptional({ description: 'default now; may be in the future for maintenance' }) startedAt?: string;
   @ApiPropertyOptional({ description: 'estimated time of restoration, ISO 8601 with offset' }) etr?: string;
-  @ApiPropertyOptional() publicMessage?: string;
+  @ApiPropertyOptional({ description: 'the first public message, for every language' }) publicMessage?: string;
+  @ApiPropertyOptional({ type: LocalizedInputDto, description: 'the first public message per language' })
+  publicMessages?: LocalizedInputDto;
 }
 
 export class UpdateIncidentDto {
   @ApiPropertyOptional({ enum: ['investigating', 'identified', 'monitoring'] }) status?: string;
   @ApiPropertyOptional({ nullable: true, type: String }) etr?: string | null;
-  @ApiPropertyOptional({ description: 'a public update, shown on the status page' }) message?: string;
+  @ApiPropertyOptional({ description: 'a public update, shown on the status page (for every language)' }) message?: string;
+  @ApiPropertyOptional({ type: LocalizedInputDto, description: 'the public update per language' }) messages?: LocalizedInputDto;
   @ApiPropertyOptional({ type: ScopeDto, description: 'replaces the scope: widening adds, narrowing releases' })
   scope?: ScopeDto;
 }
 
 export class ResolveIncidentDto {
-  @ApiPropertyOptional() message?: string;
+  @ApiPropertyOptional({ description: 'for every language' }) message?: string;
+  @ApiPropertyOptional({ type: LocalizedInputDto, description: 'per language' }) messages?: LocalizedInputDto;
   @ApiPropertyOptional() resolvedAt?: string;
 }
 
@@ -64,7 +83,8 @@ export class ManagerRefDto {
 export class IncidentDto {
   @ApiProperty() id: number;
   @ApiProperty({ description: 'public tracking code' }) code: string;
-  @ApiProperty() title: string;
+  @ApiProperty({ description: 'the title given for every language (or the first one given per language)' }) title: string;
+  @ApiProperty({ type: LocalizedTextDto }) titles: LocalizedTextDto;
   @ApiProperty({ enum: KINDS }) kind: string;
   @ApiProperty({ enum: SEVERITIES }) severity: string;
   @ApiProperty({ enum: STATUSES }) status: string;
@@ -73,6 +93,7 @@ export class IncidentDto {
   @ApiProperty({ nullable: true, type: String }) etr: string | null;
   @ApiProperty({ description: 'how many times the ETR moved later' }) etrSlips: number;
   @ApiProperty({ nullable: true, type: String }) publicMessage: string | null;
+  @ApiProperty({ nullable: true, type: LocalizedTextDto }) publicMessages: LocalizedTextDto | null;
   @ApiProperty({ nullable: true, type: String }) resolvedAt: string | null;
   @ApiProperty({ nullable: true, type: String }) cancelledAt: string | null;
   @ApiProperty({ nullable: true, type: String }) cancelReason: string | null;
@@ -89,10 +110,11 @@ export class IncidentDto {
 export class TimelineEntryDto {
   @ApiProperty() at: string;
   @ApiProperty() actor: string;
-  @ApiProperty() type: string;
+  @ApiProperty({ enum: EVENT_TYPES }) type: string;
   @ApiProperty({ nullable: true, type: String }) status: string | null;
   @ApiProperty({ nullable: true, type: String }) etr: string | null;
   @ApiProperty({ nullable: true, type: String }) message: string | null;
+  @ApiProperty({ nullable: true, type: LocalizedTextDto }) messages: LocalizedTextDto | null;
   @ApiProperty() public: boolean;
   @ApiProperty() details: Record<string, unknown>;
 }

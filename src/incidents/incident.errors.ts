@@ -6,6 +6,10 @@ export type IncidentStatus = (typeof STATUSES)[number];
 export const KINDS = ['outage', 'degradation', 'maintenance'] as const;
 export type IncidentKind = (typeof KINDS)[number];
 export const SEVERITIES = ['minor', 'major', 'critical'] as const;
+/** What a timeline entry records. */
+export const EVENT_TYPES = [
+  'declared', 'started', 'updated', 'resolved', 'cancelled', 'manager_assigned', 'unassigned', 'needs_reassignment',
+] as const;
 
 export const isOpen = (status: IncidentStatus) => (OPEN_STATUSES as readonly string[]).includes(status);
 

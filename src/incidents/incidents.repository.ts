@@ -3,11 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { updateColumns } from '../common/sql';
 import { IncidentKind, IncidentStatus, OPEN_STATUSES } from './incident.errors';
+import { Localized } from './localized-text';
 
 export interface IncidentRow {
   id: number;
   code: string;
   title: string;
+  titles: Localized;
   kind: IncidentKind;
   severity: string;
   status: IncidentStatus;
@@ -19,6 +21,7 @@ export interface IncidentRow {
   etr: Date | null;
   etr_slips: number;
   public_message: string | null;
+  public_messages: Localized;
   resolved_at: Date | null;
   cancelled_at: Date | null;
   cancel_reason: string | null;
@@ -35,6 +38,7 @@ export interface IncidentRow {
 export interface NewIncident {
   code: string;
   title: string;
+  titles: Localized;
   kind: IncidentKind;
   severity: string;
   status: IncidentStatus;
@@ -43,6 +47,7 @@ export interface NewIncident {
   startedAt: Date;
   etr: Date | null;
   publicMessage: string | null;
+  publicMessages: Localized;
   createdBy: string;
 }
 
@@ -52,6 +57,7 @@ export interface IncidentEvent {
   status?: IncidentStatus | null;
   etr?: Date | null;
   message?: string | null;
+  messages?: Localized;
   public?: boolean;
   details?: Record<string, unknown>;
 }
@@ -79,11 +85,12 @@ export class IncidentsRepository {
   async insert(em: EntityManager, i: NewIncident): Promise<number | undefined> {
     // ON CONFLICT on the public code: the caller draws another code and retries.
     const rows: Array<{ id: number }> = await em.query(
-      `INSERT INTO incidents (code, title, kind, severity, status, scope_area_ids, scope_element_ids, started_at, etr,
-                              public_message, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+      `INSERT INTO incidents (code, title, titles, kind, severity, status, scope_area_ids, scope_element_ids, started_at, etr,
+                              public_message, public_messages, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
        ON CONFLICT (code) DO NOTHING RETURNING id`,
-      [i.code, i.title, i.kind, i.severity, i.status, i.scopeAreaIds, i.scopeElementIds, i.startedAt, i.etr, i.publicMessage, i.createdBy],
+      [i.code, i.title, i.titles, i.kind, i.severity, i.status, i.scopeAreaIds, i.scopeElementIds, i.startedAt, i.etr, i.publicMessage,
+        i.publicMessages, i.createdBy],
     );
     return rows[0]?.id;
   }
@@ -139,18 +146,29 @@ export class IncidentsRepository {
 
   async addEvent(em: EntityManager, incidentId: number, e: IncidentEvent): Promise<void> {
     await em.query(
-      `INSERT INTO incident_events (incident_id, actor, type, status, etr, message, public, details)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [incidentId, e.actor, e.type, e.status ?? null, e.etr ?? null, e.message ?? null, e.public ?? false, e.details ?? {}],
+      `INSERT INTO incident_events (incident_id, actor, type, status, etr, message, messages, public, details)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [incidentId, e.actor, e.type, e.status ?? null, e.etr ?? null, e.message ?? null, e.messages ?? {}, e.public ?? false, e.details ?? {}],
     );
   }
 
   async events(incidentId: number, publicOnly = false): Promise<Array<IncidentEvent & { at: Date }>> {
     return this.db.query(
-      `SELECT at, actor, type, status, etr, message, public, details FROM incident_events
+      `SELECT at, actor, type, status, etr, message, messages, public, details FROM incident_events
        WHERE incident_id = $1 ${publicOnly ? 'AND public' : ''} ORDER BY id`,
       [incidentId],
     );
+  }
+
+  /** The names of the areas an incident names and of those its network elements stand in: public, no one's address. */
+  async areaNames(incidentId: number): Promise<string[]> {
+    const rows: Array<{ name: string }> = await this.db.query(
+      `SELECT a.name FROM incidents i JOIN areas a
+         ON a.id = ANY(i.scope_area_ids) OR a.id IN (SELECT area_id FROM network_elements WHERE id = ANY(i.scope_element_ids))
+       WHERE i.id = $1 ORDER BY a.name`,
+      [incidentId],
+    );
+    return rows.map((r) => r.name);
   }
 
   /** Newest first, continuing below `beforeId`. */

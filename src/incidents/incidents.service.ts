@@ -24,6 +24,7 @@ import {
 /** What an update may set; closing goes through resolve or cancel. */
 const UPDATABLE_STATUSES = ['investigating', 'identified', 'monitoring'] as const;
 import { IncidentRow, IncidentsRepository, NewIncident } from './incidents.repository';
+import { everyLocale, readLocalized } from './localized-text';
 import { newPublicCode } from './public-code';
 
 /** How far ahead of now a non-maintenance start may be (clock skew between NOC tools and us). */
@@ -97,15 +98,15 @@ export class IncidentsService {
 
   async declare(body: unknown, caller: Caller): Promise<IncidentDto> {
     const r = readBody(body);
-    r.onlyKnown(['title', 'kind', 'severity', 'scope', 'startedAt', 'etr', 'publicMessage']);
-    const title = r.string('title', { required: true, max: 200 });
+    r.onlyKnown(['title', 'titles', 'kind', 'severity', 'scope', 'startedAt', 'etr', 'publicMessage', 'publicMessages']);
+    const title = readLocalized(r, 'title', 'titles', 200) ?? r.fail('title', 'is required (for every language, or per language as titles: {ru, en})');
     const kind = r.has('kind') ? r.oneOf('kind', KINDS) : r.fail('kind', 'is required');
     const severity = r.oneOf('severity', SEVERITIES) ?? 'major';
     const input = readScope(r, true);
     const now = this.clock.now();
     const startedAt = r.instant('startedAt') ?? now;
     const etr = r.instant('etr') ?? null;
-    const publicMessage = r.string('publicMessage', { max: 1000 }) ?? null;
+    const publicMessage = readLocalized(r, 'publicMessage', 'publicMessages', 1000);
     if (kind && kind !== 'maintenance' && startedAt.getTime() > now.getTime() + START_SKEW_MS) {
       r.fail('startedAt', 'is in the future: only maintenance can be declared ahead of its start');
     }
@@ -116,8 +117,9 @@ export class IncidentsService {
 
     const id = await this.db.transaction(async (em) => {
       const id = await this.insertWithFreshCode(em, {
-        title: title!, kind: kind!, severity, status, scopeAreaIds: scope.scopeAreaIds, scopeElementIds: scope.scopeElementIds,
-        startedAt, etr, publicMessage, createdBy: caller.name,
+        title: title!.text, titles: title!.byLocale, kind: kind!, severity, status, scopeAreaIds: scope.scopeAreaIds,
+        scopeElementIds: scope.scopeElementIds, startedAt, etr, publicMessage: publicMessage?.text ?? null,
+        publicMessages: publicMessage?.byLocale ?? {}, createdBy: caller.name,
       });
       const t0 = Date.now();
       const affected = await this.impact.storeImpact(em, id, scope, startedAt);
@@ -125,7 +127,7 @@ export class IncidentsService {
       const callTasks = await this.callList.addTasks(em, id, scope, startedAt, this.config.callListFlags);
       const t2 = Date.now();
       await this.incidents.addEvent(em, id, {
-        actor: caller.name, type: 'declared', status, etr, message: publicMessage, public: true,
+        actor: caller.name, type: 'declared', status, etr, message: publicMessage?.text, messages: publicMessage?.byLocale, public: true,
         details: { affected, callTasks, scope: { areaCodes: scope.areaCodes, elementCodes: scope.elementCodes } },
       });
       await this.assign(em, id, scope, caller.name);
@@ -158,6 +160,7 @@ export class IncidentsService {
         status: e.status ?? null,
         etr: e.etr?.toISOString() ?? null,
         message: e.message ?? null,
+        messages: everyLocale(e.message ?? null, e.messages),
         public: e.public ?? false,
         details: e.details ?? {},
       })),
@@ -197,14 +200,14 @@ export class IncidentsService {
   /** Status, ETR, public message and scope changes; each lands in the timeline. */
   async update(id: number, body: unknown, caller: Caller): Promise<IncidentDetailDto> {
     const r = readBody(body);
-    r.onlyKnown(['status', 'etr', 'message', 'scope']);
+    r.onlyKnown(['status', 'etr', 'message', 'messages', 'scope']);
     const input = body as Record<string, unknown>;
     const status = ['resolved', 'cancelled'].includes(input.status as string)
       ? r.fail('status', 'use POST /v1/incidents/:id/resolve or /cancel to close an incident')
       : r.oneOf('status', UPDATABLE_STATUSES);
     const etrGiven = r.has('etr') || input.etr === null;
     const etr = r.instant('etr') ?? null;
-    const message = r.string('message', { max: 1000 });
+    const message = readLocalized(r, 'message', 'messages', 1000);
     const scopeInput = readScope(r, false);
     if (!status && !etrGiven && !message && !scopeInput && r.errors.length === 0) {
       r.fail('body', 'needs at least one of status, etr, message, scope');
@@ -231,7 +234,7 @@ export class IncidentsService {
         }
         details.previousEtr = current.etr?.toISOString() ?? null;
       }
-      if (message) columns.public_message = message;
+      if (message) Object.assign(columns, { public_message: message.text, public_messages: message.byLocale });
       if (scope) {
         const change = await this.impact.rescope(em, id, scope, now);
         await this.callList.syncWithImpact(em, id);
@@ -245,7 +248,8 @@ export class IncidentsService {
       await this.incidents.bumpVersion(em, id);
       await this.incidents.addEvent(em, id, {
         actor: caller.name, type: 'updated', status: (columns.status as IncidentStatus) ?? current.status,
-        etr: 'etr' in columns ? etr : null, message: message ?? null, public: message !== undefined || 'status' in columns || 'etr' in columns,
+        etr: 'etr' in columns ? etr : null, message: message?.text, messages: message?.byLocale,
+        public: message !== undefined || 'status' in columns || 'etr' in columns,
         details,
       });
       this.logger.log({ msg: 'incident updated', incidentId: id, changed: Object.keys(columns) });
@@ -255,8 +259,8 @@ export class IncidentsService {
 
   async resolve(id: number, body: unknown, caller: Caller): Promise<IncidentDetailDto> {
     const r = readBody(body ?? {});
-    r.onlyKnown(['message', 'resolvedAt']);
-    const message = r.string('message', { max: 1000 }) ?? null;
+    r.onlyKnown(['message', 'messages', 'resolvedAt']);
+    const message = readLocalized(r, 'message', 'messages', 1000);
     const resolvedAtInput = r.instant('resolvedAt');
     assertValid(r);
     await this.db.transaction(async (em) => {
@@ -267,10 +271,12 @@ export class IncidentsService {
       if (resolvedAt < row.started_at) check.fail('resolvedAt', 'is before the incident started');
       if (resolvedAt.getTime() > now.getTime() + START_SKEW_MS) check.fail('resolvedAt', 'is in the future');
       assertValid(check);
-      await this.incidents.update(em, id, { status: 'resolved', resolved_at: resolvedAt, ...(message ? { public_message: message } : {}) });
+      await this.incidents.update(em, id, {
+        status: 'resolved', resolved_at: resolvedAt, ...(message ? { public_message: message.text, public_messages: message.byLocale } : {}),
+      });
       await this.incidents.bumpVersion(em, id);
       await this.incidents.addEvent(em, id, {
-        actor: caller.name, type: 'resolved', status: 'resolved', message, public: true,
+        actor: caller.name, type: 'resolved', status: 'resolved', message: message?.text, messages: message?.byLocale, public: true,
         details: { durationMinutes: Math.round((resolvedAt.getTime() - row.started_at.getTime()) / 60_000) },
       });
       this.logger.log({ msg: 'incident resolved', incidentId: id });
@@ -358,6 +364,7 @@ export class IncidentsService {
       id: row.id,
       code: row.code,
       title: row.title,
+      titles: everyLocale(row.title, row.titles)!,
       kind: row.kind,
       severity: row.severity,
       status: row.status,
@@ -366,6 +373,7 @@ export class IncidentsService {
       etr: row.etr?.toISOString() ?? null,
       etrSlips: row.etr_slips,
       publicMessage: row.public_message,
+      publicMessages: everyLocale(row.public_message, row.public_messages),
       resolvedAt: row.resolved_at?.toISOString() ?? null,
       cancelledAt: row.cancelled_at?.toISOString() ?? null,
       cancelReason: row.cancel_reason,

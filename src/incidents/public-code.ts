@@ -15,3 +15,10 @@ export function normalisePublicCode(input: string): string | undefined {
   if (s.length !== 8 || [...s].some((c) => !CODE_ALPHABET.includes(c))) return undefined;
   return `${s.slice(0, 4)}-${s.slice(4)}`;
 }
+
+/**
+ * The status page of an incident in the language of the message that links to it. The language
+ * is a path step rather than ?lang= (the page takes both): three characters instead of eight keep
+ * every default SMS within two parts.
+ */
+export const statusUrl = (publicBaseUrl: string, code: string, locale: 'ru' | 'en') => `${publicBaseUrl}/status/${code}/${locale}`;

@@ -5,6 +5,8 @@ import { CallListRepository } from '../calls/call-list.repository';
 import { Clock } from '../common/clock';
 import { UnsubscribeLinks } from '../email/unsubscribe-links';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { inLocale } from '../incidents/localized-text';
+import { statusUrl } from '../incidents/public-code';
 import { ChannelName, ChannelPort, DeliveryOutcome, EMAIL_CHANNEL, OutboundMessage, SMS_CHANNEL } from './channel.port';
 import { decide, MessageKind } from './decide';
 import { ClaimedThread, NotificationsRepository, SentMessage, ThreadUpdate } from './notifications.repository';
@@ -239,11 +241,12 @@ export class DeliveryService {
       now,
       subscriberName: t.name,
       incident: {
-        code: i.code, title: i.title, kind: i.kind, status: i.status, startedAt: i.started_at, etr: i.etr, previousEtr: t.told_etr,
-        etrSlips: i.etr_slips, resolvedAt: i.resolved_at, publicMessage: i.public_message,
+        code: i.code, title: inLocale(i.title, i.titles, t.locale), kind: i.kind, status: i.status, startedAt: i.started_at, etr: i.etr,
+        previousEtr: t.told_etr, etrSlips: i.etr_slips, resolvedAt: i.resolved_at,
+        publicMessage: inLocale(i.public_message, i.public_messages, t.locale),
       },
       manager: i.manager_name ? { name: i.manager_name, phone: i.manager_phone! } : null,
-      statusUrl: `${this.config.publicBaseUrl}/status/${i.code}`,
+      statusUrl: statusUrl(this.config.publicBaseUrl, i.code, t.locale),
       unsubscribeUrl,
     });
     const serial = kind === 'reassurance' ? `:${t.reassurances + 1}` : '';

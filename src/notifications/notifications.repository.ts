@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { execute } from '../common/sql';
+import { Localized } from '../incidents/localized-text';
 import { ChannelName } from './channel.port';
 import { MessageKind } from './decide';
 
@@ -31,6 +32,7 @@ export interface ClaimedIncident {
   id: number;
   code: string;
   title: string;
+  titles: Localized;
   kind: 'outage' | 'degradation' | 'maintenance';
   status: string;
   version: number;
@@ -39,6 +41,7 @@ export interface ClaimedIncident {
   etr_slips: number;
   resolved_at: Date | null;
   public_message: string | null;
+  public_messages: Localized;
   manager_name: string | null;
   manager_phone: string | null;
 }
@@ -253,7 +256,8 @@ export class NotificationsRepository {
     // The incidents once per batch, not once per thread: a batch is mostly one incident's threads.
     // Read after the claim, so never older than what the threads were marked due for.
     const incidents: ClaimedIncident[] = await em.query(
-      `SELECT i.id, i.code, i.title, i.kind, i.status, i.version, i.started_at, i.etr, i.etr_slips, i.resolved_at, i.public_message,
+      `SELECT i.id, i.code, i.title, i.titles, i.kind, i.status, i.version, i.started_at, i.etr, i.etr_slips, i.resolved_at,
+              i.public_message, i.public_messages,
               m.name AS manager_name, m.phone AS manager_phone
        FROM incidents i LEFT JOIN outage_managers m ON m.id = i.manager_id
        WHERE i.id = ANY($1::int[])`,

@@ -39,21 +39,23 @@ export class StatusPageController {
     res.status(200).send(asset.body);
   }
 
-  @Get('status/:code')
+  /** In the language the path or ?lang= names (messages link to /status/CODE/ru), else the browser's. */
+  @Get(['status/:code', 'status/:code/:lang'])
   async html(
     @Param('code') code: string,
+    @Param('lang') langStep: string | undefined,
     @Query('lang') lang: unknown,
     @Headers('accept-language') acceptLanguage: string | undefined,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const locale = pickLocale(acceptLanguage, lang);
+    const locale = pickLocale(acceptLanguage, langStep ?? lang);
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
     res.setHeader('Vary', 'Accept-Language');
     try {
       const { incident, open } = await this.find(code, req);
       res.setHeader('Cache-Control', cacheFor(open));
-      res.status(200).send(renderStatusPage(incident, locale));
+      res.status(200).send(renderStatusPage(incident, locale, open)); // Express adds an ETag and answers 304 to If-None-Match
     } catch (e) {
       if (!(e instanceof NotFound)) throw e;
       res.setHeader('Cache-Control', 'public, max-age=60');

@@ -287,3 +287,41 @@ describe('notification engine: refused and failing hand-overs', () => {
   });
 });
 
+
+describe('notification engine: the incident\'s own words in each subscriber\'s language', () => {
+  let engine: TestEngine;
+  beforeAll(async () => {
+    engine = await TestEngine.start();
+    await seedTopology(engine.api, { s5: { timezone: 'Europe/Moscow', locale: 'en' }, s1: { locale: 'ru' } });
+  });
+  afterAll(() => engine.stop());
+
+  it('should give each subscriber the title and message in their language, and link the status page in it', async () => {
+    engine.setNow(EVENING);
+    await declare(engine, {
+      title: undefined, titles: { ru: 'Обрыв кабеля на Ленина', en: 'Fibre cut on Lenina st.' },
+      publicMessages: { ru: 'Бригада уже едет.', en: 'The crew is on its way.' }, scope: { areaCodes: ['CITY-A1'] },
+    });
+    await engine.settle();
+    const [en] = engine.email.to(email('s5'));
+    expect(en.subject).toContain('Fibre cut on Lenina st.');
+    expect(en.text).toContain('The crew is on its way.');
+    expect(en.text).not.toContain('Обрыв');
+    expect(en.text).toMatch(/\/status\/[A-Z0-9]{4}-[A-Z0-9]{4}\/en\b/);
+    const [ru] = engine.email.to(email('s1'));
+    expect(ru.subject).toContain('Обрыв кабеля на Ленина');
+    expect(ru.text).toContain('Бригада уже едет.');
+    expect(ru.text).toMatch(/\/status\/[A-Z0-9]{4}-[A-Z0-9]{4}\/ru\b/);
+    expect(engine.sms.to(phone('s5'))[0].text).toMatch(/\/en$/); // Moscow, 19:00: awake, texted now
+  });
+
+  it('should use a title given for every language in each of them', async () => {
+    engine.setNow(EVENING);
+    const incident = await declare(engine, { title: 'Ring failure B', scope: { areaCodes: ['CITY-A1'] } });
+    await engine.api.post(`/v1/incidents/${incident.id}/updates`, { messages: { en: 'Spliced; testing now.' } });
+    await engine.settle();
+    const texts = (to: string) => engine.email.to(to).map((m) => m.text).join('\n');
+    expect(texts(email('s5'))).toContain('Ring failure B');
+    expect(texts(email('s1'))).toContain('Ring failure B');
+  });
+});

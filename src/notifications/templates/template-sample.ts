@@ -1,3 +1,4 @@
+import { statusUrl } from '../../incidents/public-code';
 import { MessageKind, RenderInput, TemplateChannel, TemplateLocale } from './template.types';
 
 export const SAMPLE_CODE = '7KQF-M2XA';
@@ -45,7 +46,7 @@ export function sampleInput(kind: MessageKind, locale: TemplateLocale, channel: 
       ...STATE[kind],
     },
     manager: { name: 'Екатерина Воронцова', phone: '+79131234567' },
-    statusUrl: `${publicBaseUrl}/status/${SAMPLE_CODE}`,
+    statusUrl: statusUrl(publicBaseUrl, SAMPLE_CODE, locale),
     unsubscribeUrl: channel === 'email' ? `${publicBaseUrl}/unsubscribe/${'x'.repeat(32)}` : undefined,
   };
 }

@@ -31,7 +31,7 @@ describe(TemplateService.name, () => {
         expect(message.text.length).toBeGreaterThan(40);
         if (channel === 'email') {
           expect(message.subject).toMatch(/\S/);
-          expect(message.html).toContain(`href="${BASE_URL}/status/7KQF-M2XA"`);
+          expect(message.html).toContain(`href="${BASE_URL}/status/7KQF-M2XA/${locale}"`); // the page in the message's language
         } else {
           expect(message.subject).toBeUndefined();
           expect(message.html).toBeUndefined();
@@ -98,7 +98,7 @@ describe(TemplateService.name, () => {
 
     it('should make links clickable without the punctuation after them, and keep paragraphs', () => {
       const { html } = sut.render(sampleInput('etr_change', 'ru', 'email', BASE_URL));
-      expect(html).toContain(`<a href="${BASE_URL}/status/7KQF-M2XA">${BASE_URL}/status/7KQF-M2XA</a> (код 7KQF-M2XA)`);
+      expect(html).toContain(`<a href="${BASE_URL}/status/7KQF-M2XA/ru">${BASE_URL}/status/7KQF-M2XA/ru</a> (код 7KQF-M2XA)`);
       expect(html).toContain('<p>Здравствуйте, Александра Воскресенская!</p>');
       expect(html).toMatch(/<br>\n/);
     });

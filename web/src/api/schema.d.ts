@@ -471,7 +471,23 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["StatusPageController_html"];
+        get: operations["StatusPageController_html[0]"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/status/{code}/{lang}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["StatusPageController_html[1]"];
         put?: never;
         post?: never;
         delete?: never;
@@ -857,9 +873,20 @@ export interface components {
             /** @description affected subscribers inside their quiet hours right now */
             inQuietHoursNow: number;
         };
-        DeclareIncidentDto: {
+        LocalizedInputDto: {
+            /** @example Обрыв кабеля, ул. Ленина */
+            ru?: string;
             /** @example Fibre cut, Lenina st. */
-            title: string;
+            en?: string;
+        };
+        DeclareIncidentDto: {
+            /**
+             * @description for every language; required unless titles gives one
+             * @example Fibre cut, Lenina st.
+             */
+            title?: string;
+            /** @description per language: a subscriber gets the title in their language */
+            titles?: components["schemas"]["LocalizedInputDto"];
             /** @enum {string} */
             kind: "outage" | "degradation" | "maintenance";
             /**
@@ -872,7 +899,14 @@ export interface components {
             startedAt?: string;
             /** @description estimated time of restoration, ISO 8601 with offset */
             etr?: string;
+            /** @description the first public message, for every language */
             publicMessage?: string;
+            /** @description the first public message per language */
+            publicMessages?: components["schemas"]["LocalizedInputDto"];
+        };
+        LocalizedTextDto: {
+            ru: string;
+            en: string;
         };
         ManagerRefDto: {
             id: number;
@@ -883,7 +917,9 @@ export interface components {
             id: number;
             /** @description public tracking code */
             code: string;
+            /** @description the title given for every language (or the first one given per language) */
             title: string;
+            titles: components["schemas"]["LocalizedTextDto"];
             /** @enum {string} */
             kind: "outage" | "degradation" | "maintenance";
             /** @enum {string} */
@@ -896,6 +932,7 @@ export interface components {
             /** @description how many times the ETR moved later */
             etrSlips: number;
             publicMessage: string | null;
+            publicMessages: components["schemas"]["LocalizedTextDto"] | null;
             resolvedAt: string | null;
             cancelledAt: string | null;
             cancelReason: string | null;
@@ -919,10 +956,12 @@ export interface components {
         TimelineEntryDto: {
             at: string;
             actor: string;
-            type: string;
+            /** @enum {string} */
+            type: "declared" | "started" | "updated" | "resolved" | "cancelled" | "manager_assigned" | "unassigned" | "needs_reassignment";
             status: string | null;
             etr: string | null;
             message: string | null;
+            messages: components["schemas"]["LocalizedTextDto"] | null;
             public: boolean;
             details: Record<string, never>;
         };
@@ -930,7 +969,9 @@ export interface components {
             id: number;
             /** @description public tracking code */
             code: string;
+            /** @description the title given for every language (or the first one given per language) */
             title: string;
+            titles: components["schemas"]["LocalizedTextDto"];
             /** @enum {string} */
             kind: "outage" | "degradation" | "maintenance";
             /** @enum {string} */
@@ -943,6 +984,7 @@ export interface components {
             /** @description how many times the ETR moved later */
             etrSlips: number;
             publicMessage: string | null;
+            publicMessages: components["schemas"]["LocalizedTextDto"] | null;
             resolvedAt: string | null;
             cancelledAt: string | null;
             cancelReason: string | null;
@@ -985,13 +1027,18 @@ export interface components {
             /** @enum {string} */
             status?: "investigating" | "identified" | "monitoring";
             etr?: string | null;
-            /** @description a public update, shown on the status page */
+            /** @description a public update, shown on the status page (for every language) */
             message?: string;
+            /** @description the public update per language */
+            messages?: components["schemas"]["LocalizedInputDto"];
             /** @description replaces the scope: widening adds, narrowing releases */
             scope?: components["schemas"]["ScopeDto"];
         };
         ResolveIncidentDto: {
+            /** @description for every language */
             message?: string;
+            /** @description per language */
+            messages?: components["schemas"]["LocalizedInputDto"];
             resolvedAt?: string;
         };
         CancelIncidentDto: {
@@ -2061,7 +2108,26 @@ export interface operations {
             };
         };
     };
-    StatusPageController_html: {
+    "StatusPageController_html[0]": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "StatusPageController_html[1]": {
         parameters: {
             query?: never;
             header?: never;
