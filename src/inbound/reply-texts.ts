@@ -1,3 +1,4 @@
+import { statusUrl } from '../incidents/public-code';
 import { etrPhrase, kindWord, statusWord } from '../notifications/templates/phrases';
 
 /**
@@ -48,7 +49,7 @@ export function statusText(locale: Locale, incidents: OpenIncident[], now: Date,
   if (incidents.length === 0) return t.noOutages;
   const lines = incidents.slice(0, STATUS_MAX_INCIDENTS).map((i) => {
     const kind = kindWord(i.kind, locale);
-    return t.incident(kind[0].toUpperCase() + kind.slice(1), i.code, statusWord(i.status, locale), etrPhrase(i.etr, now, zone, locale), `${publicBaseUrl}/status/${i.code}`);
+    return t.incident(kind[0].toUpperCase() + kind.slice(1), i.code, statusWord(i.status, locale), etrPhrase(i.etr, now, zone, locale), statusUrl(publicBaseUrl, i.code, locale));
   });
   if (incidents.length > STATUS_MAX_INCIDENTS) lines.push(t.more(incidents.length - STATUS_MAX_INCIDENTS));
   return lines.join('\n');
