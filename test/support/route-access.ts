@@ -32,6 +32,7 @@ export const ROUTE_ACCESS: RouteAccess[] = [
   },
   { method: 'GET', path: '/v1/public/incidents/:code', roles: 'public', rule: 'no personal data' },
   { method: 'GET', path: '/status/:code', roles: 'public', rule: 'no personal data' },
+  { method: 'GET', path: '/status/:code/:lang', roles: 'public', rule: 'the same in ru or en: messages link to it in their language' },
   { method: 'GET', path: '/status/assets/:file', roles: 'public' },
   { method: 'GET', path: '/v1/public/unsubscribe', roles: 'public', rule: 'signed token: one subscriber\'s own link' },
   { method: 'POST', path: '/v1/public/unsubscribe', roles: 'public', rule: 'signed token: one subscriber\'s own link' },
