@@ -23,6 +23,7 @@ import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { StaffModule } from './staff/staff.module';
 import { StatusPageModule } from './status-page/status-page.module';
 import { SubscribersModule } from './subscribers/subscribers.module';
+import { AuditModule } from './audit/audit.module';
 
 /** What both roles share: configuration, Redis, what the controllers' interceptors need (which Nest resolves in either role), and PostgreSQL with each role's timeouts. */
 const CORE = [ConfigModule, ClockModule, RedisModule, JobQueueModule, IdempotencyModule];
@@ -31,7 +32,7 @@ const CORE = [ConfigModule, ClockModule, RedisModule, JobQueueModule, Idempotenc
 const DOMAIN = [AreasModule, NetworkModule, SubscribersModule, StaffModule, IncidentsModule, CallsModule];
 
 /** The HTTP role. */
-@Module({ imports: [...CORE, DatabaseModule.forRole('api'), ...DOMAIN, RateLimitsModule, AuthModule, ImportsModule, StatusPageModule, TemplatesModule, UnsubscribeModule, FeedbackModule, HealthModule] })
+@Module({ imports: [...CORE, DatabaseModule.forRole('api'), ...DOMAIN, RateLimitsModule, AuthModule, AuditModule, ImportsModule, StatusPageModule, TemplatesModule, UnsubscribeModule, FeedbackModule, HealthModule] })
 export class ApiModule {}
 
 /** The BullMQ role: job handlers live in the domain modules and are found by the JobRunner. */

@@ -8,6 +8,7 @@ import { CallEntryDto, RecordCallDto } from './call.dto';
 import { CallListEntry } from './call-list';
 import { CallsService } from './calls.service';
 import { Idempotent } from '../idempotency/idempotency.interceptor';
+import { Audited } from '../audit/audit.interceptor';
 
 @ApiTags('call lists')
 @ApiBearerAuth()
@@ -18,6 +19,7 @@ export class CallsController {
   /** The ranked list as the contract's array; paging and counts travel in headers. */
   @Get('call-list')
   @Roles('noc', 'manager')
+  @Audited(({ result }) => ({ subscriberIds: Array.isArray(result) ? result.map((e: CallListEntry) => e.subscriberId) : [] }))
   @ApiOkResponse({ type: [CallEntryDto], description: 'headers: X-Next-Cursor, X-Total-Count, X-Pending-Count' })
   @ApiQuery({ name: 'status', required: false, enum: ['pending', 'all'] })
   @ApiQuery({ name: 'cursor', required: false })
@@ -41,6 +43,7 @@ export class CallsController {
 
   @Post('calls')
   @Roles('noc', 'manager')
+  @Audited(({ body }) => ({ subscriberIds: [body?.subscriberId] }))
   @Idempotent()
   record(@Param('id', new IdPipe()) id: number, @Body() body: RecordCallDto, @CurrentCaller() caller: Caller) {
     return this.calls.record(id, body, caller);

@@ -2,8 +2,9 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentCaller } from '../auth/caller.decorator';
 import { Caller, Roles } from '../auth/roles.decorator';
-import { FeedbackPageDto } from './feedback.dto';
+import { FeedbackItemDto, FeedbackPageDto } from './feedback.dto';
 import { FeedbackService } from './feedback.service';
+import { Audited } from '../audit/audit.interceptor';
 
 @ApiTags('feedback')
 @ApiBearerAuth()
@@ -14,6 +15,10 @@ export class FeedbackController {
   /** Subscribers' free-text replies and ratings, newest first. */
   @Get()
   @Roles('manager')
+  @Audited(({ result, query }) => ({
+    incidentIds: [query.incidentId, ...(result?.items ?? []).map((f: FeedbackItemDto) => f.incidentId)],
+    subscriberIds: (result?.items ?? []).map((f: FeedbackItemDto) => f.subscriberId),
+  }))
   @ApiOkResponse({ type: FeedbackPageDto })
   @ApiQuery({ name: 'incidentId', required: false, type: Number })
   @ApiQuery({ name: 'cursor', required: false })

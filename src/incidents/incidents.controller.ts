@@ -9,6 +9,7 @@ import {
   PreviewDto, PreviewIncidentDto, ResolveIncidentDto, UpdateIncidentDto,
 } from './incident.dto';
 import { IncidentsService } from './incidents.service';
+import { Audited } from '../audit/audit.interceptor';
 
 @ApiTags('incidents')
 @ApiBearerAuth()
@@ -26,6 +27,7 @@ export class IncidentsController {
 
   @Post()
   @Roles('noc')
+  @Audited(({ result }) => ({ incidentIds: [result?.id] }))
   @Idempotent()
   @ApiCreatedResponse({ type: IncidentDto })
   declare(@Body() body: DeclareIncidentDto, @CurrentCaller() caller: Caller): Promise<IncidentDto> {

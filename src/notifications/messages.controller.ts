@@ -6,6 +6,7 @@ import { Caller, Roles } from '../auth/roles.decorator';
 import { assertValid, IdPipe } from '../common/body';
 import { FieldReader } from '../common/validation';
 import { NotificationsRepository } from './notifications.repository';
+import { Audited } from '../audit/audit.interceptor';
 
 const MESSAGE_STATES = ['sending', 'accepted', 'delivered', 'failed', 'expired', 'undeliverable', 'rejected'] as const;
 
@@ -21,6 +22,7 @@ export class MessagesController {
   /** A manager key reads only the messages of incidents it manages (403 for another's). */
   @Get('incidents/:id/messages')
   @Roles('noc', 'manager')
+  @Audited(({ result }) => ({ subscriberIds: result?.items?.map((m: { subscriberId: number }) => m.subscriberId) }))
   @ApiQuery({ name: 'state', required: false, enum: MESSAGE_STATES })
   @ApiQuery({ name: 'channel', required: false, enum: ['sms', 'email'] })
   @ApiQuery({ name: 'cursor', required: false })
@@ -33,6 +35,7 @@ export class MessagesController {
   /** Every message sent to this subscriber, newest first. */
   @Get('subscribers/:id/messages')
   @Roles('noc')
+  @Audited(({ result }) => ({ incidentIds: result?.items?.map((m: { incidentId: number }) => m.incidentId) }))
   @ApiQuery({ name: 'cursor', required: false })
   @ApiQuery({ name: 'limit', required: false, type: Number })
   forSubscriber(@Param('id', new IdPipe()) id: number, @Query() query: Record<string, unknown>) {

@@ -4,6 +4,7 @@ import { Roles } from '../auth/roles.decorator';
 import { IdPipe } from '../common/body';
 import { CreateSubscriberDto, PatchSubscriberDto, SubscriberDto, SubscriberPageDto } from './subscriber.dto';
 import { SubscribersService } from './subscribers.service';
+import { Audited } from '../audit/audit.interceptor';
 
 @ApiTags('reference data')
 @ApiBearerAuth()
@@ -13,6 +14,7 @@ export class SubscribersController {
 
   @Post()
   @Roles('admin')
+  @Audited(({ result }) => ({ subscriberIds: [result?.id] }))
   @ApiCreatedResponse({ type: SubscriberDto })
   create(@Body() body: CreateSubscriberDto): Promise<SubscriberDto> {
     return this.subscribers.create(body);
@@ -21,6 +23,7 @@ export class SubscribersController {
   /** Find a customer: external id or phone (E.164) prefix, or a name fragment; paged by id. */
   @Get()
   @Roles('noc')
+  @Audited(({ result }) => ({ subscriberIds: result?.items?.map((s: { id: number }) => s.id) }))
   @ApiOkResponse({ type: SubscriberPageDto })
   @ApiQuery({ name: 'q', required: false, description: 'start of the external id or phone (+7913…, spaces allowed), or any part of the name' })
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
@@ -31,6 +34,7 @@ export class SubscribersController {
 
   @Get(':id')
   @Roles('noc')
+  @Audited()
   @ApiOkResponse({ type: SubscriberDto })
   get(@Param('id', new IdPipe()) id: number): Promise<SubscriberDto> {
     return this.subscribers.get(id);

@@ -42,6 +42,7 @@ export const ROUTE_ACCESS: RouteAccess[] = [
   { method: 'POST', path: '/v1/api-keys', roles: [] },
   { method: 'GET', path: '/v1/api-keys', roles: [] },
   { method: 'DELETE', path: '/v1/api-keys/:id', roles: [] },
+  { method: 'GET', path: '/v1/audit', roles: [], rule: 'who read customers\' data or changed anything: ids, never the data' },
 
   { method: 'POST', path: '/v1/areas', roles: [] },
   { method: 'GET', path: '/v1/areas', roles: ['noc'] },

@@ -372,6 +372,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AuditController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/imports/areas": {
         parameters: {
             query?: never;
@@ -1148,6 +1164,32 @@ export interface components {
             role: "admin" | "noc" | "manager";
             /** @description for manager keys: the outage manager it belongs to */
             manager: components["schemas"]["MeManagerDto"] | null;
+        };
+        AuditEntryDto: {
+            id: string;
+            at: string;
+            /** @description the API key that made the request */
+            keyId: number;
+            keyName: string | null;
+            /** @enum {string} */
+            role: "admin" | "noc" | "manager";
+            /** @example GET */
+            method: string;
+            /**
+             * @description the route, never the query or body
+             * @example /v1/incidents/:id/messages
+             */
+            route: string;
+            /** @description the answer's HTTP status (403: refused as another manager's incident) */
+            status: number;
+            incidentIds: number[];
+            /** @description the subscribers whose data was read or changed */
+            subscriberIds: number[];
+        };
+        AuditPageDto: {
+            items: components["schemas"]["AuditEntryDto"][];
+            /** @description pass as ?cursor= for the next page */
+            nextCursor: string | null;
         };
         ImportResultDto: {
             /** @description rows that did not exist before */
@@ -1993,6 +2035,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MeDto"];
+                };
+            };
+        };
+    };
+    AuditController_list: {
+        parameters: {
+            query?: {
+                /** @description 1-1000, default 100 */
+                limit?: number;
+                cursor?: unknown;
+                /** @description ISO 8601, exclusive */
+                to?: unknown;
+                /** @description ISO 8601, inclusive */
+                from?: unknown;
+                /** @description rows that touched this subscriber */
+                subscriberId?: number;
+                /** @description rows that touched this incident */
+                incidentId?: number;
+                keyId?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPageDto"];
                 };
             };
         };

@@ -1,0 +1,88 @@
+import { CallHandler, ExecutionContext, HttpException, HttpStatus, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { from, lastValueFrom, Observable } from 'rxjs';
+import type { Caller } from '../auth/roles.decorator';
+import { DomainError } from '../common/errors';
+import { AuditRepository } from './audit.repository';
+
+export interface Touched {
+  incidentIds?: unknown[];
+  subscriberIds?: unknown[];
+}
+
+/**
+ * Picks the ids a request touched from its answer (undefined when it failed), body and query; the
+ * path's :id is taken without asking.
+ */
+export type TouchedIds = (r: { result: any; body: any; query: Record<string, unknown> }) => Touched;
+
+const AUDIT_KEY = 'audit';
+
+/**
+ * The route reads customers' data: every call is audited, with the ids `touched` names. Writes
+ * (POST, PATCH, PUT, DELETE) are audited without it; `touched` adds ids their path lacks.
+ */
+export const Audited = (touched: TouchedIds = () => ({})) => SetMetadata(AUDIT_KEY, touched);
+
+/** The path's :id is an incident's or a subscriber's, by the route it is in. */
+const PATH_IDS: Array<[RegExp, keyof Touched]> = [
+  [/^\/v1\/incidents\/:id(\/|$)/, 'incidentIds'],
+  [/^\/v1\/subscribers\/:id(\/|$)/, 'subscriberIds'],
+];
+
+const ids = (values: unknown[] | undefined): number[] =>
+  [...new Set((values ?? []).map(Number).filter((n) => Number.isInteger(n) && n > 0 && n <= 2_147_483_647))].sort((a, b) => a - b);
+
+/**
+ * One audit row per request that read customers' data or changed anything, written before the
+ * answer leaves (a read that cannot be recorded is not answered). Refusals after authentication
+ * (another manager's incident, a bad body) are recorded with their status; requests without a
+ * valid key or role never reach here (the guard answers them).
+ */
+@Injectable()
+export class AuditInterceptor implements NestInterceptor {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly log: AuditRepository,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const req = context.switchToHttp().getRequest<Request & { caller?: Caller }>();
+    const touched = this.reflector.get<TouchedIds | undefined>(AUDIT_KEY, context.getHandler());
+    const caller = req.caller;
+    if (!caller || (req.method === 'GET' && !touched)) return next.handle();
+
+    const route: string = req.route?.path ?? req.path;
+    const write = async (status: number, result?: unknown) => {
+      const found: Touched = touched?.({ result, body: req.body, query: req.query }) ?? {};
+      const fromPath = PATH_IDS.find(([pattern]) => pattern.test(route))?.[1];
+      if (fromPath) found[fromPath] = [...(found[fromPath] ?? []), req.params.id];
+      await this.log.write({
+        keyId: caller.keyId, role: caller.role, method: req.method, route, status,
+        incidentIds: ids(found.incidentIds), subscriberIds: ids(found.subscriberIds),
+      });
+    };
+    const okStatus: number = Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) ?? (req.method === 'POST' ? HttpStatus.CREATED : HttpStatus.OK);
+    return from(
+      (async () => {
+        let result: unknown;
+        try {
+          result = await lastValueFrom(next.handle(), { defaultValue: undefined });
+        } catch (err) {
+          await write(statusOf(err));
+          throw err;
+        }
+        await write(okStatus, result);
+        return result;
+      })(),
+    );
+  }
+}
+
+function statusOf(err: unknown): number {
+  if (err instanceof DomainError) return err.status;
+  if (err instanceof HttpException) return err.getStatus();
+  return 500;
+}
