@@ -23,6 +23,15 @@ describe(HttpExceptionFilter.name, () => {
     expect(answer(exception)).toMatchObject({ status: 503, body: { error: { code, message: expect.stringContaining('nothing was changed, retry') } } });
   });
 
+  it.each([
+    ['refused', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }), 'cannot be reached'],
+    ['shutting down', pgError('57P03', 'the database system is shutting down'), 'cannot be reached'],
+    ['terminated by a fast shutdown', pgError('57P01', 'terminating connection due to administrator command'), 'was lost'],
+    ['gone mid-query', new QueryFailedError('SELECT 1', [], new Error('Connection terminated unexpectedly')), 'was lost'],
+  ])('should answer 503 DATABASE_UNAVAILABLE when the database is %s', (_what, exception, message) => {
+    expect(answer(exception)).toMatchObject({ status: 503, body: { error: { code: 'DATABASE_UNAVAILABLE', message: expect.stringContaining(message) } } });
+  });
+
   it('should answer 500 without details when the error is anything else', () => {
     expect(answer(pgError('42P01', 'relation "x" does not exist'))).toEqual({
       status: 500, body: { error: { code: 'INTERNAL', message: 'internal error; it has been logged', details: [] } },

@@ -40,6 +40,11 @@ function constraintViolation(e: QueryFailedError): { status: number; body: { cod
   return undefined;
 }
 
+/** Refused connections: the server is down, starting up or shutting down (57P03), or unreachable. */
+const CANNOT_CONNECT = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '57P03', '08001', '08004']);
+/** Connections lost mid-request: terminated by a shutdown (57P01, 57P02) or broken (class 08). */
+const CONNECTION_LOST = new Set(['ECONNRESET', 'EPIPE', '57P01', '57P02', '08000', '08003', '08006']);
+
 /**
  * The database's own limits (see AppConfig.databaseTimeouts): the request was cut off rather than
  * left hanging; its transaction was rolled back, so retrying is safe.
@@ -55,6 +60,16 @@ function databaseTimeout(exception: unknown): { status: number; body: { code: st
   if (code === '55P03') return unavailable('the record is locked by another change that did not finish in time', 'DATABASE_BUSY');
   // node-postgres's pool and client when a connection cannot be made within the connect timeout
   if (/timeout exceeded when trying to connect|connection timeout/i.test(message)) return unavailable('the database could not be reached in time', 'DATABASE_UNAVAILABLE');
+  // The server is down, starting or stopping (a restart, a failover): nothing reached it.
+  const errno = (exception as { code?: unknown } | undefined)?.code;
+  if (CANNOT_CONNECT.has(String(code ?? errno))) return unavailable('the database cannot be reached', 'DATABASE_UNAVAILABLE');
+  // The connection went away during the request: whether a commit in flight took is unknown.
+  if (CONNECTION_LOST.has(String(code ?? errno)) || /Connection terminated unexpectedly/i.test(message)) {
+    return {
+      status: 503,
+      body: { code: 'DATABASE_UNAVAILABLE', message: 'the connection to the database was lost; retry (a write retried with the same Idempotency-Key has no second effect)', details: [] },
+    };
+  }
   return undefined;
 }
 

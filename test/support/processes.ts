@@ -1,4 +1,4 @@
-import { ChildProcess, execFileSync, spawn } from 'child_process';
+import { ChildProcess, execFile, execFileSync, spawn } from 'child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { createServer } from 'net';
 import { tmpdir } from 'os';
@@ -304,6 +304,56 @@ export class PgBouncer {
       this.child.kill('SIGINT'); // PgBouncer's immediate shutdown
       await gone;
     }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+const execFileAsync = (file: string, args: string[]) =>
+  new Promise<void>((resolve, reject) =>
+    execFile(file, args, { cwd: '/' }, (err, _out, stderr) => (err ? reject(new Error(`${file} ${args[0]}: ${stderr || err.message}`)) : resolve())),
+  );
+
+/**
+ * A PostgreSQL cluster of a test's own (initdb into a temporary directory, trust on 127.0.0.1),
+ * so the test can stop it under live processes and start it again on the same port. As root the
+ * server runs as the postgres user, as scripts/services.sh runs its own.
+ */
+export class PostgresServer {
+  private constructor(private readonly bin: string, private readonly dir: string, readonly port: number) {}
+
+  static async start(): Promise<PostgresServer> {
+    const versions = readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a));
+    const bin = versions.map((v) => `/usr/lib/postgresql/${v}/bin`).find((d) => existsSync(join(d, 'initdb')));
+    if (!bin) throw new Error('PostgreSQL binaries not found under /usr/lib/postgresql (scripts/services.sh installs them)');
+    const dir = mkdtempSync(join(tmpdir(), 'pg-'));
+    if (process.getuid?.() === 0) execFileSync('chown', ['-R', 'postgres', dir]);
+    const server = new PostgresServer(bin, dir, await freePort());
+    await server.run('initdb', ['-D', join(dir, 'data'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']);
+    await server.restart();
+    return server;
+  }
+
+  url(database: string): string {
+    return `postgres://postgres@127.0.0.1:${this.port}/${database}`;
+  }
+
+  private run(tool: string, args: string[]): Promise<void> {
+    const path = join(this.bin, tool);
+    return process.getuid?.() === 0 ? execFileAsync('runuser', ['-u', 'postgres', '--', path, ...args]) : execFileAsync(path, args);
+  }
+
+  async restart(): Promise<void> {
+    const options = `-p ${this.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${this.dir} -c fsync=off -c max_connections=100`;
+    await this.run('pg_ctl', ['start', '-w', '-t', '120', '-D', join(this.dir, 'data'), '-l', join(this.dir, 'postgres.log'), '-o', options]);
+  }
+
+  /** pg_ctl stop: `fast` rolls back open transactions and closes every connection. */
+  async stop(mode: 'smart' | 'fast' | 'immediate' = 'fast'): Promise<void> {
+    await this.run('pg_ctl', ['stop', '-w', '-t', '120', '-D', join(this.dir, 'data'), '-m', mode]);
+  }
+
+  async destroy(): Promise<void> {
+    await this.stop('immediate').catch(() => undefined);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
