@@ -36,6 +36,16 @@ export interface SmscConfig {
   plainTextReceipts: boolean;
 }
 
+/** One SMSC account and which destinations it takes. */
+export interface SmscRoute extends SmscConfig {
+  /** Labels its metrics and its parts in the ledger: receipts are matched within the SMSC that took the part. */
+  name: string;
+  /** Destination prefixes (digits of the E.164 number) it serves; none: any destination. The longest matching prefix wins. */
+  prefixes: string[];
+  /** Share of its prefix's texts among the SMSCs with that same prefix; 0: only when the others have no bind. */
+  weight: number;
+}
+
 export interface SmtpConfig {
   host: string;
   port: number;
@@ -140,7 +150,10 @@ export interface AppConfig {
   emailWorkerConcurrency: number;
   /** The queues this worker process takes jobs from; undefined: all. E.g. email in a process of its own. */
   workerQueues?: QueueName[];
+  /** The SMSC_* settings: the one SMSC, or what every SMSC_ROUTES entry leaves out. */
   smsc: SmscConfig;
+  /** The SMSCs texts go through (one, `default`, unless SMSC_ROUTES lists several). */
+  smscRoutes: SmscRoute[];
   smtp: SmtpConfig;
   notifications: NotificationsConfig;
   inbound: InboundConfig;
@@ -237,34 +250,99 @@ function oneOf<T extends string>(env: Env, name: string, values: readonly T[], f
   return raw as T;
 }
 
-function smscConfig(env: Env): SmscConfig {
-  const sourceAddress = optional(env, 'SMSC_SOURCE_ADDRESS', 'Outages');
+/** SmscConfig's fields and what they default to without SMSC_* variables. */
+const SMSC_DEFAULTS: SmscConfig = {
+  host: '127.0.0.1', port: 2775, systemId: 'outage', password: 'secret', sourceAddress: 'Outages', systemType: '',
+  bindMode: 'transceiver', binds: 1, window: 50, maxRate: 100, bindMaxRate: 0, gsmDataCoding: 0, longMessages: 'udh',
+  validityMinutes: 360, responseTimeoutMs: 10_000, enquireLinkSeconds: 30, retryBudgetSeconds: 30, plainTextReceipts: false,
+};
+
+/** SMSC_SYSTEM_ID for systemId. */
+const smscVariable = (field: string) => `SMSC_${field.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+
+/**
+ * One SMSC's settings, each read from `env[name(field)]` and else taken from `base`: the SMSC_*
+ * variables over the built-in defaults, or one SMSC_ROUTES entry over the SMSC_* settings.
+ */
+function smscConfig(env: Env, name: (field: keyof SmscConfig) => string = smscVariable, base: SmscConfig = SMSC_DEFAULTS): SmscConfig {
+  const sourceAddress = optional(env, name('sourceAddress'), base.sourceAddress);
   // Handsets show at most 11 characters of an alphanumeric sender; SMSCs refuse longer ones.
   if (!/^\+?\d{1,20}$/.test(sourceAddress) && !/^[\x20-\x7e]{1,11}$/.test(sourceAddress)) {
-    throw new ConfigError('SMSC_SOURCE_ADDRESS', `must be a number or 1-11 ASCII characters, got "${sourceAddress}"`);
+    throw new ConfigError(name('sourceAddress'), `must be a number or 1-11 ASCII characters, got "${sourceAddress}"`);
   }
-  const gsmDataCoding = optional(env, 'SMSC_GSM_DATA_CODING', '0');
-  if (gsmDataCoding !== '0' && gsmDataCoding !== '1') throw new ConfigError('SMSC_GSM_DATA_CODING', `must be 0 or 1, got "${gsmDataCoding}"`);
+  const gsmDataCoding = optional(env, name('gsmDataCoding'), String(base.gsmDataCoding));
+  if (gsmDataCoding !== '0' && gsmDataCoding !== '1') throw new ConfigError(name('gsmDataCoding'), `must be 0 or 1, got "${gsmDataCoding}"`);
   return {
-    host: optional(env, 'SMSC_HOST', '127.0.0.1'),
-    port: integer(env, 'SMSC_PORT', 2775),
-    systemId: optional(env, 'SMSC_SYSTEM_ID', 'outage'),
-    password: optional(env, 'SMSC_PASSWORD', 'secret'),
+    host: optional(env, name('host'), base.host),
+    port: integer(env, name('port'), base.port),
+    systemId: optional(env, name('systemId'), base.systemId),
+    password: optional(env, name('password'), base.password),
     sourceAddress,
-    systemType: env.SMSC_SYSTEM_TYPE?.trim() ?? '',
-    bindMode: oneOf(env, 'SMSC_BIND_MODE', ['transceiver', 'transmitter-receiver'], 'transceiver'),
-    binds: integer(env, 'SMSC_BINDS', 1, 1, 32),
-    window: integer(env, 'SMSC_WINDOW', 50, 1, 1000),
-    maxRate: integer(env, 'SMSC_MAX_RATE', 100, 0, 100_000),
-    bindMaxRate: integer(env, 'SMSC_BIND_MAX_RATE', 0, 0, 100_000),
+    systemType: env[name('systemType')]?.trim() ?? base.systemType,
+    bindMode: oneOf(env, name('bindMode'), ['transceiver', 'transmitter-receiver'], base.bindMode),
+    binds: integer(env, name('binds'), base.binds, 1, 32),
+    window: integer(env, name('window'), base.window, 1, 1000),
+    maxRate: integer(env, name('maxRate'), base.maxRate, 0, 100_000),
+    bindMaxRate: integer(env, name('bindMaxRate'), base.bindMaxRate, 0, 100_000),
     gsmDataCoding: Number(gsmDataCoding),
-    longMessages: oneOf(env, 'SMSC_LONG_MESSAGES', ['udh', 'payload'], 'udh'),
-    validityMinutes: integer(env, 'SMSC_VALIDITY_MINUTES', 360, 1, 43_200),
-    responseTimeoutMs: integer(env, 'SMSC_RESPONSE_TIMEOUT_MS', 10_000, 100, 120_000),
-    enquireLinkSeconds: integer(env, 'SMSC_ENQUIRE_LINK_SECONDS', 30, 1, 3600),
-    retryBudgetSeconds: integer(env, 'SMSC_RETRY_BUDGET_SECONDS', 30, 1, 3600),
-    plainTextReceipts: flag(env, 'SMSC_PLAIN_TEXT_RECEIPTS', false),
+    longMessages: oneOf(env, name('longMessages'), ['udh', 'payload'], base.longMessages),
+    validityMinutes: integer(env, name('validityMinutes'), base.validityMinutes, 1, 43_200),
+    responseTimeoutMs: integer(env, name('responseTimeoutMs'), base.responseTimeoutMs, 100, 120_000),
+    enquireLinkSeconds: integer(env, name('enquireLinkSeconds'), base.enquireLinkSeconds, 1, 3600),
+    retryBudgetSeconds: integer(env, name('retryBudgetSeconds'), base.retryBudgetSeconds, 1, 3600),
+    plainTextReceipts: flag(env, name('plainTextReceipts'), base.plainTextReceipts),
   };
+}
+
+/** The name of the SMSC configured by the SMSC_* variables alone (and of every part recorded before routes existed). */
+export const DEFAULT_SMSC = 'default';
+const ROUTE_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+const ROUTE_FIELDS = ['name', 'prefixes', 'weight', ...Object.keys(SMSC_DEFAULTS)];
+
+/**
+ * SMSC_ROUTES: a JSON array of SMSCs, each `{name, prefixes?, weight?, …SmscConfig fields}`;
+ * a field left out takes its SMSC_* value. Unset: one route, `default`, from SMSC_* alone.
+ */
+function smscRoutes(env: Env, base: SmscConfig): SmscRoute[] {
+  const raw = env.SMSC_ROUTES?.trim();
+  if (!raw) return [{ ...base, name: DEFAULT_SMSC, prefixes: [], weight: 1 }];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (e) {
+    throw new ConfigError('SMSC_ROUTES', `is not valid JSON: ${(e as Error).message}`);
+  }
+  if (!Array.isArray(parsed) || parsed.length === 0) throw new ConfigError('SMSC_ROUTES', 'must be a JSON array of at least one SMSC');
+  const routes = parsed.map((entry: unknown, i): SmscRoute => {
+    const at = `SMSC_ROUTES[${i}]`;
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw new ConfigError(at, 'must be an object');
+    const fields = entry as Record<string, unknown>;
+    const unknown = Object.keys(fields).find((k) => !ROUTE_FIELDS.includes(k));
+    if (unknown) throw new ConfigError(`${at}.${unknown}`, `is not a setting of an SMSC (${ROUTE_FIELDS.join(', ')})`);
+    const name = fields.name;
+    if (typeof name !== 'string' || !ROUTE_NAME.test(name)) throw new ConfigError(`${at}.name`, `must be 1-32 of a-z, 0-9, _ and -, got ${JSON.stringify(name)}`);
+    const prefixes = fields.prefixes ?? [];
+    if (!Array.isArray(prefixes) || !prefixes.every((p) => typeof p === 'string' && /^\+?\d{1,15}$/.test(p))) {
+      throw new ConfigError(`${at}.prefixes`, `must be a list of destination prefixes such as "+7916", got ${JSON.stringify(prefixes)}`);
+    }
+    const scalars: Env = {};
+    for (const [k, v] of Object.entries(fields)) if (k !== 'prefixes' && v !== null && typeof v !== 'object') scalars[`${at}.${k}`] = String(v);
+    const objectField = Object.keys(fields).find((k) => k !== 'prefixes' && typeof fields[k] === 'object' && fields[k] !== null);
+    if (objectField) throw new ConfigError(`${at}.${objectField}`, 'must be a string, number or boolean');
+    return {
+      ...smscConfig(scalars, (field) => `${at}.${field}`, base),
+      name,
+      prefixes: prefixes.map((p: string) => p.replace(/^\+/, '')),
+      weight: integer(scalars, `${at}.weight`, 1, 0, 1000),
+    };
+  });
+  const names = routes.map((r) => r.name);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice) throw new ConfigError('SMSC_ROUTES', `names "${twice}" twice: each SMSC needs a name of its own (receipts are matched by it)`);
+  const uncovered = routes.every((r) => r.prefixes.length > 0);
+  if (uncovered) throw new ConfigError('SMSC_ROUTES', 'needs an SMSC without prefixes, for destinations no prefix matches');
+  if (routes.every((r) => r.weight === 0)) throw new ConfigError('SMSC_ROUTES', 'needs an SMSC with a weight above 0');
+  return routes;
 }
 
 const DOMAIN = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
@@ -371,6 +449,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const environment = optional(env, 'NODE_ENV', 'development');
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
 
+  const smsc = smscConfig(env);
   const config: AppConfig = {
     env: environment,
     port,
@@ -409,7 +488,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 4, 1, 1000),
     emailWorkerConcurrency: integer(env, 'EMAIL_WORKER_CONCURRENCY', 1, 1, 1000),
     workerQueues: workerQueues(env),
-    smsc: smscConfig(env),
+    smsc,
+    smscRoutes: smscRoutes(env, smsc),
     queuePrefix: optional(env, 'QUEUE_PREFIX', 'outage'),
     channels: oneOf(env, 'CHANNELS', ['live', 'noop'] as const, 'live'),
     shutdownGraceSeconds: integer(env, 'SHUTDOWN_GRACE_SECONDS', 30, 0, 3600),

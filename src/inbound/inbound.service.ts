@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/comm
 import { ChannelPort, SMS_CHANNEL } from '../notifications/channel.port';
 import { InboundSms } from '../sms/inbound';
 import { QuarantineRepository } from './quarantine.repository';
-import { ReceiptsService } from './receipts.service';
+import { Receipt, ReceiptsService } from './receipts.service';
 import { RepliesService } from './replies.service';
 
 /** A channel that also delivers what comes back (the SMPP adapter does; recording or no-op channels do not). */
@@ -13,6 +13,9 @@ interface InboundSource {
 function isInboundSource(port: unknown): port is InboundSource {
   return typeof (port as Partial<InboundSource> | undefined)?.onInbound === 'function';
 }
+
+/** A receipt with the SMSC and bind it came on: it can only match a part that SMSC took. */
+const receiptOf = (event: Extract<InboundSms, { kind: 'receipt' }>): Receipt => ({ ...event.receipt, smsc: event.smsc, bind: event.bind });
 
 /** Tries to store one deliver_sm before it goes to quarantine. */
 export const STORE_ATTEMPTS = 3;
@@ -57,8 +60,8 @@ export class InboundService implements OnModuleInit {
     for (let attempt = 1; ; attempt++) {
       try {
         if (event.kind === 'mo') await this.replies.receive(event);
-        else if (attempt === 1) await this.receipts.receive(event.receipt);
-        else await this.receipts.receiveAlone(event.receipt); // not again beside the receipt that broke the batch
+        else if (attempt === 1) await this.receipts.receive(receiptOf(event));
+        else await this.receipts.receiveAlone(receiptOf(event)); // not again beside the receipt that broke the batch
         return;
       } catch (err) {
         if (!isPoisonError(err)) {

@@ -4,16 +4,25 @@ import { DataSource, EntityManager } from 'typeorm';
 import { DeliveryReceipt } from '../sms/delivery-receipt';
 import { CallListRepository } from '../calls/call-list.repository';
 import { returning } from '../common/sql';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { APP_CONFIG, AppConfig, DEFAULT_SMSC } from '../config/app-config';
 
-export type ReceiptRow = Pick<DeliveryReceipt, 'idCandidates' | 'state' | 'error' | 'final'>;
+/** A receipt and where it came from: `smsc` (unset: `default`) decides which parts it can match; `bind` labels its lag. */
+export type ReceiptRow = Pick<DeliveryReceipt, 'idCandidates' | 'state' | 'error' | 'final'> & { smsc?: string; bind?: string };
+
+/** Seconds from a text's hand-over to its final receipt, per part that receipt settled. */
+export interface ReceiptLag {
+  smsc: string;
+  bind: string | null;
+  seconds: number;
+}
 
 export interface ReceiptsApplied {
   matched: number;
   /** Ids given up on: no part had them within the grace period. */
   unknown: string[];
-  /** Receipts still waiting for their part, across all workers. */
-  pending: number;
+  /** Receipts still waiting for their part, across all workers, by SMSC. */
+  pending: Record<string, number>;
+  lags: ReceiptLag[];
 }
 
 /** Parts and what they belong to: notification messages, and our direct answers to replies. */
@@ -53,9 +62,11 @@ export class ReceiptsRepository {
         await em.query(`SELECT id FROM pending_receipts ORDER BY id FOR UPDATE SKIP LOCKED`)
       ).map((p: { id: string }) => p.id);
       const matched = new Set<number>();
+      const lags: ReceiptLag[] = [];
       for (const target of TARGETS) {
-        const { keys, owners, unmatched } = await this.updateParts(em, target, receipts, claimed, [...matched], at);
+        const { keys, owners, unmatched, lags: settled } = await this.updateParts(em, target, receipts, claimed, [...matched], at);
         keys.forEach((k) => matched.add(k));
+        lags.push(...settled);
         const undelivered = owners.length > 0 ? await this.settleOwners(em, target, owners, at) : [];
         if (target.callList) await this.callList.addUndelivered(em, undelivered, this.config.callListFlags);
         if (unmatched === 0) break;
@@ -65,9 +76,13 @@ export class ReceiptsRepository {
       const waiting = receipts.filter((_, i) => !matched.has(i + 1));
       if (waiting.length > 0) {
         await em.query(
-          `INSERT INTO pending_receipts (candidates, state, error, final, received_at)
-           SELECT string_to_array(c, chr(31)), s, e, f, $5 FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[]) AS r(c, s, e, f)`,
-          [waiting.map((r) => r.idCandidates.join(SEP)), waiting.map((r) => r.state), waiting.map((r) => r.error ?? null), waiting.map((r) => r.final), receivedAt],
+          `INSERT INTO pending_receipts (candidates, state, error, final, received_at, smsc, bind)
+           SELECT string_to_array(c, chr(31)), s, e, f, $5, m, b
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $6::text[], $7::text[]) AS r(c, s, e, f, m, b)`,
+          [
+            waiting.map((r) => r.idCandidates.join(SEP)), waiting.map((r) => r.state), waiting.map((r) => r.error ?? null), waiting.map((r) => r.final), receivedAt,
+            waiting.map((r) => r.smsc ?? DEFAULT_SMSC), waiting.map((r) => r.bind ?? null),
+          ],
         );
       }
       const expired = claimed.length === 0 ? [] : await returning<{ id: string }>(
@@ -75,59 +90,63 @@ export class ReceiptsRepository {
         `DELETE FROM pending_receipts WHERE id = ANY($1::bigint[]) AND received_at < $2 RETURNING candidates[1] AS id`,
         [claimed, giveUpBefore],
       );
-      const [{ n }] = await em.query(`SELECT count(*)::int AS n FROM pending_receipts`);
-      return { matched: matched.size, unknown: expired.map((e) => e.id), pending: n };
+      const counts: Array<{ smsc: string; n: number }> = await em.query(`SELECT smsc, count(*)::int AS n FROM pending_receipts GROUP BY smsc`);
+      return { matched: matched.size, unknown: expired.map((e) => e.id), pending: Object.fromEntries(counts.map((c) => [c.smsc, c.n])), lags };
     });
   }
 
   /**
-   * Finds each receipt's part (its id as given first, then its other-base readings) among the
-   * new receipts and the claimed waiting ones, and records the newest state per part; a final
-   * state is never overwritten by an intermediate one. Returns the receipt keys that matched (new
-   * ones 1…n, waiting ones -id), the owners whose parts changed and how many receipts found nothing.
+   * Finds each receipt's part (its id as given first, then its other-base readings, among the
+   * parts its SMSC took) among the new receipts and the claimed waiting ones, and records the
+   * newest state per part; a final state is never overwritten by an intermediate one. Returns the
+   * receipt keys that matched (new ones 1…n, waiting ones -id), the owners whose parts changed,
+   * how many receipts found nothing, and the lag of each part a final receipt settled.
    *
    * The parts are locked in provider_id order before the UPDATE writes them (it joins only rows
    * already locked), so two batches touching the same parts wait for each other, never deadlock.
    */
   private async updateParts(em: EntityManager, t: Target, receipts: ReceiptRow[], claimed: string[], exclude: number[], at: Date) {
-    const [row]: Array<{ keys: string[]; owners: string[]; unmatched: number }> = await em.query(
+    const [row]: Array<{ keys: string[]; owners: string[]; unmatched: number; lags: ReceiptLag[] }> = await em.query(
       `WITH r AS (
-         SELECT n.key, c.id AS candidate, c.rank, n.state, n.error, n.final, $7::bigint + n.key AS ord
-         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::boolean[]) AS n(key, candidates, state, error, final)
+         SELECT n.key, n.smsc, n.bind, c.id AS candidate, c.rank, n.state, n.error, n.final, $7::bigint + n.key AS ord
+         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::boolean[], $10::text[], $11::text[]) AS n(key, candidates, state, error, final, smsc, bind)
          CROSS JOIN LATERAL unnest(string_to_array(n.candidates, chr(31))) WITH ORDINALITY AS c(id, rank)
          UNION ALL
-         SELECT -p.id, c.id, c.rank, p.state, p.error, p.final, p.id
+         SELECT -p.id, p.smsc, p.bind, c.id, c.rank, p.state, p.error, p.final, p.id
          FROM pending_receipts p CROSS JOIN LATERAL unnest(p.candidates) WITH ORDINALITY AS c(id, rank)
          WHERE p.id = ANY($9::bigint[])
        ),
        hit AS (
-         SELECT DISTINCT ON (r.key) r.key, x.provider_id, r.state, r.error, r.final, r.ord
-         FROM r JOIN ${t.parts} x ON x.provider_id = r.candidate
+         SELECT DISTINCT ON (r.key) r.key, x.provider_id, x.smsc, r.bind, r.state, r.error, r.final, r.ord
+         FROM r JOIN ${t.parts} x ON x.provider_id = r.candidate AND x.smsc = r.smsc
          WHERE NOT (r.key = ANY($6::bigint[]))
          ORDER BY r.key, r.rank
        ),
        latest AS (
-         SELECT DISTINCT ON (provider_id) * FROM hit ORDER BY provider_id, final DESC, ord DESC
+         SELECT DISTINCT ON (provider_id, smsc) * FROM hit ORDER BY provider_id, smsc, final DESC, ord DESC
        ),
        locked AS (
-         SELECT l.* FROM latest l JOIN ${t.parts} x ON x.provider_id = l.provider_id
-         ORDER BY x.provider_id FOR UPDATE OF x
+         SELECT l.* FROM latest l JOIN ${t.parts} x ON x.provider_id = l.provider_id AND x.smsc = l.smsc
+         ORDER BY x.provider_id, x.smsc FOR UPDATE OF x
        ),
        changed AS (
          UPDATE ${t.parts} x SET state = l.state, error = l.error, updated_at = $8
          FROM locked l
-         WHERE x.provider_id = l.provider_id AND (l.final OR x.state IN ('accepted', 'enroute'))
-         RETURNING x.${t.owner} AS owner
+         WHERE x.provider_id = l.provider_id AND x.smsc = l.smsc AND (l.final OR x.state IN ('accepted', 'enroute'))
+         RETURNING x.${t.owner} AS owner, l.smsc, l.bind, l.final
        )
        SELECT (SELECT coalesce(array_agg(key::text), '{}') FROM hit) AS keys,
               (SELECT coalesce(array_agg(DISTINCT owner::text), '{}') FROM changed) AS owners,
-              (SELECT count(DISTINCT key)::int FROM r WHERE NOT (key = ANY($6::bigint[]))) - (SELECT count(*)::int FROM hit) AS unmatched`,
+              (SELECT count(DISTINCT key)::int FROM r WHERE NOT (key = ANY($6::bigint[]))) - (SELECT count(*)::int FROM hit) AS unmatched,
+              (SELECT coalesce(json_agg(json_build_object('smsc', c.smsc, 'bind', c.bind, 'seconds', extract(epoch FROM $8 - o.sent_at))), '[]')
+               FROM changed c JOIN ${t.owners} o ON o.id = c.owner WHERE c.final AND o.sent_at IS NOT NULL) AS lags`,
       [
         receipts.map((_, i) => i + 1), receipts.map((r) => r.idCandidates.join(SEP)), receipts.map((r) => r.state),
         receipts.map((r) => r.error ?? null), receipts.map((r) => r.final), exclude, NEW_ORDER, at, claimed,
+        receipts.map((r) => r.smsc ?? DEFAULT_SMSC), receipts.map((r) => r.bind ?? null),
       ],
     );
-    return { keys: row.keys.map(Number), owners: row.owners, unmatched: row.unmatched };
+    return { keys: row.keys.map(Number), owners: row.owners, unmatched: row.unmatched, lags: row.lags };
   }
 
   /**

@@ -3,12 +3,16 @@ import { Clock } from '../common/clock';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DeliveryReceipt } from '../sms/delivery-receipt';
 import { Batcher } from './batcher';
+import { smppReceiptLagSeconds, smppReceiptsUnmatched } from '../sms/smpp.metrics';
 import { receiptsCounter } from './inbound.metrics';
-import { ReceiptsRepository } from './receipts.repository';
+import { ReceiptRow, ReceiptsRepository } from './receipts.repository';
 
 const MAX_BATCH = 2000;
 const SWEEP_MS = 1000;
 const LOGGED_IDS = 20;
+
+/** A receipt and the SMSC and bind it came on. */
+export type Receipt = DeliveryReceipt & Pick<ReceiptRow, 'smsc' | 'bind'>;
 
 /**
  * Delivery receipts → part and message states, in batches: a receipt's promise (and so the
@@ -20,7 +24,7 @@ const LOGGED_IDS = 20;
 @Injectable()
 export class ReceiptsService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ReceiptsService.name);
-  private readonly batcher: Batcher<DeliveryReceipt>;
+  private readonly batcher: Batcher<Receipt>;
   private sweepTimer?: NodeJS.Timeout;
   private pending = false;
 
@@ -33,12 +37,12 @@ export class ReceiptsService implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   /** Resolves when the receipt is stored (matched, or waiting for its part); rejects if the write failed. */
-  receive(receipt: DeliveryReceipt): Promise<void> {
+  receive(receipt: Receipt): Promise<void> {
     return this.batcher.add(receipt);
   }
 
   /** The same, written in a batch of its own: a retry, so that one receipt that cannot be stored fails alone. */
-  receiveAlone(receipt: DeliveryReceipt): Promise<void> {
+  receiveAlone(receipt: Receipt): Promise<void> {
     return this.write([receipt]);
   }
 
@@ -57,12 +61,16 @@ export class ReceiptsService implements OnApplicationBootstrap, BeforeApplicatio
     await this.batcher.flush().catch((err) => this.logger.warn({ msg: 'last receipts not written', err }));
   }
 
-  private async write(receipts: DeliveryReceipt[]): Promise<void> {
+  private async write(receipts: Receipt[]): Promise<void> {
     const started = Date.now();
     const received = new Date();
     const giveUpBefore = new Date(received.getTime() - this.config.inbound.receiptGraceSeconds * 1000);
     const result = await this.repo.apply(receipts, this.clock.now(), received, giveUpBefore);
-    this.pending = result.pending > 0;
+    this.pending = Object.values(result.pending).some((n) => n > 0);
+    smppReceiptsUnmatched.reset();
+    for (const { name } of this.config.smscRoutes) smppReceiptsUnmatched.set({ smsc: name }, 0);
+    for (const [smsc, n] of Object.entries(result.pending)) smppReceiptsUnmatched.set({ smsc }, n);
+    for (const lag of result.lags) smppReceiptLagSeconds.observe({ smsc: lag.smsc, bind: lag.bind ?? '' }, lag.seconds);
     if (result.matched > 0) receiptsCounter.inc({ result: 'matched' }, result.matched);
     if (result.unknown.length > 0) {
       receiptsCounter.inc({ result: 'unknown' }, result.unknown.length);

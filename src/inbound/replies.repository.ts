@@ -1,3 +1,4 @@
+import { DEFAULT_SMSC } from '../config/app-config';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -205,7 +206,7 @@ export class RepliesRepository {
   /** The channel's answer for one of our replies, and its part ids for the receipts. */
   async recordReplyOutcome(
     replyId: string,
-    outcome: { state: 'accepted' | 'failed'; error: string | null; providerIds: string[] },
+    outcome: { state: 'accepted' | 'failed'; error: string | null; providerIds: string[]; provider?: string },
     at: Date,
   ): Promise<void> {
     await this.db.transaction(async (em) => {
@@ -217,9 +218,9 @@ export class RepliesRepository {
       );
       if (outcome.providerIds.length > 0) {
         await em.query(
-          `INSERT INTO inbound_reply_parts (provider_id, reply_id, part)
-           SELECT p, $2, n FROM unnest($1::text[]) WITH ORDINALITY AS u(p, n) ON CONFLICT (provider_id) DO NOTHING`,
-          [outcome.providerIds, replyId],
+          `INSERT INTO inbound_reply_parts (provider_id, reply_id, part, smsc)
+           SELECT p, $2, n, $3 FROM unnest($1::text[]) WITH ORDINALITY AS u(p, n) ON CONFLICT (provider_id, smsc) DO NOTHING`,
+          [outcome.providerIds, replyId, outcome.provider ?? DEFAULT_SMSC],
         );
       }
     });

@@ -202,7 +202,7 @@ export class RepliesService implements OnApplicationBootstrap, BeforeApplication
       const [outcome] = await sms.send([{ messageId: `reply-${replyId}`, channel: 'sms', to, text }]);
       const recorded =
         outcome.status === 'accepted'
-          ? { state: 'accepted' as const, error: null, providerIds: outcome.providerIds }
+          ? { state: 'accepted' as const, error: null, providerIds: outcome.providerIds, provider: outcome.provider }
           : { state: 'failed' as const, error: outcome.status === 'retry' ? `retry: ${outcome.error}` : outcome.error, providerIds: [] };
       await this.repo.recordReplyOutcome(replyId, recorded, this.clock.now());
       if (outcome.status !== 'accepted') this.logger.warn({ msg: 'answer to sms reply not sent', replyId, to: maskPhone(to), status: outcome.status });

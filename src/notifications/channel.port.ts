@@ -21,10 +21,13 @@ export interface OutboundMessage {
 }
 
 export type DeliveryOutcome =
-  /** The provider took it: SMSC message ids (one per SMS part) or the SMTP queue id. */
-  | { messageId: string; status: 'accepted'; providerIds: string[]; parts: number }
-  /** Not now (throttled, connection lost, 4xx): the engine tries again later. `untried`: never handed over (the batch's deadline passed first). */
-  | { messageId: string; status: 'retry'; error: string; untried?: boolean }
+  /** The provider took it: SMSC message ids (one per SMS part) or the SMTP queue id; `provider`: which SMSC (its route's name). */
+  | { messageId: string; status: 'accepted'; providerIds: string[]; parts: number; provider?: string }
+  /**
+   * Not now (throttled, connection lost, 4xx): the engine tries again later. `untried`: never handed over (the batch's deadline
+   * passed first, or the SMSC had no bind: then also `unavailable`, and another SMSC may take it).
+   */
+  | { messageId: string; status: 'retry'; error: string; untried?: boolean; unavailable?: boolean }
   /** Never (rejected destination, 5xx): recorded with the reason. */
   | { messageId: string; status: 'failed'; error: string };
 

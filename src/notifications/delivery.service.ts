@@ -178,7 +178,7 @@ export class DeliveryService {
         updates.set(t.id, { ...this.unchanged(t, now), state: 'idle', suppressed: `delivery failed: ${error}`, attempts, lastError: error });
       } else {
         sent++;
-        messages.push({ ...p.message, state: 'accepted', error: null, attempts, providerIds: outcome.providerIds });
+        messages.push({ ...p.message, state: 'accepted', error: null, attempts, providerIds: outcome.providerIds, provider: outcome.provider });
         updates.set(t.id, this.told(t, p.message.kind, now, wakeAt));
       }
     }

@@ -1,3 +1,4 @@
+import { DEFAULT_SMSC } from '../config/app-config';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -97,6 +98,8 @@ export interface SentMessage {
   error: string | null;
   attempts: number;
   providerIds: string[];
+  /** The SMSC that took the parts (its route's name); unset: `default`. */
+  provider?: string;
 }
 
 export interface ThreadUpdate {
@@ -283,7 +286,7 @@ export class NotificationsRepository {
    * part under the SMSC's id (what delivery receipts refer to).
    */
   async record(em: EntityManager, updates: ThreadUpdate[], messages: SentMessage[], now: Date): Promise<void> {
-    const parts = messages.flatMap((m) => m.providerIds.map((providerId, i) => ({ providerId, dedupeKey: m.dedupeKey, part: i + 1 })));
+    const parts = messages.flatMap((m) => m.providerIds.map((providerId, i) => ({ providerId, smsc: m.provider ?? DEFAULT_SMSC, dedupeKey: m.dedupeKey, part: i + 1 })));
     const col = <T, K extends keyof T>(rows: T[], k: K) => rows.map((r) => r[k]);
     await em.query(
       `WITH threads AS (
@@ -311,11 +314,11 @@ export class NotificationsRepository {
                sent_at = excluded.sent_at, updated_at = excluded.updated_at, body = excluded.body, subject = excluded.subject
            WHERE m.state IN ('sending', 'failed')
          RETURNING id, dedupe_key)
-       INSERT INTO message_parts (provider_id, message_id, part)
-       SELECT p.provider_id, sent.id, p.part
-       FROM unnest($29::text[], $30::text[], $31::smallint[]) AS p(provider_id, dedupe_key, part)
+       INSERT INTO message_parts (provider_id, message_id, part, smsc)
+       SELECT p.provider_id, sent.id, p.part, p.smsc
+       FROM unnest($29::text[], $30::text[], $31::smallint[], $32::text[]) AS p(provider_id, dedupe_key, part, smsc)
        JOIN sent ON sent.dedupe_key = p.dedupe_key
-       ON CONFLICT (provider_id) DO NOTHING`,
+       ON CONFLICT (provider_id, smsc) DO NOTHING`,
       [
         col(updates, 'id'), col(updates, 'state'), col(updates, 'sendAfter'), col(updates, 'toldVersion'), col(updates, 'toldKind'),
         col(updates, 'toldEtr'), col(updates, 'toldAt'), col(updates, 'reassurances'), col(updates, 'suppressed'),
@@ -324,7 +327,7 @@ export class NotificationsRepository {
         col(messages, 'channel'), col(messages, 'kind'), col(messages, 'version'), col(messages, 'dedupeKey'),
         col(messages, 'recipient'), col(messages, 'subject'), col(messages, 'body'), col(messages, 'quietBypass'),
         col(messages, 'state'), col(messages, 'error'), col(messages, 'attempts'), messages.map((m) => m.providerIds.length || null),
-        now, parts.map((p) => p.providerId), parts.map((p) => p.dedupeKey), parts.map((p) => p.part),
+        now, parts.map((p) => p.providerId), parts.map((p) => p.dedupeKey), parts.map((p) => p.part), parts.map((p) => p.smsc),
       ],
     );
   }

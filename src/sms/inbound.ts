@@ -7,7 +7,7 @@ import { ConcatInfo, UCS2_DATA_CODING } from './segmentation';
  * What arrives from the SMSC, for the receipts and SMS-replies code to persist. Handlers may batch
  * their writes: the deliver_sm is acknowledged only when the handler's promise resolves.
  */
-export type InboundSms =
+export type InboundSms = (
   | { kind: 'receipt'; receipt: DeliveryReceipt; receivedAt: Date }
   | {
       kind: 'mo';
@@ -19,7 +19,12 @@ export type InboundSms =
       /** Set on one part of a concatenated reply; the inbound code reassembles by (from, reference). */
       concat?: ConcatInfo;
       receivedAt: Date;
-    };
+    }
+) & {
+  /** The SMSC (route name) and bind it came on, filled in by SmscClient; receipts match parts of that SMSC. */
+  smsc?: string;
+  bind?: string;
+};
 
 const TON_INTERNATIONAL = 1;
 

@@ -44,6 +44,11 @@ export class SmsAdapter implements ChannelPort {
     return this.client.stop(drainMs);
   }
 
+  /** The SMSC's name (its route's). */
+  get name(): string {
+    return this.client.name;
+  }
+
   /** Binds up and able to submit, for the readiness report. */
   get boundBinds(): number {
     return this.client.boundTransmitters;
@@ -109,9 +114,12 @@ export class SmsAdapter implements ChannelPort {
     const failed = results.find((r) => r.status === 'failed');
     if (failed) return { messageId, status: 'failed', error: failed.error };
     const retry = results.find((r) => r.status === 'retry');
-    // Untried only if no part went out: a message partly sent counts as an attempt.
-    if (retry) return { messageId, status: 'retry', error: retry.error, untried: results.every((r) => r.status === 'retry' && r.untried) };
+    if (retry) {
+      // Untried only if no part went out: a message partly sent counts as an attempt.
+      const untried = results.every((r) => r.status === 'retry' && r.untried);
+      return { messageId, status: 'retry', error: retry.error, untried, unavailable: untried && results.every((r) => r.status === 'retry' && r.unavailable) };
+    }
     const providerIds = results.map((r) => normaliseMessageId((r as { smscMessageId: string }).smscMessageId));
-    return { messageId, status: 'accepted', providerIds, parts: providerIds.length };
+    return { messageId, status: 'accepted', providerIds, parts: providerIds.length, provider: this.client.name };
   }
 }

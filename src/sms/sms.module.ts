@@ -2,13 +2,14 @@ import { Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdo
 import IORedis from 'ioredis';
 import { hostname } from 'os';
 import { REDIS } from '../jobs/redis.module';
-import { APP_CONFIG, AppConfig, SmscConfig } from '../config/app-config';
+import { APP_CONFIG, AppConfig, DEFAULT_SMSC, SmscConfig, SmscRoute } from '../config/app-config';
 import { SMS_CHANNEL } from '../notifications/channel.port';
 import { NoopChannel } from '../notifications/noop.channel';
 import { SmsAdapter } from './sms.adapter';
+import { SmsRouter } from './sms-router';
 import { SmscClient } from './smsc-client';
 
-export function createSmsAdapter(smsc: SmscConfig, name = 'smsc'): SmsAdapter {
+export function createSmsAdapter(smsc: SmscConfig, name = DEFAULT_SMSC): SmsAdapter {
   const client = new SmscClient({
     name,
     host: smsc.host,
@@ -34,6 +35,11 @@ export function createSmsAdapter(smsc: SmscConfig, name = 'smsc'): SmsAdapter {
   });
 }
 
+/** One SmsAdapter per configured SMSC, behind the router that picks one per text. */
+export function createSmsRouter(routes: SmscRoute[]): SmsRouter {
+  return new SmsRouter(routes.map((r) => ({ name: r.name, prefixes: r.prefixes, weight: r.weight, adapter: createSmsAdapter(r, r.name) })));
+}
+
 /** Where each worker reports its SMSC binds for the api's readiness page. */
 export const smscHealthKey = (prefix: string, worker = `${hostname()}:${process.pid}`) => `${prefix}:health:smsc:${worker}`;
 const REPORT_MS = 5000;
@@ -47,7 +53,7 @@ class SmsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
 
   constructor(
-    @Inject(SMS_CHANNEL) private readonly sms: SmsAdapter,
+    @Inject(SMS_CHANNEL) private readonly sms: SmsRouter,
     @Inject(REDIS) private readonly redis: IORedis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -70,11 +76,11 @@ class SmsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
 }
 
 /**
- * The SMPP channel for the worker role: SMS_CHANNEL is the ChannelPort (an SmsAdapter); the
+ * The SMPP channel for the worker role: SMS_CHANNEL is the ChannelPort (an SmsRouter over one SmsAdapter per SMSC); the
  * receipts / replies code registers itself with `onInbound`.
  */
 @Module({
-  providers: [{ provide: SMS_CHANNEL, useFactory: (config: AppConfig) => (config.channels === 'noop' ? new NoopChannel('sms') : createSmsAdapter(config.smsc)), inject: [APP_CONFIG] }, SmsLifecycle],
+  providers: [{ provide: SMS_CHANNEL, useFactory: (config: AppConfig) => (config.channels === 'noop' ? new NoopChannel('sms') : createSmsRouter(config.smscRoutes)), inject: [APP_CONFIG] }, SmsLifecycle],
   exports: [SMS_CHANNEL],
 })
 export class SmsModule {}

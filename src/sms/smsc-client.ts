@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { PDU, PduFields } from 'smpp';
 import { BindMode, EsmeSession, RequestResult } from './esme-session';
 import { InboundSms, toInboundSms } from './inbound';
+import { reportBinds, smppReconnects, smppSubmitSeconds, smppThrottled } from './smpp.metrics';
 import { classifyStatus, statusName } from './smpp-status';
 import { TokenBucket } from './token-bucket';
 
@@ -48,7 +49,8 @@ export interface SmscClientOptions {
  */
 export type SubmitOutcome =
   | { status: 'accepted'; smscMessageId: string }
-  | { status: 'retry'; error: string; untried?: boolean }
+  /** `unavailable`: not handed over because the SMSC had no bind for the whole retry budget (another SMSC may take it). */
+  | { status: 'retry'; error: string; untried?: boolean; unavailable?: boolean }
   | { status: 'failed'; error: string; commandStatus: number };
 
 interface Job {
@@ -68,11 +70,20 @@ class Slot {
   bound = false;
   failures = 0;
   reconnectTimer?: NodeJS.Timeout;
+  readonly submitSeconds;
+  readonly throttled;
+  readonly reconnects;
   constructor(
     readonly name: string,
     readonly mode: BindMode,
     readonly bucket: TokenBucket,
-  ) {}
+    smsc: string,
+  ) {
+    const labels = { smsc, bind: name };
+    this.submitSeconds = smppSubmitSeconds.labels(labels);
+    this.throttled = smppThrottled.labels(labels);
+    this.reconnects = smppReconnects.labels(labels);
+  }
 }
 
 /** A FIFO that also takes jobs back at its head. */
@@ -125,6 +136,7 @@ export class SmscClient {
   private unavailableSince = now();
   private stopping = false;
   private idle?: () => void;
+  private unreport?: () => void;
   private inboundHandler: (event: InboundSms) => Promise<void> | void;
   readonly counters = { submitted: 0, accepted: 0, failed: 0, retried: 0, throttled: 0, unanswered: 0, binds: 0, disconnects: 0, inbound: 0 };
 
@@ -138,7 +150,7 @@ export class SmscClient {
     this.inboundHandler = (event) => this.logger.debug({ msg: 'inbound SMS with no handler yet', kind: event.kind });
     const modes: BindMode[] = opts.bindMode === 'transceiver' ? ['transceiver'] : ['transmitter', 'receiver'];
     for (let i = 0; i < opts.binds; i++) {
-      for (const mode of modes) this.slots.push(new Slot(`${mode}#${i + 1}`, mode, new TokenBucket(mode === 'receiver' ? 0 : opts.bindMaxRate)));
+      for (const mode of modes) this.slots.push(new Slot(`${mode}#${i + 1}`, mode, new TokenBucket(mode === 'receiver' ? 0 : opts.bindMaxRate), opts.name));
     }
   }
 
@@ -147,7 +159,16 @@ export class SmscClient {
     this.inboundHandler = handler;
   }
 
+  /** The SMSC's name: its route's, in metrics, logs and the parts it took. */
+  get name(): string {
+    return this.opts.name;
+  }
+
   start(): void {
+    this.unreport = reportBinds({
+      smsc: this.opts.name,
+      binds: () => this.slots.map((s) => ({ bind: s.name, bound: s.session?.state === 'bound', inFlight: s.session?.inFlight ?? 0 })),
+    });
     this.unavailableSince = now();
     for (const slot of this.slots) this.open(slot);
     this.scheduleWake(this.unavailableSince + this.opts.retryBudgetMs);
@@ -186,6 +207,7 @@ export class SmscClient {
     }
     while (this.queue.length) this.finish(this.queue.shift()!, { status: 'retry', error: 'SMS channel is shutting down' });
     clearTimeout(this.wakeTimer);
+    this.unreport?.();
     await Promise.all(
       this.slots.map(async (slot) => {
         clearTimeout(slot.reconnectTimer);
@@ -222,7 +244,7 @@ export class SmscClient {
         },
         onResumed: () => this.pump(),
         onClosed: (_s, reason) => this.onSessionClosed(slot, reason),
-        onDeliver: (pdu) => this.deliver(pdu),
+        onDeliver: (pdu) => this.deliver(pdu, slot),
       },
     );
     slot.session = session;
@@ -240,15 +262,19 @@ export class SmscClient {
     const ceiling = Math.min(max, min * 2 ** slot.failures);
     const delay = Math.round(min / 2 + Math.random() * (ceiling - min / 2));
     slot.failures++;
+    slot.reconnects.inc();
     this.logger.warn({ msg: 'session closed; reconnecting', bind: slot.name, reason, delayMs: delay });
     slot.reconnectTimer = setTimeout(() => this.open(slot), delay);
     this.scheduleWake(this.unavailableSince + this.opts.retryBudgetMs);
     this.pump();
   }
 
-  private async deliver(pdu: PDU): Promise<void> {
+  private async deliver(pdu: PDU, slot: Slot): Promise<void> {
     this.counters.inbound++;
-    await this.inboundHandler(toInboundSms(pdu, { plainTextReceipts: this.opts.plainTextReceipts ?? false }));
+    const event = toInboundSms(pdu, { plainTextReceipts: this.opts.plainTextReceipts ?? false });
+    event.smsc = this.opts.name;
+    event.bind = slot.name;
+    await this.inboundHandler(event);
   }
 
   private scheduleWake(at: number): void {
@@ -301,7 +327,7 @@ export class SmscClient {
         if (t - this.unavailableSince > this.opts.retryBudgetMs && !this.slots.some(isBoundTransmitter)) {
           // Never handed over: with the SMSC away, waiting is not a failed try.
           const error = `SMSC ${this.opts.name} unavailable: no bind for ${Math.round((t - this.unavailableSince) / 1000)} s`;
-          this.finish(this.queue.shift()!, { status: 'retry', error, untried: head.lastError === undefined });
+          this.finish(this.queue.shift()!, { status: 'retry', error, untried: head.lastError === undefined, unavailable: true });
           continue;
         }
         if (t < this.pausedUntil) {
@@ -322,7 +348,7 @@ export class SmscClient {
         slot.bucket.tryTake();
         const job = this.queue.shift()!;
         this.counters.submitted++;
-        void slot.session!.submit(job.fields).then((r) => this.onResult(job, r));
+        void slot.session!.submit(job.fields).then((r) => this.onResult(job, r, slot, t));
       }
     } finally {
       this.pumping = false;
@@ -330,8 +356,9 @@ export class SmscClient {
     if (this.idle && this.queue.length === 0 && this.inFlight() === 0) this.idle();
   }
 
-  private onResult(job: Job, r: RequestResult): void {
+  private onResult(job: Job, r: RequestResult, slot: Slot, sentAt: number): void {
     if (r.kind === 'response') {
+      slot.submitSeconds.observe((now() - sentAt) / 1000);
       const status = r.pdu.command_status;
       const kind = classifyStatus(status);
       if (kind === 'ok') {
@@ -340,7 +367,10 @@ export class SmscClient {
       } else if (kind === 'permanent') {
         this.finish(job, { status: 'failed', error: statusName(status), commandStatus: status });
       } else {
-        if (kind === 'throttle') this.counters.throttled++;
+        if (kind === 'throttle') {
+          this.counters.throttled++;
+          slot.throttled.inc();
+        }
         this.pause();
         if (kind === 'transient' && ++job.transient >= (this.opts.maxTransientSends ?? 3)) {
           this.finish(job, { status: 'retry', error: statusName(status) });

@@ -4,6 +4,7 @@ import { receiptsCounter, repliesCounter } from '../../src/inbound/inbound.metri
 import { ReceiptsRepository } from '../../src/inbound/receipts.repository';
 import { OutboundMessage } from '../../src/notifications/channel.port';
 import { DeliveryReceipt, formatReceiptText, parseDeliveryReceipt } from '../../src/sms/delivery-receipt';
+import { smppReceiptLagSeconds, smppReceiptsUnmatched } from '../../src/sms/smpp.metrics';
 import { TestEngine } from '../support/engine';
 import { expectCreated, seedTopology, SubscriberKey, SUBSCRIBERS } from '../support/topology';
 import { waitFor } from '../support/wait';
@@ -302,7 +303,7 @@ describe('delivery receipts', () => {
     const text = formatReceiptText({ id: fields.id, stat: fields.stat, err: fields.err ?? '000', submitDate: '2611240700', doneDate: '2611240701', text: '' });
     return parseDeliveryReceipt({ esmClass: 0x04, text, receiptedMessageId: fields.tlv ? fields.id : undefined })!;
   };
-  const receipt = (fields: ReceiptFields) => inbound(engine).handle({ kind: 'receipt', receipt: parsed(fields), receivedAt: new Date() });
+  const receipt = (fields: ReceiptFields, smsc?: string) => inbound(engine).handle({ kind: 'receipt', receipt: parsed(fields), receivedAt: new Date(), smsc, bind: 'transceiver#1' });
 
   /** One receipt batch (with the sweep of the waiting receipts) as a worker applies it. */
   const apply = (batch: ReceiptFields[], now = engine.worker!.get(Clock).now()) =>
@@ -476,5 +477,43 @@ describe('delivery receipts', () => {
     await waitFor(async () => (await counter(receiptsCounter, 'unknown')) - unknown === 1, 'the unknown receipt to be counted', 10_000);
     const [{ n }] = await engine.api.db.query(`SELECT count(*)::int AS n FROM pending_receipts`);
     expect(n).toBe(0);
+  });
+
+  it('should match a receipt only to the part of the SMSC it came from when two SMSCs gave the same id', async () => {
+    engine.setNow(at('07:30'));
+    nextIds = () => ['5eed01'];
+    const rule = engine.sms.rule!;
+    const sendVia = async (provider: string, etrHour: number) => {
+      engine.sms.rule = (m) => {
+        const outcome = rule(m);
+        return outcome?.status === 'accepted' ? { ...outcome, provider } : outcome;
+      };
+      await change(etrHour);
+      return latestMessage();
+    };
+    try {
+      const viaA = await sendVia('smsc-a', 18);
+      const viaB = await sendVia('smsc-b', 19);
+      const parts = await engine.api.db.query(`SELECT message_id, smsc FROM message_parts WHERE provider_id = '5eed01' ORDER BY smsc`);
+      expect(parts).toEqual([{ message_id: viaA.id, smsc: 'smsc-a' }, { message_id: viaB.id, smsc: 'smsc-b' }]);
+      const lagsOfB = async () => (await smppReceiptLagSeconds.get()).values.find((v) => v.metricName?.endsWith('_count') && v.labels.smsc === 'smsc-b')?.value ?? 0;
+      const lagsBefore = await lagsOfB();
+
+      await receipt({ id: '5EED01', stat: 'DELIVRD', tlv: true }, 'smsc-b');
+      const state = async (id: string) => (await engine.api.db.query(`SELECT state FROM messages WHERE id = $1`, [id]))[0].state;
+      expect([await state(viaA.id), await state(viaB.id)]).toEqual(['accepted', 'delivered']);
+      expect((await lagsOfB()) - lagsBefore).toBe(1);
+
+      await receipt({ id: '5EED01', stat: 'UNDELIV', tlv: true }, 'smsc-a');
+      expect([await state(viaA.id), await state(viaB.id)]).toEqual(['undeliverable', 'delivered']);
+      // The same id from an SMSC that took no such part waits for it, counted under that SMSC.
+      await receipt({ id: '5EED01', stat: 'DELIVRD', tlv: true }, 'smsc-c');
+      const [{ n }] = await engine.api.db.query(`SELECT count(*)::int AS n FROM pending_receipts WHERE smsc = 'smsc-c'`);
+      expect(n).toBe(1);
+      const unmatched = (await smppReceiptsUnmatched.get()).values.find((v) => v.labels.smsc === 'smsc-c');
+      expect(unmatched?.value).toBe(1);
+    } finally {
+      engine.sms.rule = rule;
+    }
   });
 });
