@@ -100,6 +100,49 @@ describe(loadConfig.name, () => {
     expect(errorFor({ SMSC_PLAIN_TEXT_RECEIPTS: 'maybe' }).variable).toBe('SMSC_PLAIN_TEXT_RECEIPTS');
   });
 
+  it('should make the SMSC_* settings the one route named default when SMSC_ROUTES is unset', () => {
+    const sut = loadConfig({ ...VALID, SMSC_HOST: 'smsc.example.net', SMSC_WINDOW: '20' });
+    expect(sut.smscRoutes).toEqual([{ ...sut.smsc, name: 'default', prefixes: [], weight: 1 }]);
+    expect(sut.smscRoutes[0]).toMatchObject({ host: 'smsc.example.net', window: 20, port: 2775 });
+  });
+
+  it('should read each SMSC_ROUTES entry over the SMSC_* settings when several SMSCs are listed', () => {
+    const routes = [
+      { name: 'mts', host: 'smpp.mts.example', port: 2776, systemId: 'noc', password: 'p1', prefixes: ['+7916', '7915'], weight: 3, window: 10, gsmDataCoding: 1 },
+      { name: 'aggregator', host: 'smpp.agg.example', sourceAddress: '79001234567', bindMode: 'transmitter-receiver', plainTextReceipts: true },
+    ];
+    const sut = loadConfig({ ...VALID, SMSC_MAX_RATE: '40', SMSC_ROUTES: JSON.stringify(routes) });
+    expect(sut.smscRoutes).toHaveLength(2);
+    expect(sut.smscRoutes[0]).toMatchObject({ name: 'mts', host: 'smpp.mts.example', port: 2776, prefixes: ['7916', '7915'], weight: 3, window: 10, gsmDataCoding: 1, maxRate: 40 });
+    expect(sut.smscRoutes[1]).toMatchObject({
+      name: 'aggregator', port: 2775, prefixes: [], weight: 1, sourceAddress: '79001234567', bindMode: 'transmitter-receiver', plainTextReceipts: true, window: 50,
+    });
+  });
+
+  it.each([
+    ['not json', 'SMSC_ROUTES', 'not valid JSON'],
+    ['[]', 'SMSC_ROUTES', 'at least one'],
+    ['[{"name":"a","port":"x"}]', 'SMSC_ROUTES[0].port', '"x"'],
+    ['[{"name":"a"},{"name":"b","window":0}]', 'SMSC_ROUTES[1].window', 'between 1 and 1000'],
+    ['[{"name":"a","bindMode":"pair"}]', 'SMSC_ROUTES[0].bindMode', '"pair"'],
+    ['[{"name":"a","sourceAddress":"Much too long a sender"}]', 'SMSC_ROUTES[0].sourceAddress', 'Much too long'],
+    ['[{"name":"a","prefixes":"+7"}]', 'SMSC_ROUTES[0].prefixes', 'list of destination prefixes'],
+    ['[{"name":"a","prefixes":["+7x"]}]', 'SMSC_ROUTES[0].prefixes', '+7x'],
+    ['[{"name":"a","weight":-1}]', 'SMSC_ROUTES[0].weight', '-1'],
+    ['[{"name":"a","hots":"typo"}]', 'SMSC_ROUTES[0].hots', 'not a setting'],
+    ['[{"name":"a","host":{"x":1}}]', 'SMSC_ROUTES[0].host', 'string, number or boolean'],
+    ['[{"host":"h"}]', 'SMSC_ROUTES[0].name', 'undefined'],
+    ['[{"name":"A B"}]', 'SMSC_ROUTES[0].name', '"A B"'],
+    ['[{"name":"a"},{"name":"a"}]', 'SMSC_ROUTES', '"a" twice'],
+    ['[{"name":"a","prefixes":["7"]}]', 'SMSC_ROUTES', 'without prefixes'],
+    ['["a"]', 'SMSC_ROUTES[0]', 'must be an object'],
+    ['[{"name":"a","weight":0}]', 'SMSC_ROUTES', 'weight above 0'],
+  ])('should stop naming the field when SMSC_ROUTES is %s', (routes, field, problem) => {
+    const sut = errorFor({ SMSC_ROUTES: routes });
+    expect(sut.variable).toBe(field);
+    expect(sut.message).toContain(problem);
+  });
+
   it('should take every queue by default, or only those WORKER_QUEUES lists, refusing unknown names', () => {
     expect(loadConfig(VALID).workerQueues).toBeUndefined();
     expect(loadConfig({ ...VALID, WORKER_QUEUES: 'deliveries-email' }).workerQueues).toEqual(['deliveries-email']);

@@ -1,7 +1,8 @@
 import { routeOrder } from './sms-routing';
 
 const route = (name: string, prefixes: string[] = [], weight = 1) => ({ name, prefixes, weight });
-const numbers = (n: number) => Array.from({ length: n }, (_, i) => `+7913${String(1_000_000 + i * 7919).slice(-7)}`);
+// Consecutive numbers, as a range of subscribers has: they differ only in their last digits.
+const numbers = (n: number) => Array.from({ length: n }, (_, i) => `+7913${1_000_000 + i}`);
 
 describe(routeOrder.name, () => {
   it('should put the longest matching prefix first and leave out routes whose prefixes do not match', () => {
@@ -15,6 +16,13 @@ describe(routeOrder.name, () => {
     const shareA = first.filter((n) => n === 'a').length / first.length;
     expect(shareA).toBeGreaterThan(0.7);
     expect(shareA).toBeLessThan(0.8);
+  });
+
+  it('should split consecutive numbers evenly between routes of equal weight', () => {
+    const routes = [route('a'), route('b')];
+    const shareA = numbers(1000).filter((n) => routeOrder(routes, n)[0].name === 'a').length / 1000;
+    expect(shareA).toBeGreaterThan(0.45);
+    expect(shareA).toBeLessThan(0.55);
   });
 
   it('should keep one destination on one route and list the other as its failover when asked again', () => {
