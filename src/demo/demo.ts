@@ -31,9 +31,17 @@ export interface DemoContext {
   supervisor: Supervisor;
   /** The environment the api and worker run with. */
   env: NodeJS.ProcessEnv;
-  smscMessagesUrl: string;
+  /** The two local SMSCs texts are routed between (SMSC_ROUTES). */
+  smscs: DemoSmsc[];
   smtpInboxUrl: string;
   log: (line: string) => void;
+}
+
+export interface DemoSmsc {
+  name: string;
+  smpp: number;
+  http: number;
+  messagesUrl: string;
 }
 
 export interface DemoStep {
@@ -180,14 +188,14 @@ async function main(argv: string[]): Promise<number> {
   const key = adminKey();
   const port = await choosePort();
   const baseUrl = `http://localhost:${port}`;
-  const smsc = await smscSimulatorPorts();
-  const sink = await smtpSinkPorts([port, smsc.smpp, smsc.http]);
+  const smscs = await smscSimulators([port]);
+  const sink = await smtpSinkPorts([port, ...smscs.flatMap((s) => [s.smpp, s.http])]);
   const env = {
     ...process.env,
     ADMIN_API_KEY: key,
     PORT: String(port),
-    SMSC_HOST: '127.0.0.1',
-    SMSC_PORT: String(smsc.smpp),
+    // Two SMSC accounts, half the subscribers each; either takes the other's texts when it has no bind.
+    SMSC_ROUTES: JSON.stringify(smscs.map((s) => ({ name: s.name, host: '127.0.0.1', port: s.smpp }))),
     SMTP_HOST: '127.0.0.1',
     SMTP_PORT: String(sink.smtp),
   };
@@ -215,18 +223,18 @@ async function main(argv: string[]): Promise<number> {
 
   const ctx: DemoContext = {
     baseUrl, adminKey: key, databaseUrl, subscribers, supervisor, env, log,
-    smscMessagesUrl: `http://127.0.0.1:${smsc.http}/messages`,
+    smscs,
     smtpInboxUrl: `http://127.0.0.1:${sink.http}/`,
   };
   const run = async (): Promise<number> => {
-    if (!seedOnly) supervisor.start(smscSimulatorProcess(env, smsc));
+    if (!seedOnly) smscs.forEach((s) => supervisor.start(smscSimulatorProcess(env, s)));
     if (!seedOnly) supervisor.start(smtpSinkProcess(env, sink));
     for (const spec of demoProcesses(env, seedOnly ? ['api'] : ['api', 'worker'])) supervisor.start(spec);
     await waitReady(baseUrl, supervisor);
     const lines: string[] = seedOnly
       ? []
       : [
-          `SMSC simulator: SMPP on 127.0.0.1:${smsc.smpp}; texts it received at ${ctx.smscMessagesUrl} (also /stats, POST /mo)`,
+          ...smscs.map((s) => `SMSC ${s.name}:     SMPP on 127.0.0.1:${s.smpp}; texts it received at ${s.messagesUrl} (also /stats, POST /mo)`),
           `SMTP inbox:     ${ctx.smtpInboxUrl} (emails the sink on 127.0.0.1:${sink.smtp} received; JSON at /messages)`,
         ];
     for (const step of seedOnly ? [seedStep] : DEMO_STEPS) {
@@ -253,32 +261,8 @@ async function main(argv: string[]): Promise<number> {
   return code;
 }
 
-/** The local SMSC (npm run smsc-sim) on 2775 / 2780 when free, else on free ports. */
-async function smscSimulatorPorts(): Promise<{ smpp: number; http: number }> {
-  const pick = async (wanted: number) => {
-    if (await portIsFree(wanted)) return wanted;
-    return new Promise<number>((resolve, reject) => {
-      const server = createServer();
-      server.once('error', reject);
-      server.listen(0, () => {
-        const p = (server.address() as { port: number }).port;
-        server.close(() => resolve(p));
-      });
-    });
-  };
-  const smpp = await pick(2775);
-  let http = await pick(2780);
-  if (http === smpp) http = await pick(0);
-  return { smpp, http };
-}
-
-function smscSimulatorProcess(env: NodeJS.ProcessEnv, ports: { smpp: number; http: number }): ChildSpec {
-  const main = join(__dirname, '..', 'peers', 'smsc-simulator', 'main.js');
-  return { name: 'smsc', command: process.execPath, args: [main], env: { ...env, SMSC_SIM_PORT: String(ports.smpp), SMSC_SIM_HTTP_PORT: String(ports.http) } };
-}
-
-/** The local SMTP relay (npm run smtp-sink) on 1025 / 1080 when free, else on free ports. */
-async function smtpSinkPorts(taken: number[]): Promise<{ smtp: number; http: number }> {
+/** A port not in `taken`: `wanted` when it is free, else any free one. */
+async function pickPort(wanted: number, taken: number[]): Promise<number> {
   const anyFreePort = () =>
     new Promise<number>((resolve, reject) => {
       const server = createServer();
@@ -288,15 +272,33 @@ async function smtpSinkPorts(taken: number[]): Promise<{ smtp: number; http: num
         server.close(() => resolve(p));
       });
     });
-  const pick = async (wanted: number): Promise<number> => {
-    if (!taken.includes(wanted) && (await portIsFree(wanted))) return wanted;
-    let port = await anyFreePort();
-    while (taken.includes(port)) port = await anyFreePort();
-    return port;
-  };
-  const smtp = await pick(1025);
-  taken = [...taken, smtp];
-  const http = await pick(1080);
+  if (!taken.includes(wanted) && (await portIsFree(wanted))) return wanted;
+  let port = await anyFreePort();
+  while (taken.includes(port)) port = await anyFreePort();
+  return port;
+}
+
+/** Two local SMSCs (npm run smsc-sim), smsc-a on 2775 / 2780 and smsc-b on 2776 / 2781 when free, else on free ports. */
+async function smscSimulators(taken: number[]): Promise<DemoSmsc[]> {
+  const smscs: DemoSmsc[] = [];
+  for (const [i, name] of ['smsc-a', 'smsc-b'].entries()) {
+    const smpp = await pickPort(2775 + i, taken);
+    const http = await pickPort(2780 + i, (taken = [...taken, smpp]));
+    taken = [...taken, http];
+    smscs.push({ name, smpp, http, messagesUrl: `http://127.0.0.1:${http}/messages` });
+  }
+  return smscs;
+}
+
+function smscSimulatorProcess(env: NodeJS.ProcessEnv, smsc: DemoSmsc): ChildSpec {
+  const main = join(__dirname, '..', 'peers', 'smsc-simulator', 'main.js');
+  return { name: smsc.name, command: process.execPath, args: [main], env: { ...env, SMSC_SIM_PORT: String(smsc.smpp), SMSC_SIM_HTTP_PORT: String(smsc.http) } };
+}
+
+/** The local SMTP relay (npm run smtp-sink) on 1025 / 1080 when free, else on free ports. */
+async function smtpSinkPorts(taken: number[]): Promise<{ smtp: number; http: number }> {
+  const smtp = await pickPort(1025, taken);
+  const http = await pickPort(1080, [...taken, smtp]);
   return { smtp, http };
 }
 

@@ -21,7 +21,8 @@ export interface StoryContext {
   baseUrl: string;
   adminKey: string;
   config: AppConfig;
-  smscMessagesUrl: string;
+  /** The SMSC simulators: name, HTTP port and the URL of the texts each received. */
+  smscs: Array<{ name: string; http: number; messagesUrl: string }>;
   smtpInboxUrl: string;
   log: (line: string) => void;
 }
@@ -105,14 +106,25 @@ const deferred = (c: { threads: Counts }) => c.threads.sms?.deferred ?? 0;
 const progress = (c: { threads: Counts; messages: Counts }) =>
   `${n(accepted(c, 'sms'))} texts accepted by the SMSC, ${n(accepted(c, 'email'))} emails by the relay, ${n(deferred(c))} texts waiting for morning`;
 
+/** How many text parts each SMSC simulator has taken so far (from its /stats). */
+async function smscShares(ctx: StoryContext): Promise<string> {
+  const took = await Promise.all(
+    ctx.smscs.map(async (s) => {
+      const stats = (await (await fetch(`http://127.0.0.1:${s.http}/stats`)).json()) as { submitted: number };
+      return `${s.name} ${n(stats.submitted)}`;
+    }),
+  );
+  return `parts taken by ${took.join(', ')}`;
+}
+
 /** Reports delivery while it moves; stops by itself once nothing changes for a while. */
 function watch(ctx: StoryContext, id: number): void {
   let last = '';
   let still = 0;
   const timer = setInterval(() => {
-    counts(ctx, id).then(
-      (c) => {
-        const line = progress(c);
+    Promise.all([counts(ctx, id), smscShares(ctx)]).then(
+      ([c, shares]) => {
+        const line = `${progress(c)}; ${shares}`;
         if (line !== last) {
           ctx.log(`incident progress: ${line}`);
           last = line;
@@ -174,7 +186,8 @@ export async function runStory(ctx: StoryContext): Promise<string[]> {
     '',
     '  What is happening:',
     ...(reused ? reusedLines(c, config) : [
-      `    Texts are going out to the ${n(awake)} awake subscribers (the SMSC grants ${config.smsc.maxRate || 'unlimited'} a second).`,
+      `    Texts are going out to the ${n(awake)} awake subscribers through ${config.smscRoutes.length} SMSCs, half the numbers each`,
+      `    (${config.smscRoutes.map((r) => `${r.name} grants ${r.maxRate || 'unlimited'} a second`).join(', ')}); either takes the other's when it has no bind.`,
       `    The ${n(preview.inQuietHoursNow)} asleep get none now: theirs wait until ${formatHhMm(config.defaultQuietHours.end)} their time,`,
       '    as one text with the latest news rather than a backlog.',
       config.notifications.emailQuietHours
@@ -183,11 +196,11 @@ export async function runStory(ctx: StoryContext): Promise<string[]> {
     ]),
     `    The manager's call list names ${n(toCall)} customers to call personally (VIP, business, sensitive accounts),`,
     '    each callable only in their own waking hours.',
-    `    So far: ${progress(c)}.`,
+    `    So far: ${progress(c)}; ${await smscShares(ctx)}.`,
     '',
     '  Watch it:',
     `    Status page (public)     ${incident.statusUrl}`,
-    `    Texts at the SMSC        ${ctx.smscMessagesUrl}`,
+    ...ctx.smscs.map((s) => `    Texts at ${s.name.padEnd(17)}${s.messagesUrl}`),
     `    Emails in the inbox      ${ctx.smtpInboxUrl}`,
     `    Call list                ${url(`/v1/incidents/${incident.id}/call-list`)}`,
     `      curl -s ${auth} ${url(`/v1/incidents/${incident.id}/call-list`)}`,
