@@ -234,7 +234,7 @@ async function main(argv: string[]): Promise<number> {
     const lines: string[] = seedOnly
       ? []
       : [
-          ...smscs.map((s) => `SMSC ${s.name}:     SMPP on 127.0.0.1:${s.smpp}; texts it received at ${s.messagesUrl} (also /stats, POST /mo)`),
+          ...smscs.map((s) => `${`SMSC ${s.name}:`.padEnd(16)}SMPP on 127.0.0.1:${s.smpp}; texts it received at ${s.messagesUrl} (also /stats, POST /mo)`),
           `SMTP inbox:     ${ctx.smtpInboxUrl} (emails the sink on 127.0.0.1:${sink.smtp} received; JSON at /messages)`,
         ];
     for (const step of seedOnly ? [seedStep] : DEMO_STEPS) {

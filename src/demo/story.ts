@@ -200,7 +200,7 @@ export async function runStory(ctx: StoryContext): Promise<string[]> {
     '',
     '  Watch it:',
     `    Status page (public)     ${incident.statusUrl}`,
-    ...ctx.smscs.map((s) => `    Texts at ${s.name.padEnd(17)}${s.messagesUrl}`),
+    ...ctx.smscs.map((s) => `    Texts at ${s.name.padEnd(16)}${s.messagesUrl}`),
     `    Emails in the inbox      ${ctx.smtpInboxUrl}`,
     `    Call list                ${url(`/v1/incidents/${incident.id}/call-list`)}`,
     `      curl -s ${auth} ${url(`/v1/incidents/${incident.id}/call-list`)}`,
