@@ -106,6 +106,12 @@ describe(loadConfig.name, () => {
     expect(sut.smscRoutes[0]).toMatchObject({ host: 'smsc.example.net', window: 20, port: 2775 });
   });
 
+  it('should not quote SMSC_ROUTES, passwords and all, when it is not JSON', () => {
+    const sut = errorFor({ SMSC_ROUTES: '[{"name":"a","password":hunter2}]' });
+    expect(sut.variable).toBe('SMSC_ROUTES');
+    expect(sut.message).not.toContain('hunter2');
+  });
+
   it('should read each SMSC_ROUTES entry over the SMSC_* settings when several SMSCs are listed', () => {
     const routes = [
       { name: 'mts', host: 'smpp.mts.example', port: 2776, systemId: 'noc', password: 'p1', prefixes: ['+7916', '7915'], weight: 3, window: 10, gsmDataCoding: 1 },

@@ -310,7 +310,9 @@ function smscRoutes(env: Env, base: SmscConfig): SmscRoute[] {
   try {
     parsed = JSON.parse(raw);
   } catch (e) {
-    throw new ConfigError('SMSC_ROUTES', `is not valid JSON: ${(e as Error).message}`);
+    // Not the parser's message: it quotes the text, passwords and all.
+    const at = /position (\d+)/.exec((e as Error).message)?.[1];
+    throw new ConfigError('SMSC_ROUTES', `is not valid JSON${at ? ` (at character ${at})` : ''}`);
   }
   if (!Array.isArray(parsed) || parsed.length === 0) throw new ConfigError('SMSC_ROUTES', 'must be a JSON array of at least one SMSC');
   const routes = parsed.map((entry: unknown, i): SmscRoute => {

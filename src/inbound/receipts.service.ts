@@ -49,6 +49,8 @@ export class ReceiptsService implements OnApplicationBootstrap, BeforeApplicatio
   async onApplicationBootstrap(): Promise<void> {
     // Receipts another worker left waiting before it stopped are swept here too.
     this.pending = await this.repo.anyPending();
+    // Otherwise the first sweep, within a second, sets them.
+    if (!this.pending) for (const { name } of this.config.smscRoutes) smppReceiptsUnmatched.set({ smsc: name }, 0);
     this.sweepTimer = setInterval(() => {
       if (this.pending) this.batcher.flush().catch((err) => this.logger.warn({ msg: 'receipt sweep failed', err }));
     }, SWEEP_MS);
