@@ -37,6 +37,8 @@ export class SmsRouter implements ChannelPort {
   }
 
   send(batch: OutboundMessage[], deadline?: number): Promise<DeliveryOutcome[]> {
+    // One SMSC (it has no prefixes: config requires a route for every number): nowhere else to go.
+    if (this.routes.length === 1) return this.routes[0].adapter.send(batch, deadline);
     const orders = new Map(batch.map((m) => [m.messageId, routeOrder(this.routes, m.to)]));
     return this.sendVia(batch, 0, orders, deadline);
   }
