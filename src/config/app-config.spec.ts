@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './app-config';
+import { ConfigError, loadConfig, redisPrefix } from './app-config';
 
 const VALID = {
   DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/outage',
@@ -22,7 +22,8 @@ describe(loadConfig.name, () => {
     expect(sut).toMatchObject({
       port: 3000,
       databaseUrl: VALID.DATABASE_URL,
-      redisUrl: VALID.REDIS_URL,
+      redis: { mode: 'single', url: VALID.REDIS_URL },
+      queuePrefix: 'outage',
       adminApiKey: undefined,
       defaultTimezone: 'Europe/Moscow',
       defaultQuietHours: { start: 21 * 60, end: 9 * 60 },
@@ -195,5 +196,49 @@ describe(loadConfig.name, () => {
 
   it('should not put the rejected admin key in the message when it is too short', () => {
     expect(errorFor({ ADMIN_API_KEY: 'tiny-secret' }).message).not.toContain('tiny-secret');
+  });
+});
+
+describe('Redis in its managed forms', () => {
+  it('should read a Cluster from REDIS_CLUSTER_NODES, without REDIS_URL, and tag the key prefix', () => {
+    const sut = loadConfig({ DATABASE_URL: VALID.DATABASE_URL, REDIS_CLUSTER_NODES: '10.0.0.1:7000, redis-2.internal:7001,[::1]:7002', REDIS_PASSWORD: 's3cret' });
+    expect(sut.redis).toEqual({
+      mode: 'cluster',
+      nodes: [{ host: '10.0.0.1', port: 7000 }, { host: 'redis-2.internal', port: 7001 }, { host: '::1', port: 7002 }],
+      password: 's3cret',
+    });
+    expect(sut.queuePrefix).toBe('{outage}');
+    expect(loadConfig({ ...VALID, REDIS_CLUSTER_NODES: '127.0.0.1:7000', QUEUE_PREFIX: 'prod' }).queuePrefix).toBe('{prod}');
+  });
+
+  it('should read a Sentinel group from REDIS_SENTINELS and REDIS_SENTINEL_NAME, the prefix as given', () => {
+    const sut = loadConfig({ DATABASE_URL: VALID.DATABASE_URL, REDIS_SENTINELS: 's1:26379,s2:26379', REDIS_SENTINEL_NAME: 'notifier' });
+    expect(sut.redis).toEqual({ mode: 'sentinel', sentinels: [{ host: 's1', port: 26379 }, { host: 's2', port: 26379 }], name: 'notifier' });
+    expect(sut.queuePrefix).toBe('outage');
+    expect(loadConfig({ DATABASE_URL: VALID.DATABASE_URL, REDIS_SENTINELS: 's1:26379' }).redis).toMatchObject({ name: 'mymaster' });
+  });
+
+  it.each([
+    [{ REDIS_CLUSTER_NODES: '127.0.0.1' }, 'REDIS_CLUSTER_NODES', 'must be host:port[,host:port…], got "127.0.0.1"'],
+    [{ REDIS_CLUSTER_NODES: '127.0.0.1:70000' }, 'REDIS_CLUSTER_NODES', 'must be host:port[,host:port…], got "127.0.0.1:70000"'],
+    [{ REDIS_SENTINELS: 'a:1,b c:2' }, 'REDIS_SENTINELS', 'must be host:port[,host:port…], got "b c:2"'],
+    [{ REDIS_SENTINELS: 'a:1', REDIS_CLUSTER_NODES: 'b:2' }, 'REDIS_CLUSTER_NODES', 'cannot be set together with REDIS_SENTINELS: a deployment uses one or the other'],
+  ])('should refuse %j naming the variable', (env, variable, problem) => {
+    expect(errorFor(env)).toMatchObject({ variable, message: `Configuration error: ${variable} ${problem}` });
+  });
+
+  it('should still require REDIS_URL when neither form is set', () => {
+    expect(errorFor({ REDIS_URL: undefined })).toMatchObject({ variable: 'REDIS_URL', message: 'Configuration error: REDIS_URL is missing' });
+  });
+
+  it.each([
+    ['outage', 'cluster', '{outage}'],
+    ['{outage}', 'cluster', '{outage}'],
+    ['prod:{notifier}', 'cluster', 'prod:{notifier}'],
+    ['a{}b', 'cluster', '{a{}b}'], // an empty tag hashes the whole key: not a tag
+    ['outage', 'single', 'outage'],
+    ['outage', 'sentinel', 'outage'],
+  ] as const)('should make %s on %s %s', (prefix, mode, expected) => {
+    expect(redisPrefix(prefix, mode)).toBe(expected);
   });
 });

@@ -96,6 +96,21 @@ export interface RateLimitsConfig {
   unknownCodes: RateLimit;
 }
 
+export interface RedisNode {
+  host: string;
+  port: number;
+}
+
+/**
+ * Where Redis is: one server (REDIS_URL), a Sentinel group watching one master
+ * (REDIS_SENTINELS, REDIS_SENTINEL_NAME), or a Cluster (REDIS_CLUSTER_NODES: some of its nodes,
+ * the rest are discovered). REDIS_PASSWORD is the servers' password in the last two forms.
+ */
+export type RedisTarget =
+  | { mode: 'single'; url: string }
+  | { mode: 'sentinel'; sentinels: RedisNode[]; name: string; password?: string; sentinelPassword?: string }
+  | { mode: 'cluster'; nodes: RedisNode[]; password?: string };
+
 export interface AppConfig {
   env: string;
   port: number;
@@ -113,7 +128,7 @@ export interface AppConfig {
    * connect_query), and the process checks at start that they do.
    */
   databasePoolMode: 'session' | 'transaction';
-  redisUrl: string;
+  redis: RedisTarget;
   adminApiKey?: string;
   defaultTimezone: string;
   defaultQuietHours: QuietWindow;
@@ -163,7 +178,11 @@ export interface AppConfig {
   channels: 'live' | 'noop';
   /** Port of the worker's Prometheus /metrics (0: none). */
   workerMetricsPort: number;
-  /** Redis key prefix of the queues: separate deployments (or test runs) may share one Redis. */
+  /**
+   * Prefix of every Redis key (the queues', the workers' SMSC reports): separate deployments (or
+   * test runs) may share one Redis. On a Cluster it is a hash tag, `{outage}`, so that each
+   * queue's keys share a slot as BullMQ's scripts need (see redisPrefix).
+   */
   queuePrefix: string;
   /** How often the worker looks for scheduled maintenance whose start has come. */
   maintenanceStartIntervalMs: number;
@@ -371,6 +390,46 @@ function smtpConfig(env: Env): SmtpConfig {
   };
 }
 
+function redisNodes(env: Env, name: string): RedisNode[] {
+  return required(env, name)
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)
+    .map((item) => {
+      const m = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(item);
+      if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) throw new ConfigError(name, `must be host:port[,host:port…], got "${item}"`);
+      return { host: m[1].replace(/^\[|\]$/g, ''), port: Number(m[2]) };
+    });
+}
+
+function redisTarget(env: Env): RedisTarget {
+  const password = env.REDIS_PASSWORD?.trim() || undefined;
+  const cluster = !!env.REDIS_CLUSTER_NODES?.trim();
+  if (cluster && env.REDIS_SENTINELS?.trim()) throw new ConfigError('REDIS_CLUSTER_NODES', 'cannot be set together with REDIS_SENTINELS: a deployment uses one or the other');
+  if (cluster) return { mode: 'cluster', nodes: redisNodes(env, 'REDIS_CLUSTER_NODES'), password };
+  if (env.REDIS_SENTINELS?.trim()) {
+    return {
+      mode: 'sentinel',
+      sentinels: redisNodes(env, 'REDIS_SENTINELS'),
+      name: optional(env, 'REDIS_SENTINEL_NAME', 'mymaster'),
+      password,
+      sentinelPassword: env.REDIS_SENTINEL_PASSWORD?.trim() || undefined,
+    };
+  }
+  return { mode: 'single', url: url(env, 'REDIS_URL', ['redis:', 'rediss:']) };
+}
+
+/**
+ * The key prefix as given, or on a Cluster wrapped in braces when it has no hash tag yet: Redis
+ * then hashes only the part between the first `{` and the next `}`, so every key of the
+ * deployment lands in one slot, as BullMQ's multi-key scripts require.
+ */
+export function redisPrefix(prefix: string, mode: RedisTarget['mode']): string {
+  const open = prefix.indexOf('{');
+  const tagged = open >= 0 && prefix.indexOf('}', open + 1) > open + 1;
+  return mode === 'cluster' && !tagged ? `{${prefix}}` : prefix;
+}
+
 function databaseTimeouts(env: Env, role: ProcessRole, defaults: DatabaseTimeouts): DatabaseTimeouts {
   const prefix = `DB_${role.toUpperCase()}_`;
   return {
@@ -452,6 +511,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
 
   const smsc = smscConfig(env);
+  const redis = redisTarget(env);
   const config: AppConfig = {
     env: environment,
     port,
@@ -461,7 +521,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       worker: databaseTimeouts(env, 'worker', { statementMs: 600_000, lockMs: 60_000, connectMs: 10_000 }),
     },
     databasePoolMode: oneOf(env, 'DATABASE_POOL_MODE', ['session', 'transaction'] as const, 'session'),
-    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    redis,
     adminApiKey,
     defaultTimezone,
     defaultQuietHours,
@@ -492,7 +552,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     workerQueues: workerQueues(env),
     smsc,
     smscRoutes: smscRoutes(env, smsc),
-    queuePrefix: optional(env, 'QUEUE_PREFIX', 'outage'),
+    queuePrefix: redisPrefix(optional(env, 'QUEUE_PREFIX', 'outage'), redis.mode),
     channels: oneOf(env, 'CHANNELS', ['live', 'noop'] as const, 'live'),
     shutdownGraceSeconds: integer(env, 'SHUTDOWN_GRACE_SECONDS', 30, 0, 3600),
     workerMetricsPort: integer(env, 'WORKER_METRICS_PORT', 0, 0, 65535),

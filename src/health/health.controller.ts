@@ -1,14 +1,15 @@
 import { Controller, Get, Header, HttpStatus, Inject, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { Cluster } from 'ioredis';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Response } from 'express';
-import IORedis from 'ioredis';
 import { register } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/roles.decorator';
 import { DomainError } from '../common/errors';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { REDIS } from '../jobs/redis.module';
+import type { RedisClient } from '../jobs/redis';
 import { smscHealthKey } from '../sms/sms.module';
 
 async function check(probe: () => Promise<unknown>, timeoutMs = 2000): Promise<{ ok: boolean; ms: number; error?: string }> {
@@ -30,7 +31,7 @@ async function check(probe: () => Promise<unknown>, timeoutMs = 2000): Promise<{
 export class HealthController {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    @Inject(REDIS) private readonly redis: IORedis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -58,12 +59,15 @@ export class HealthController {
 
   private async smscBinds(): Promise<{ ok: boolean; workers: number; bound: number }> {
     const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, batch] = await this.redis.scan(cursor, 'MATCH', smscHealthKey(this.config.queuePrefix, '*'), 'COUNT', 100);
-      keys.push(...batch);
-      cursor = next;
-    } while (cursor !== '0');
+    // A Cluster's keys are spread over its masters, each scanned on its own.
+    for (const node of this.redis instanceof Cluster ? this.redis.nodes('master') : [this.redis]) {
+      let cursor = '0';
+      do {
+        const [next, batch] = await node.scan(cursor, 'MATCH', smscHealthKey(this.config.queuePrefix, '*'), 'COUNT', 100);
+        keys.push(...batch);
+        cursor = next;
+      } while (cursor !== '0');
+    }
     const values = keys.length ? await this.redis.mget(...keys) : [];
     const bound = values.reduce((sum, v) => sum + Number(v ?? 0), 0);
     return { ok: bound > 0, workers: keys.length, bound };

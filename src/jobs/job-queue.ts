@@ -1,9 +1,9 @@
 import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { JobsOptions, Queue } from 'bullmq';
-import IORedis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DEFAULT_JOB_OPTIONS, QueueName } from './queues';
 import { REDIS } from './redis.module';
+import type { RedisClient } from './redis';
 
 /** Puts jobs on the queues. Payloads carry ids only: state lives in PostgreSQL. */
 @Injectable()
@@ -11,7 +11,7 @@ export class JobQueue implements OnApplicationShutdown {
   private readonly logger = new Logger(JobQueue.name);
   private readonly queues = new Map<QueueName, Queue>();
 
-  constructor(@Inject(REDIS) private readonly redis: IORedis, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(@Inject(REDIS) private readonly redis: RedisClient, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   queue(name: QueueName): Queue {
     let q = this.queues.get(name);

@@ -1,12 +1,11 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { Job, Worker } from 'bullmq';
-import IORedis from 'ioredis';
 import { settledWithin } from '../common/deadline';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { HandlesJob, JOB_HANDLER, JobHandlerMeta } from './job-handler.decorator';
 import { JOBS, QUEUES, QueueName } from './queues';
-import { closeRedis, redisConnection } from './redis';
+import { closeRedis, RedisClient, redisConnection } from './redis';
 
 /** Which jobs each queue must have a handler for; JOBS unless a module (a test) provides its own. */
 export const EXPECTED_JOBS = Symbol('EXPECTED_JOBS');
@@ -35,7 +34,7 @@ export function buildHandlerTable(
 @Injectable()
 export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(JobRunner.name);
-  private readonly workers: Array<{ worker: Worker; connection: IORedis }> = [];
+  private readonly workers: Array<{ worker: Worker; connection: RedisClient }> = [];
   private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
@@ -53,7 +52,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     const taken = [...table.keys()].filter((q) => this.config.workerQueues?.includes(q as QueueName) ?? true);
     for (const [queue, byName] of table) {
       if (!taken.includes(queue)) continue;
-      const connection = redisConnection(this.config.redisUrl);
+      const connection = redisConnection(this.config.redis);
       const worker = new Worker(queue, (job: Job) => this.run(queue as QueueName, byName, job), {
         connection,
         prefix: this.config.queuePrefix,
@@ -110,7 +109,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
    * worker closes after all, or the process exits. A worker that never reached Redis leaves its
    * connection to the process exit too.
    */
-  private async closeWorker(worker: Worker, connection: IORedis): Promise<void> {
+  private async closeWorker(worker: Worker, connection: RedisClient): Promise<void> {
     // A worker closed before its start-up commands were answered drops BullMQ's listeners, and
     // their failure when the connection ends would crash the process: let them finish first.
     const started = await settledWithin(worker.waitUntilReady(), WORKER_CLOSE_MS);

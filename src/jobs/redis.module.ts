@@ -1,18 +1,17 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import IORedis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { closeRedis, redisConnection } from './redis';
+import { closeRedis, RedisClient, redisConnection } from './redis';
 
 export const REDIS = Symbol('REDIS');
 
 /** One shared connection for queues (producers) and health checks; workers open their own. */
 @Global()
 @Module({
-  providers: [{ provide: REDIS, inject: [APP_CONFIG], useFactory: (c: AppConfig) => redisConnection(c.redisUrl) }],
+  providers: [{ provide: REDIS, inject: [APP_CONFIG], useFactory: (c: AppConfig) => redisConnection(c.redis) }],
   exports: [REDIS],
 })
 export class RedisModule implements OnApplicationShutdown {
-  constructor(@Inject(REDIS) private readonly redis: IORedis) {}
+  constructor(@Inject(REDIS) private readonly redis: RedisClient) {}
 
   async onApplicationShutdown(): Promise<void> {
     await closeRedis(this.redis);

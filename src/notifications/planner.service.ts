@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, QueryRunner } from 'typeorm';
 import { Clock } from '../common/clock';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { NotificationsRepository, PlanGroup, TimedGroup } from './notifications.repository';
@@ -39,16 +39,9 @@ export class PlannerService {
     const started = Date.now();
     const zone = this.config.defaultTimezone;
     const quiet = this.config.defaultQuietHours;
-    // One planner per incident at a time, across workers, for the whole run of slices. The lock
-    // belongs to a transaction of its own on a second connection, open until planning ends: a
-    // session lock would stay with whichever server connection PgBouncer (transaction mode) lent
-    // that statement, and the unlock could go to another.
-    const lock = this.db.createQueryRunner();
+    const lock = await this.planningLock(incidentId);
     const runner = this.db.createQueryRunner();
     try {
-      await lock.startTransaction();
-      await lock.query(`SET LOCAL idle_in_transaction_session_timeout = 0`);
-      await lock.query(`SELECT pg_advisory_xact_lock(1, $1)`, [incidentId]);
       await runner.connect();
       const em = runner.manager;
       const incident = await this.repo.planState(em, incidentId);
@@ -94,8 +87,37 @@ export class PlannerService {
       this.logger.log({ msg: 'incident planned', incidentId, ...result });
       return { status: 'done', ...result };
     } finally {
-      if (lock.isTransactionActive) await lock.rollbackTransaction().catch(() => undefined);
+      await lock.rollbackTransaction().catch(() => undefined);
       await Promise.all([lock.release(), runner.release()]);
+    }
+  }
+
+  /**
+   * One planner per incident at a time, across workers, for the whole run of slices: the lock
+   * belongs to a transaction of its own on a second connection, open until planning ends. A
+   * session lock would stay with whichever server connection PgBouncer (transaction mode) lent
+   * that statement, and the unlock could go to another. A planner that finds the lock taken
+   * waits without a transaction: behind PgBouncer a waiting transaction holds a server
+   * connection, and with a small pool the planner holding the lock may need that one.
+   */
+  private async planningLock(incidentId: number): Promise<QueryRunner> {
+    for (let waitMs = 50; ; waitMs = Math.min(waitMs * 2, 1000)) {
+      const lock = this.db.createQueryRunner();
+      try {
+        await lock.startTransaction();
+        const [{ taken }] = await lock.query(`SELECT pg_try_advisory_xact_lock(1, $1) AS taken`, [incidentId]);
+        if (taken) {
+          await lock.query(`SET LOCAL idle_in_transaction_session_timeout = 0`);
+          return lock;
+        }
+        await lock.rollbackTransaction();
+      } catch (err) {
+        await lock.rollbackTransaction().catch(() => undefined);
+        await lock.release();
+        throw err;
+      }
+      await lock.release();
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
     }
   }
 

@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import IORedis from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { RateLimited } from '../common/errors';
 import { APP_CONFIG, AppConfig, RateLimitsConfig } from '../config/app-config';
-import { closeRedis, redisConnection } from '../jobs/redis';
+import { closeRedis, RedisClient, redisConnection } from '../jobs/redis';
 
 export type LimitName = keyof RateLimitsConfig;
 
@@ -22,11 +21,11 @@ const WHAT: Record<LimitName, string> = {
 @Injectable()
 export class RateLimits implements OnApplicationShutdown {
   private readonly logger = new Logger(RateLimits.name);
-  private readonly redis: IORedis;
+  private readonly redis: RedisClient;
   private readonly limiters = new Map<LimitName, RateLimiterRedis>();
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.redis = redisConnection(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 500 });
+    this.redis = redisConnection(config.redis, { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 500 });
     for (const [name, { points, windowSeconds }] of Object.entries(config.rateLimits) as Array<[LimitName, RateLimitsConfig[LimitName]]>) {
       if (points === 0) continue;
       this.limiters.set(name, new RateLimiterRedis({

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import IORedis from 'ioredis';
 import { hostname } from 'os';
 import { REDIS } from '../jobs/redis.module';
+import type { RedisClient } from '../jobs/redis';
 import { APP_CONFIG, AppConfig, DEFAULT_SMSC, SmscConfig, SmscRoute } from '../config/app-config';
 import { SMS_CHANNEL } from '../notifications/channel.port';
 import { NoopChannel } from '../notifications/noop.channel';
@@ -54,7 +54,7 @@ class SmsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
 
   constructor(
     @Inject(SMS_CHANNEL) private readonly sms: SmsRouter,
-    @Inject(REDIS) private readonly redis: IORedis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 

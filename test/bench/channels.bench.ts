@@ -221,7 +221,9 @@ async function main(): Promise<void> {
     await startServices(receiptSim.port);
     console.log(`  receipts: the SMS incident again, its receipts ${delayS} s after each part`);
     const again = await phase('sms');
+    const receiptCpu = cpuMeter();
     const receipts = await receiptsOf(again.parts, delayS);
+    console.log(`    CPU, ms per 1,000 receipts: ${receiptCpu()(receipts.applied)}`);
 
     const n = (x: number) => Math.round(x).toLocaleString('en');
     const rate = (p: { count: number; seconds: number }) => p.count / p.seconds;

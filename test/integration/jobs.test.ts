@@ -6,7 +6,6 @@ import { Job, Queue, QueueEvents } from 'bullmq';
 import { spawn } from 'child_process';
 import { randomBytes } from 'crypto';
 import { join } from 'path';
-import IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { WorkerModule } from '../../src/app.modules';
 import { JsonLogger } from '../../src/common/json-logger';
@@ -16,7 +15,7 @@ import { DatabaseModule } from '../../src/database/database.module';
 import { HandlesJob, JobHandler, JobResult } from '../../src/jobs/job-handler.decorator';
 import { EXPECTED_JOBS, JobRunner } from '../../src/jobs/job-runner';
 import { QueueName } from '../../src/jobs/queues';
-import { closeRedis, redisConnection } from '../../src/jobs/redis';
+import { closeRedis, RedisClient, redisConnection } from '../../src/jobs/redis';
 import { RedisModule } from '../../src/jobs/redis.module';
 import { freshDatabase, TestDatabase } from '../support/db';
 import { cpuSeconds } from '../support/processes';
@@ -99,7 +98,7 @@ describe(JobRunner.name, () => {
   let events: QueueEvents;
   const redisUrl = () => process.env.REDIS_URL!;
 
-  const connections: IORedis[] = [];
+  const connections: RedisClient[] = [];
   const connect = () => {
     const c = redisConnection(redisUrl());
     connections.push(c);
@@ -193,7 +192,7 @@ describe(JobRunner.name, () => {
       providers: [
         JobRunner,
         ...handlers,
-        { provide: APP_CONFIG, useValue: { redisUrl: redisUrl(), workerConcurrency: 1 } },
+        { provide: APP_CONFIG, useValue: { redis: { mode: 'single', url: redisUrl() }, workerConcurrency: 1 } },
         { provide: EXPECTED_JOBS, useValue: { [TEST_QUEUE]: expected } },
       ],
     })

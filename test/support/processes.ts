@@ -4,6 +4,7 @@ import { createServer } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { createInterface } from 'readline';
+import { waitFor } from './wait';
 
 /** A port nobody listens on now. */
 export const freePort = () =>
@@ -185,6 +186,99 @@ export class PeerProcess extends Watched {
   }
 }
 
+/** redis-server in the foreground on loopback without persistence (more `args` after these), once it says it is ready. */
+async function spawnRedis(args: string[], ready = /Ready to accept connections/): Promise<ChildProcess> {
+  const child = spawn('redis-server', [...args, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`redis-server ${args.join(' ')} exited with code ${code}`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => ready.test(line) && resolve());
+  });
+  return child;
+}
+
+async function killAll(children: ChildProcess[]): Promise<void> {
+  await Promise.all(
+    children
+      .filter((c) => c.exitCode === null && c.signalCode === null)
+      .map((c) => {
+        const gone = new Promise((resolve) => c.once('exit', resolve));
+        c.kill('SIGKILL');
+        return gone;
+      }),
+  );
+}
+
+/**
+ * A Redis Cluster of `masters` servers (no replicas) on loopback ports, made with
+ * `redis-cli --cluster create`; `nodes` is REDIS_CLUSTER_NODES for it.
+ */
+export class RedisCluster {
+  private constructor(readonly ports: number[], private readonly children: ChildProcess[], private readonly dir: string) {}
+
+  static async start(masters = 3): Promise<RedisCluster> {
+    const dir = mkdtempSync(join(tmpdir(), 'redis-cluster-'));
+    const ports: number[] = [];
+    const children: ChildProcess[] = [];
+    try {
+      for (let i = 0; i < masters; i++) {
+        // The bus port is given, not the default port + 10000, which may be taken or out of range.
+        const [port, bus] = [await freePort(), await freePort()];
+        ports.push(port);
+        children.push(await spawnRedis(['--port', String(port), '--cluster-enabled', 'yes', '--cluster-port', String(bus),
+          '--cluster-config-file', join(dir, `nodes-${port}.conf`), '--dir', dir]));
+      }
+      execFileSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], { stdio: 'ignore' });
+      const cluster = new RedisCluster(ports, children, dir);
+      const ok = (p: number) => /cluster_state:ok/.test(execFileSync('redis-cli', ['-p', String(p), 'cluster', 'info'], { encoding: 'utf8' }));
+      await waitFor(() => ports.every(ok), 'the Redis Cluster to be ready', 30_000);
+      return cluster;
+    } catch (e) {
+      await killAll(children);
+      throw e;
+    }
+  }
+
+  get nodes(): string {
+    return this.ports.map((p) => `127.0.0.1:${p}`).join(',');
+  }
+
+  async stop(): Promise<void> {
+    await killAll(this.children);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** One Redis master watched by one Sentinel (`redis-server --sentinel`) under the name `mymaster`. */
+export class RedisSentinel {
+  private constructor(readonly masterPort: number, readonly port: number, private readonly children: ChildProcess[], private readonly dir: string) {}
+
+  static async start(): Promise<RedisSentinel> {
+    const dir = mkdtempSync(join(tmpdir(), 'redis-sentinel-'));
+    const [masterPort, port] = [await freePort(), await freePort()];
+    const children = [await spawnRedis(['--port', String(masterPort)])];
+    try {
+      // Sentinel rewrites its configuration file, so it gets one of its own.
+      const conf = join(dir, 'sentinel.conf');
+      writeFileSync(conf, [`port ${port}`, `dir ${dir}`, `sentinel monitor mymaster 127.0.0.1 ${masterPort} 1`, ''].join('\n'));
+      const sentinel = spawn('redis-server', [conf, '--sentinel', '--bind', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      children.push(sentinel);
+      await new Promise<void>((resolve, reject) => {
+        sentinel.once('exit', (code) => reject(new Error(`redis sentinel exited with code ${code}`)));
+        createInterface({ input: sentinel.stdout! }).on('line', (line) => /\+monitor master mymaster/.test(line) && resolve());
+      });
+      return new RedisSentinel(masterPort, port, children, dir);
+    } catch (e) {
+      await killAll(children);
+      throw e;
+    }
+  }
+
+  async stop(): Promise<void> {
+    await killAll(this.children);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
 /** A Redis server of a test's own, in the foreground, so the test can kill, stop and restart it. */
 export class RedisServer {
   private child?: ChildProcess;
@@ -202,12 +296,7 @@ export class RedisServer {
   }
 
   async restart(): Promise<void> {
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    this.child = child;
-    await new Promise<void>((resolve, reject) => {
-      child.once('exit', (code) => reject(new Error(`redis-server exited with code ${code}`)));
-      createInterface({ input: child.stdout! }).on('line', (line) => /Ready to accept connections/.test(line) && resolve());
-    });
+    this.child = await spawnRedis(['--port', String(this.port)]);
   }
 
   signal(signal: NodeJS.Signals): void {
