@@ -7,6 +7,7 @@ import { serveConsole } from './console';
 import { ApiModule } from './app.modules';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { JsonLogger } from './common/json-logger';
+import { refuseDeepJson } from './common/json-depth';
 import { refuseNul } from './common/refuse-nul.middleware';
 import { requestDeadline } from './common/request-deadline.middleware';
 import { securityHeaders } from './common/security-headers';
@@ -24,6 +25,7 @@ export async function createApiApp(logger = new JsonLogger()): Promise<INestAppl
   app.use(requestDeadline(config.requestTimeoutSeconds * 1000, (req) => req.path.startsWith('/v1/imports/')));
   // JSON bodies only; imports read their CSV / NDJSON body as a stream themselves.
   app.use(express.json({ limit: config.maxJsonBody, type: ['application/json', 'application/*+json'] }));
+  app.use(refuseDeepJson);
   app.use(refuseNul);
   serveConsole(app);
   app.useGlobalFilters(new HttpExceptionFilter());

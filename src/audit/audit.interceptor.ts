@@ -32,8 +32,9 @@ const PATH_IDS: Array<[RegExp, keyof Touched]> = [
   [/^\/v1\/subscribers\/:id(\/|$)/, 'subscriberIds'],
 ];
 
+// Only numbers and numeric strings: Number() throws on an object whose toString is not a function (a hostile body).
 const ids = (values: unknown[] | undefined): number[] =>
-  [...new Set((values ?? []).map(Number).filter((n) => Number.isInteger(n) && n > 0 && n <= 2_147_483_647))].sort((a, b) => a - b);
+  [...new Set((values ?? []).map((v) => (typeof v === 'number' || typeof v === 'string' ? Number(v) : NaN)).filter((n) => Number.isInteger(n) && n > 0 && n <= 2_147_483_647))].sort((a, b) => a - b);
 
 /**
  * One audit row per request that read customers' data or changed anything, written before the
