@@ -20,6 +20,7 @@ import { NetworkModule } from './network/network.module';
 import { DeliveryModule } from './notifications/delivery.module';
 import { TemplatesModule } from './notifications/templates/templates.module';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
+import { RetentionWorkerModule } from './retention/retention-worker.module';
 import { StaffModule } from './staff/staff.module';
 import { StatusPageModule } from './status-page/status-page.module';
 import { SubscribersModule } from './subscribers/subscribers.module';
@@ -36,5 +37,5 @@ const DOMAIN = [AreasModule, NetworkModule, SubscribersModule, StaffModule, Inci
 export class ApiModule {}
 
 /** The BullMQ role: job handlers live in the domain modules and are found by the JobRunner. */
-@Module({ imports: [...CORE, DatabaseModule.forRole('worker'), ...DOMAIN, DeliveryModule, IncidentsWorkerModule, InboundModule, JobsModule] })
+@Module({ imports: [...CORE, DatabaseModule.forRole('worker'), ...DOMAIN, DeliveryModule, IncidentsWorkerModule, InboundModule, RetentionWorkerModule, JobsModule] })
 export class WorkerModule {}

@@ -53,7 +53,8 @@ export class AuditInterceptor implements NestInterceptor {
     const req = context.switchToHttp().getRequest<Request & { caller?: Caller }>();
     const touched = this.reflector.get<TouchedIds | undefined>(AUDIT_KEY, context.getHandler());
     const caller = req.caller;
-    if (!caller || (req.method === 'GET' && !touched)) return next.handle();
+    const isRead = req.method === 'GET' || req.method === 'HEAD';
+    if (!caller || (isRead && !touched)) return next.handle();
 
     const route: string = req.route?.path ?? req.path;
     const write = async (status: number, result?: unknown) => {

@@ -186,6 +186,17 @@ export interface AppConfig {
   queuePrefix: string;
   /** How often the worker looks for scheduled maintenance whose start has come. */
   maintenanceStartIntervalMs: number;
+  retention: RetentionConfig;
+}
+
+/** How long personal data is kept (src/retention). */
+export interface RetentionConfig {
+  /** Message bodies and recipients, reply texts, call notes, quarantined replies. */
+  days: number;
+  /** Rows of the audit log. */
+  auditDays: number;
+  /** How often the worker's retention job runs. */
+  intervalMs: number;
 }
 
 export interface NotificationsConfig {
@@ -557,6 +568,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     shutdownGraceSeconds: integer(env, 'SHUTDOWN_GRACE_SECONDS', 30, 0, 3600),
     workerMetricsPort: integer(env, 'WORKER_METRICS_PORT', 0, 0, 65535),
     maintenanceStartIntervalMs: integer(env, 'MAINTENANCE_START_INTERVAL_MS', 10_000, 50, 600_000),
+    retention: {
+      days: integer(env, 'RETENTION_DAYS', 90, 1, 36_500),
+      auditDays: integer(env, 'AUDIT_RETENTION_DAYS', 365, 1, 36_500),
+      intervalMs: integer(env, 'RETENTION_INTERVAL_MINUTES', 60, 1, 1440) * 60_000,
+    },
     notifications: {
       etrLaterMinutes: integer(env, 'ETR_LATER_MINUTES', 30, 1, 10_000),
       etrEarlierMinutes: integer(env, 'ETR_EARLIER_MINUTES', 60, 1, 10_000),

@@ -45,4 +45,10 @@ export class IdempotencyRepository {
   async release(apiKeyId: number, key: string): Promise<void> {
     await this.db.query(`DELETE FROM idempotency_keys WHERE (api_key_id = $1 AND key = $2) OR created_at < now() - ${KEPT}`, [apiKeyId, key]);
   }
+
+  /** Answers past their 24 hours (they may hold what the request returned): the retention job's share. */
+  async deleteExpired(): Promise<number> {
+    const [, deleted] = await this.db.query(`DELETE FROM idempotency_keys WHERE created_at < now() - ${KEPT}`);
+    return deleted;
+  }
 }

@@ -28,7 +28,8 @@ export interface ImpactGroup {
  * ids in $2: the subscriber's area is in a scoped subtree or their access element is.
  * `= ANY(array)` is hashed by PostgreSQL for large arrays and becomes index scans for small ones.
  */
-export const AFFECTED = `(s.area_id = ANY($1::int[]) OR s.access_element_id = ANY($2::int[]))`;
+/** Erased subscribers (DELETE /v1/subscribers/:id) are nobody to tell or call. */
+export const AFFECTED = `((s.area_id = ANY($1::int[]) OR s.access_element_id = ANY($2::int[])) AND s.erased_at IS NULL)`;
 
 @Injectable()
 export class ImpactRepository {

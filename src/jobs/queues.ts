@@ -10,6 +10,8 @@ export const QUEUES = {
   emailDeliveries: 'deliveries-email',
   /** Incident changes that come with time rather than a request: scheduled maintenance starting. */
   incidents: 'incidents',
+  /** Keeping the database within its retention: personal data past RETENTION_DAYS (src/retention). */
+  housekeeping: 'housekeeping',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -19,6 +21,7 @@ export const JOBS: Record<QueueName, readonly string[]> = {
   'deliveries-sms': ['DeliverSmsBatchJob'],
   'deliveries-email': ['DeliverEmailBatchJob'],
   incidents: ['StartMaintenanceJob'],
+  housekeeping: ['RetentionJob'],
 };
 
 export const DEFAULT_JOB_OPTIONS = {

@@ -75,3 +75,8 @@ export class SubscriberPageDto {
   @ApiProperty({ type: [SubscriberSummaryDto] }) items: SubscriberSummaryDto[];
   @ApiProperty({ nullable: true, type: String, description: 'pass as ?cursor= for the next page' }) nextCursor: string | null;
 }
+
+export class ErasedSubscriberDto {
+  @ApiProperty() id: number;
+  @ApiProperty({ description: 'when the personal data was erased (the first time, when repeated)' }) erasedAt: string;
+}

@@ -53,6 +53,10 @@ export class SubscriberEntity {
   @Column({ name: 'sms_opted_out_at', type: 'timestamptz', nullable: true })
   smsOptedOutAt: Date | null;
 
+  /** Set by DELETE /v1/subscribers/:id: the personal fields are emptied, the row stays for the counts. */
+  @Column({ name: 'erased_at', type: 'timestamptz', nullable: true })
+  erasedAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

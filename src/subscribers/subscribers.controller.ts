@@ -1,8 +1,9 @@
-import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/roles.decorator';
 import { IdPipe } from '../common/body';
-import { CreateSubscriberDto, PatchSubscriberDto, SubscriberDto, SubscriberPageDto } from './subscriber.dto';
+import { RetentionService } from '../retention/retention.service';
+import { CreateSubscriberDto, ErasedSubscriberDto, PatchSubscriberDto, SubscriberDto, SubscriberPageDto } from './subscriber.dto';
 import { SubscribersService } from './subscribers.service';
 import { Audited } from '../audit/audit.interceptor';
 
@@ -10,7 +11,10 @@ import { Audited } from '../audit/audit.interceptor';
 @ApiBearerAuth()
 @Controller('v1/subscribers')
 export class SubscribersController {
-  constructor(private readonly subscribers: SubscribersService) {}
+  constructor(
+    private readonly subscribers: SubscribersService,
+    private readonly retention: RetentionService,
+  ) {}
 
   @Post()
   @Roles('admin')
@@ -45,5 +49,17 @@ export class SubscribersController {
   @ApiOkResponse({ type: SubscriberDto })
   patch(@Param('id', new IdPipe()) id: number, @Body() body: PatchSubscriberDto): Promise<SubscriberDto> {
     return this.subscribers.patch(id, body);
+  }
+
+  /**
+   * Erases the person everywhere: their contacts, name and external id, what was sent to them, their
+   * replies, call notes and quarantined texts from their number. Counts and states stay; repeating
+   * it answers the same; afterwards the subscriber is a 404 and is affected by no incident.
+   */
+  @Delete(':id')
+  @Roles('admin')
+  @ApiOkResponse({ type: ErasedSubscriberDto })
+  erase(@Param('id', new IdPipe()) id: number): Promise<ErasedSubscriberDto> {
+    return this.retention.erase(id);
   }
 }

@@ -1,3 +1,4 @@
+import { RetentionModule } from '../retention/retention.module';
 import { Module } from '@nestjs/common';
 import { AreasModule } from '../areas/areas.module';
 import { NetworkModule } from '../network/network.module';
@@ -6,7 +7,7 @@ import { SubscribersRepository } from './subscribers.repository';
 import { SubscribersService } from './subscribers.service';
 
 @Module({
-  imports: [AreasModule, NetworkModule],
+  imports: [AreasModule, NetworkModule, RetentionModule],
   controllers: [SubscribersController],
   providers: [SubscribersService, SubscribersRepository],
   exports: [SubscribersRepository],

@@ -44,7 +44,7 @@ export class SubscribersRepository {
       `SELECT s.id, s.external_id AS "externalId", s.name, s.phone, s.tier, a.code AS "areaCode"
        FROM subscribers s JOIN areas a ON a.id = s.area_id
        WHERE ($1::text IS NULL OR s.external_id LIKE $1 || '%' OR s.name ILIKE '%' || $1 || '%' OR s.phone LIKE $4 || '%')
-         AND s.id > $2
+         AND s.id > $2 AND s.erased_at IS NULL
        ORDER BY s.id LIMIT $3`,
       [query.q === undefined ? null : likeEscape(query.q), query.afterId ?? 0, query.limit + 1, query.phone ?? null],
     );
@@ -56,7 +56,7 @@ export class SubscribersRepository {
        FROM subscribers s
        JOIN areas a ON a.id = s.area_id
        LEFT JOIN network_elements e ON e.id = s.access_element_id
-       WHERE s.id = $1`,
+       WHERE s.id = $1 AND s.erased_at IS NULL`,
       [id],
     );
     const r = rows[0];

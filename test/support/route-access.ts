@@ -60,6 +60,7 @@ export const ROUTE_ACCESS: RouteAccess[] = [
   { method: 'GET', path: '/v1/subscribers', roles: ['noc'], rule: 'NOC finds the customer who calls about an incident; managers have their call lists instead' },
   { method: 'GET', path: '/v1/subscribers/:id', roles: ['noc'] },
   { method: 'PATCH', path: '/v1/subscribers/:id', roles: [] },
+  { method: 'DELETE', path: '/v1/subscribers/:id', roles: [], rule: 'erases the person everywhere; counts stay' },
   { method: 'GET', path: '/v1/subscribers/:id/messages', roles: ['noc'] },
 
   { method: 'POST', path: '/v1/outage-managers', roles: [] },

@@ -94,7 +94,7 @@ export interface paths {
         get: operations["SubscribersController_get"];
         put?: never;
         post?: never;
-        delete?: never;
+        delete: operations["SubscribersController_erase"];
         options?: never;
         head?: never;
         patch: operations["SubscribersController_patch"];
@@ -816,6 +816,11 @@ export interface components {
             accessElementCode?: Record<string, never> | null;
             channels?: components["schemas"]["ChannelsDto"];
         };
+        ErasedSubscriberDto: {
+            id: number;
+            /** @description when the personal data was erased (the first time, when repeated) */
+            erasedAt: string;
+        };
         CreateOutageManagerDto: {
             /** @example Ирина Смирнова */
             name: string;
@@ -1508,6 +1513,27 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SubscriberDto"];
+                };
+            };
+        };
+    };
+    SubscribersController_erase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErasedSubscriberDto"];
                 };
             };
         };

@@ -13,7 +13,8 @@ interface Message {
   channel: string;
   kind: string;
   state: string;
-  recipient: string;
+  /** null once emptied by retention or erasure */
+  recipient: string | null;
   sentAt: string | null;
   createdAt: string;
 }
