@@ -223,7 +223,7 @@ async function main(): Promise<void> {
     const again = await phase('sms');
     const receiptCpu = cpuMeter();
     const receipts = await receiptsOf(again.parts, delayS);
-    console.log(`    CPU, ms per 1,000 receipts: ${receiptCpu()(receipts.applied)}`);
+    console.log(`    CPU, ms per 1,000 receipts: ${cpuLine(receiptCpu()(receipts.applied))}`);
 
     const n = (x: number) => Math.round(x).toLocaleString('en');
     const rate = (p: { count: number; seconds: number }) => p.count / p.seconds;
