@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { RateLimited } from '../common/errors';
 import { APP_CONFIG, AppConfig, RateLimitsConfig } from '../config/app-config';
@@ -19,7 +19,7 @@ const WHAT: Record<LimitName, string> = {
  * limiter), so a limit is then at most the configured one per process.
  */
 @Injectable()
-export class RateLimits implements OnApplicationShutdown {
+export class RateLimits implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(RateLimits.name);
   private readonly redis: RedisClient;
   private readonly limiters = new Map<LimitName, RateLimiterRedis>();
@@ -69,6 +69,23 @@ export class RateLimits implements OnApplicationShutdown {
       if (isMiss(e)) await this.consume('unknownCodes', address ?? 'unknown');
       throw e;
     }
+  }
+
+  /**
+   * Gives Redis a moment (at most 2 s) before the api takes requests, so the first ones are counted
+   * where every api process sees them rather than in this process's memory.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.redis.status === 'ready') return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.redis.off('ready', done);
+        resolve();
+      };
+      const timer = setTimeout(done, 2000);
+      this.redis.once('ready', done);
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
