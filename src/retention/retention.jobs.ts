@@ -12,7 +12,9 @@ export class RetentionJob implements HandlesJob {
   constructor(private readonly retention: RetentionService) {}
 
   async handle(): Promise<JobResult> {
-    return { status: 'done', ...(await this.retention.run()) };
+    const run = await this.retention.run();
+    const { before: _before, incidents: _looked, ...removed } = run;
+    return Object.values(removed).some((n) => Number(n) > 0) ? { status: 'done', ...run } : { status: 'skipped', reason: 'nothing past its retention', ...run };
   }
 }
 
