@@ -11,8 +11,9 @@ import { effectiveTimezone, generateNetwork } from './generator';
  * so at any hour of the day some of them are inside the default quiet hours and some are not.
  */
 export const DEMO_INCIDENT = {
-  title: 'Отказ магистрального транзитного узла',
-  publicMessage: 'Переключаем трафик филиалов на резервный канал.',
+  // In both languages: New York's and London's subscribers read English.
+  titles: { ru: 'Отказ магистрального транзитного узла', en: 'Core transit node failure' },
+  publicMessages: { ru: 'Переключаем трафик филиалов на резервный канал.', en: 'We are moving the branches\' traffic to the backup link.' },
   regions: ['US-NYC', 'GB-LON', 'DE-BER', 'RU-KGD', 'RU-OMS', 'RU-IRK', 'RU-DVS', 'RU-KAM'],
   etrHours: 3,
 };
@@ -59,7 +60,7 @@ async function call<T>(ctx: StoryContext, method: string, path: string, body?: u
 /** The open demo incident if an earlier run left one, so re-runs do not pile incidents up. */
 async function openDemoIncident(ctx: StoryContext): Promise<Incident | undefined> {
   const { body } = await call<{ items: Incident[] }>(ctx, 'GET', `/v1/incidents?status=open&areaCode=${DEMO_INCIDENT.regions[0]}&limit=200`);
-  return body.items.find((i) => i.title === DEMO_INCIDENT.title);
+  return body.items.find((i) => i.title === DEMO_INCIDENT.titles.ru);
 }
 
 function declareBody(now: number) {
@@ -67,12 +68,12 @@ function declareBody(now: number) {
   const quarter = 15 * 60_000;
   const etr = Math.ceil((now + DEMO_INCIDENT.etrHours * 3_600_000) / quarter) * quarter;
   return {
-    title: DEMO_INCIDENT.title,
+    titles: DEMO_INCIDENT.titles,
     kind: 'outage',
     severity: 'major',
     scope: { areaCodes: DEMO_INCIDENT.regions },
     etr: new Date(etr).toISOString(),
-    publicMessage: DEMO_INCIDENT.publicMessage,
+    publicMessages: DEMO_INCIDENT.publicMessages,
   };
 }
 

@@ -46,12 +46,15 @@ const time = (iso: string) => `<time datetime="${iso}">${iso.replace('T', ' ').s
 export const STATUS_PAGE_ASSETS = {
   'page.js': {
     type: 'text/javascript; charset=utf-8',
-    body: `const lang = document.documentElement.lang;
+    body: `// The page's language in the reader's own variant (en-GB: 19:00, en-US: 7:00 PM).
+const lang = navigator.languages.find((l) => l.split('-')[0] === document.documentElement.lang) ?? document.documentElement.lang;
 const at = new Intl.DateTimeFormat(lang, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
 for (const t of document.querySelectorAll('time')) t.textContent = at.format(new Date(t.dateTime));
-const zone = new Intl.DateTimeFormat(lang, { timeZoneName: 'long' }).formatToParts(new Date()).find((p) => p.type === 'timeZoneName');
+// The zone by its IANA name and offset: ICU's long names can mislead (Novosibirsk reads "Krasnoyarsk Standard Time").
+const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+const offset = new Intl.DateTimeFormat(lang, { timeZoneName: 'short' }).formatToParts(new Date()).find((p) => p.type === 'timeZoneName');
 const note = document.getElementById('zone');
-if (note && zone) note.textContent = note.dataset.local.replace('{zone}', zone.value);
+if (note && zone) note.textContent = note.dataset.local.replace('{zone}', zone.replace(/_/g, ' ') + (offset ? ' (' + offset.value + ')' : ''));
 `,
   },
   'page.css': {

@@ -1,5 +1,5 @@
 import { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, newContext, SCREENSHOTS, shootBoth, waitForText } from '../support/browser';
+import { launchChromium, newContext, SCREENSHOTS, shoot, shootBoth, waitForText } from '../support/browser';
 import { ADMIN_KEY } from '../support/api';
 import { TestEngine } from '../support/engine';
 import { expectCreated, seedTopology } from '../support/topology';
@@ -93,7 +93,9 @@ describe('console in Chromium', () => {
     const held = holdChannels();
     const page = await signIn(keys.noc);
     await page.getByRole('link', { name: 'Declare' }).click();
-    await page.getByLabel('Title').fill('Fibre cut, District A1a');
+    await page.getByLabel('Title in Russian').fill('Обрыв кабеля, район A1a');
+    await page.getByLabel('Title in English').fill('Fibre cut, District A1a');
+    await pickDateTime(page, page.getByLabel('Estimated restoration (your time)'), '16:30');
     await page.getByRole('combobox', { name: 'Areas' }).fill('DIST-A1');
     await page.getByRole('option', { name: 'DIST-A1a — District A1a' }).click();
     await page.getByRole('combobox', { name: 'Network elements' }).fill('olt 1');
@@ -119,6 +121,9 @@ describe('console in Chromium', () => {
     // 2 texts and 2 emails go out; the board polls every 5 s and shows them.
     await waitForText(row.getByRole('group', { name: 'SMS' }).getByLabel('sent'), '2');
     await waitForText(row.getByRole('group', { name: 'Email' }).getByLabel('sent'), '2');
+    // 11:00 in Novosibirsk: both affected are awake, nobody waits for the morning.
+    await waitForText(row.getByLabel('awake now'), '2');
+    await waitForText(row.getByLabel('asleep, told at their morning'), '0');
     await shootBoth(page, 'board');
 
     await row.getByRole('link', { name: code }).click();
@@ -127,13 +132,25 @@ describe('console in Chromium', () => {
     const dialog = page.getByRole('dialog', { name: 'Change ETR' });
     await waitForText(dialog.getByRole('alert'), /2 will get a message now, 0 at their morning/);
     await pickDateTime(page, dialog.getByLabel('New ETR (your time)'), '18:30');
-    await dialog.getByLabel('Public message').fill('Crew on site.');
+    await dialog.getByLabel('Public message in Russian').fill('Бригада на месте.');
+    await dialog.getByLabel('Public message in English').fill('Crew on site.');
     await dialog.getByRole('button', { name: 'Confirm' }).click();
     await dialog.waitFor({ state: 'hidden' });
     const updated = (await engine.api.get(`/v1/incidents/${id}`)).body;
     expect(new Date(updated.etr).toISOString()).toBe(new Date(`${NOW.slice(0, 10)}T11:30:00Z`).toISOString()); // 18:30 Novosibirsk
     await page.getByText('Crew on site.').waitFor();
+    expect(updated.titles).toEqual({ ru: 'Обрыв кабеля, район A1a', en: 'Fibre cut, District A1a' });
+    expect(updated.publicMessages).toEqual({ ru: 'Бригада на месте.', en: 'Crew on site.' });
     await shootBoth(page, 'incident');
+    // In Russian the incident's own words and every timeline entry's name are Russian too.
+    await page.getByText('RU', { exact: true }).first().click();
+    await page.getByRole('heading', { name: 'Обрыв кабеля, район A1a' }).waitFor();
+    await page.getByText('Бригада на месте.').waitFor();
+    // Each entry's title: its name, then the status badge if any.
+    expect(await page.locator('.mantine-Timeline-itemTitle').allTextContents())
+      .toEqual([expect.stringMatching(/^авария объявлена/), expect.stringMatching(/^назначен менеджер\s*$/), expect.stringMatching(/^обновление/)]);
+    await page.getByText('EN', { exact: true }).first().click();
+    await page.getByRole('heading', { name: 'Fibre cut, District A1a' }).waitFor();
 
     await page.getByLabel('Phone, external id or name').fill('+7 913 000 0001');
     await page.getByRole('button', { name: 'Find', exact: true }).click();
@@ -141,6 +158,24 @@ describe('console in Chromium', () => {
     await found.first().waitFor();
     // The first notice and the ETR change, each by text and by email.
     expect((await found.allTextContents()).map((r) => /SMS|Email/.exec(r)?.[0]).sort()).toEqual(['Email', 'Email', 'SMS', 'SMS']);
+
+    // The ETR slips once more; the public page tells its history, in the reader's language and zone.
+    await engine.api.post(`/v1/incidents/${id}/updates`, { etr: `${NOW.slice(0, 10)}T12:00:00Z` });
+    const status = await context.newPage();
+    for (const [lang, expected] of [
+      ['en', { title: 'Fibre cut, District A1a', message: 'Crew on site.', history: /^First expected .*→ .*→ now .*; revised twice\.$/, zone: /zone: Asia\/Novosibirsk \(GMT\+7\)\.$/ }],
+      ['ru', { title: 'Обрыв кабеля, район A1a', message: 'Бригада на месте.', history: /^Сначала ожидали .*→ .*→ теперь .*; срок меняли 2 раза\.$/, zone: /поясу: Asia\/Novosibirsk \(GMT\+7\)\.$/ }],
+    ] as const) {
+      await status.goto(`${engine.api.baseUrl}/status/${code}/${lang}`);
+      await status.getByRole('heading', { name: expected.title }).waitFor();
+      await status.getByText(expected.message).waitFor();
+      await waitForText(status.locator('#zone'), expected.zone);
+      expect(await status.locator('.history').textContent()).toMatch(expected.history);
+      expect(await status.locator('.history').textContent()).toContain('GMT+7'); // each time with its zone
+      expect(await status.locator('body').textContent()).toContain('District A1a');
+      await shoot(status, 'status', lang);
+    }
+    await status.close();
 
     await page.getByRole('button', { name: 'Reassign manager' }).click();
     const reassign = page.getByRole('dialog', { name: 'Reassign manager' });

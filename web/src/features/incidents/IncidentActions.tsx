@@ -5,6 +5,8 @@ import { useState } from 'react';
 import type { IncidentDetail, IncidentStats } from '../../api/types';
 import { formatCount, pickedToIso } from '../../lib/format';
 import { useI18n } from '../../lib/i18n';
+import { Localized, localized } from '../../lib/localized';
+import { LocalizedText } from '../../components/LocalizedText';
 import { useAssignManager, useCancelIncident, useOnDutyManagers, useResolveIncident, useUpdateIncident } from './api';
 import { audience } from './progress';
 
@@ -18,6 +20,7 @@ export function IncidentActions({ incident }: { incident: IncidentDetail }) {
   const [etr, setEtr] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const [text, setText] = useState('');
+  const [messages, setMessages] = useState<Localized>({});
   const update = useUpdateIncident();
   const resolve = useResolveIncident();
   const cancel = useCancelIncident();
@@ -31,15 +34,15 @@ export function IncidentActions({ incident }: { incident: IncidentDetail }) {
   const n = (x: number) => formatCount(x, lang);
   const start = (a: Action) => {
     update.reset(); resolve.reset(); cancel.reset(); assign.reset();
-    setAction(a); setEtr(null); setStatus(null); setText(''); setManagerId(null);
+    setAction(a); setEtr(null); setStatus(null); setText(''); setMessages({}); setManagerId(null);
     open();
   };
   const done = { onSuccess: () => close() };
   const confirm = () => {
     const id = incident.id;
-    if (action === 'etr') update.mutate({ id, body: { etr: pickedToIso(etr) ?? null, message: text.trim() || undefined } }, done);
-    if (action === 'status') update.mutate({ id, body: { status: (status ?? undefined) as 'monitoring' | undefined, message: text.trim() || undefined } }, done);
-    if (action === 'resolve') resolve.mutate({ id, body: { message: text.trim() || undefined } }, done);
+    if (action === 'etr') update.mutate({ id, body: { etr: pickedToIso(etr) ?? null, messages: localized(messages) } }, done);
+    if (action === 'status') update.mutate({ id, body: { status: (status ?? undefined) as 'monitoring' | undefined, messages: localized(messages) } }, done);
+    if (action === 'resolve') resolve.mutate({ id, body: { messages: localized(messages) } }, done);
     if (action === 'cancel') cancel.mutate({ id, body: { reason: text.trim() } }, done);
     if (action === 'manager' && managerId) assign.mutate({ id, body: { managerId: Number(managerId) } }, done);
   };
@@ -57,7 +60,7 @@ export function IncidentActions({ incident }: { incident: IncidentDetail }) {
         <Button variant="default" onClick={() => start('manager')}>{t('incident.reassign')}</Button>
         <Button color="gray" variant="outline" onClick={() => start('cancel')}>{t('incident.cancel')}</Button>
       </Group>
-      <Modal opened={opened} onClose={close} title={title} centered>
+      <Modal opened={opened} onClose={close} title={title} centered size="lg">
         <Stack>
           {action === 'etr' && <DateTimePicker label={t('incident.newEtr')} value={etr} onChange={setEtr} valueFormat="DD.MM.YYYY HH:mm" />}
           {action === 'status' && (
@@ -68,8 +71,11 @@ export function IncidentActions({ incident }: { incident: IncidentDetail }) {
             <Select label={t('incident.newManager')} value={managerId} onChange={setManagerId} searchable
               data={(managers.data ?? []).filter((m) => m.id !== incident.manager?.id).map((m) => ({ value: String(m.id), label: m.name }))} />
           )}
-          {action !== 'manager' && <Textarea label={action === 'cancel' ? t('incident.cancelReason') : t('incident.message')} value={text}
-            onChange={(e) => setText(e.currentTarget.value)} autosize minRows={2} required={action === 'cancel'} />}
+          {action === 'cancel' && <Textarea label={t('incident.cancelReason')} value={text}
+            onChange={(e) => setText(e.currentTarget.value)} autosize minRows={2} required />}
+          {(action === 'etr' || action === 'status' || action === 'resolve') && (
+            <LocalizedText label={t('incident.message')} multiline value={messages} onChange={setMessages} />
+          )}
           <Alert color="blue" title={t('confirm.question')}>
             {action === 'cancel'
               ? t('confirm.tellCorrection', { told: n(who.told) })

@@ -4,6 +4,7 @@ import { Link } from 'react-router';
 import type { IncidentStats } from '../../api/types';
 import { formatCount, formatDateTime } from '../../lib/format';
 import { TranslationKey, useI18n } from '../../lib/i18n';
+import { inLang } from '../../lib/localized';
 import { useIncident, useIncidentProgress } from './api';
 import { ProgressCell } from './ProgressCell';
 import { StatusBadge } from './StatusBadge';
@@ -32,11 +33,11 @@ export function IncidentPage({ id, actions, tools }: { id: number; actions?: Rea
             <StatusBadge status={i.status} />
             <Badge variant="light" color="gray">{t(`kind.${i.kind}` as TranslationKey)}</Badge>
           </Group>
-          <Title order={2}>{i.title}</Title>
+          <Title order={2}>{inLang(i.title, i.titles, lang)}</Title>
         </Stack>
         <Group>
           <Anchor component={Link} to={`/incidents/${i.id}/calls`}>{t('incident.callList')}</Anchor>
-          <Anchor href={`/status/${i.code}?lang=${lang}`} target="_blank" rel="noreferrer">{t('incident.statusPage')}</Anchor>
+          <Anchor href={`/status/${i.code}/${lang}`} target="_blank" rel="noreferrer">{t('incident.statusPage')}</Anchor>
         </Group>
       </Group>
       <SimpleGrid cols={{ base: 2, sm: 4 }}>

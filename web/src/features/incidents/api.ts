@@ -68,7 +68,7 @@ export function useUpdateIncident() {
 }
 
 export function useResolveIncident() {
-  return useIncidentChange(async (id, body: { message?: string }) =>
+  return useIncidentChange(async (id, body: components['schemas']['ResolveIncidentDto']) =>
     unwrap(await api.POST('/v1/incidents/{id}/resolve', { params: { path: { id } }, body })));
 }
 
