@@ -27,7 +27,7 @@ import { Client } from 'pg';
 import { pickScope } from './impact.bench';
 import { freePort, PeerProcess, ServiceProcess } from '../support/processes';
 import {
-  arg, BENCH_ADMIN_KEY, clearIncidents, databaseMb, measured, PeerCounter, postJson, quietWindowFor, rawSmpp, report, reportBatchPhases, seededDatabase, Sent,
+  arg, BENCH_ADMIN_KEY, BoardPoller, clearIncidents, databaseMb, measured, PeerCounter, postJson, quietWindowFor, rawSmpp, report, reportBatchPhases, seededDatabase, Sent,
   timed, timedEnough, untilNothingDue,
 } from './support';
 
@@ -149,7 +149,11 @@ async function main(): Promise<void> {
     const declared = await timed(() => post('/v1/incidents', { title: 'Benchmark: regional ring failure', kind: 'outage', scope, etr: new Date(etr).toISOString() }));
     const declaredAt = declared.result.at;
     const id = declared.result.body.id as number;
+    // A console watching the board through the send-out: a refresh a second (five consoles' worth, each polls every 5 s).
+    const board = new BoardPoller(`http://127.0.0.1:${apiPort}`, BENCH_ADMIN_KEY, id);
+    board.start(1000);
     await drained(id, 1);
+    await board.stop();
     const noticeDone = Date.now();
     const notice = await simStats();
     const enginePeer = await simCounter.stop();
@@ -193,6 +197,9 @@ async function main(): Promise<void> {
     const receiptsBy = Date.now() + 600_000;
     while ((await undelivered()) > 0 && Date.now() < receiptsBy) await sleep(250);
     const allDeliveredAt = Date.now();
+    // The baseline for the board: the same refreshes with nothing being sent.
+    const idleBoard = new BoardPoller(`http://127.0.0.1:${apiPort}`, BENCH_ADMIN_KEY, id);
+    await idleBoard.rounds(30);
     const wire = { sms: (await simStats()).submitted, email: await sinkReceived() };
     workerPeaks.push(...workers.map((w) => w.peakMb));
     const workerLines = workers.flatMap((w) => w.lines);
@@ -296,6 +303,12 @@ async function main(): Promise<void> {
     report('resolve: last submit_sm after resolve', lastAfter(afterUpdate, afterResolve, resolved.at));
     report('resolve → nothing due', s(resolveDone - resolved.at));
     report('emails sent (all kinds)', String(sent.email));
+    measured('board refreshes during the notice send-out', board.ms.length);
+    report('board refresh failures (send-out / idle)', `${board.errors.length} / ${idleBoard.errors.length}`, {
+      ok: board.errors.length + idleBoard.errors.length === 0, text: '0' });
+    report('board refresh during send-out, p50 / p95 / max', board.summary(), { ok: board.p95() <= 2000, text: 'p95 ≤ 2 s' });
+    report('board refresh idle (same run), p50 / p95 / max', idleBoard.summary());
+    for (const e of [...board.errors, ...idleBoard.errors].slice(0, 5)) console.log(`  board refresh failed: ${e}`);
     reportBatchPhases(workerLines);
     report('PostgreSQL growth', mb((sizeAfter - sizeBefore)));
     report(`raw loop sample`, `${texts.length} messages, ${raw.parts} parts`);

@@ -308,3 +308,56 @@ export async function rawSmpp(port: number, messages: Sent[], window: number, bi
   }
   return { parts: pdus.length };
 }
+
+/**
+ * A console's incident board as the browser loads it: the open incidents, then the incident's
+ * detail (with its counts) and its progress, the three at once, timed from first request to last
+ * answer. `start` repeats that every `everyMs` until `stop`; `rounds(n)` does n back to back.
+ */
+export class BoardPoller {
+  readonly ms: number[] = [];
+  readonly errors: string[] = [];
+  private timer?: NodeJS.Timeout;
+  private inFlight: Promise<void> = Promise.resolve();
+
+  constructor(private readonly baseUrl: string, private readonly key: string, private readonly incidentId: number) {}
+
+  private async round(): Promise<void> {
+    const paths = ['/v1/incidents?status=open&limit=100', `/v1/incidents/${this.incidentId}`, `/v1/incidents/${this.incidentId}/progress`];
+    const started = process.hrtime.bigint();
+    await Promise.all(paths.map(async (path) => {
+      const res = await fetch(this.baseUrl + path, { headers: { authorization: `Bearer ${this.key}` } }).catch((e: Error) => e);
+      if (res instanceof Error) this.errors.push(`${path}: ${res.message}`);
+      else if (!res.ok) this.errors.push(`${path}: ${res.status}`);
+      if (!(res instanceof Error)) await res.arrayBuffer();
+    }));
+    this.ms.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+
+  start(everyMs: number): void {
+    this.timer = setInterval(() => {
+      this.inFlight = this.inFlight.then(() => this.round());
+    }, everyMs);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.inFlight;
+  }
+
+  async rounds(n: number): Promise<void> {
+    for (let i = 0; i < n; i++) await this.round();
+  }
+
+  /** "p50 / p95 / max ms" of the rounds timed. */
+  summary(): string {
+    const sorted = [...this.ms].sort((a, b) => a - b);
+    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+    return `${at(0.5).toFixed(0)} / ${at(0.95).toFixed(0)} / ${(sorted[sorted.length - 1] ?? NaN).toFixed(0)} ms`;
+  }
+
+  p95(): number {
+    const sorted = [...this.ms].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.floor(0.95 * sorted.length))] ?? NaN;
+  }
+}
