@@ -9,7 +9,11 @@ import { JsonLogger } from './common/json-logger';
 import { AppConfig, APP_CONFIG, ConfigError, loadConfig } from './config/app-config';
 import { createApiApp } from './http';
 
-/** The worker has no HTTP app; its counters (receipts, replies, jobs) get a bare /metrics of their own. */
+/**
+ * The worker has no HTTP app; its metrics (delivery, channels, queues, receipts, replies) get a
+ * bare /metrics of their own. A port already taken (another worker on the machine) costs the
+ * metrics, not the worker: it says so and goes on.
+ */
 function serveWorkerMetrics(port: number, logger: JsonLogger): void {
   const server = createServer((req, res) => {
     if (req.url !== '/metrics') return void res.writeHead(404).end();
@@ -18,6 +22,7 @@ function serveWorkerMetrics(port: number, logger: JsonLogger): void {
       () => res.writeHead(500).end(),
     );
   });
+  server.on('error', (err) => logger.warn({ msg: 'worker metrics not served', port, err: err.message }, 'Main'));
   server.listen(port, () => logger.log({ msg: 'worker metrics listening', port }, 'Main'));
   server.unref();
 }

@@ -566,7 +566,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     queuePrefix: redisPrefix(optional(env, 'QUEUE_PREFIX', 'outage'), redis.mode),
     channels: oneOf(env, 'CHANNELS', ['live', 'noop'] as const, 'live'),
     shutdownGraceSeconds: integer(env, 'SHUTDOWN_GRACE_SECONDS', 30, 0, 3600),
-    workerMetricsPort: integer(env, 'WORKER_METRICS_PORT', 0, 0, 65535),
+    workerMetricsPort: integer(env, 'WORKER_METRICS_PORT', 9464, 0, 65535),
     maintenanceStartIntervalMs: integer(env, 'MAINTENANCE_START_INTERVAL_MS', 10_000, 50, 600_000),
     retention: {
       days: integer(env, 'RETENTION_DAYS', 90, 1, 36_500),

@@ -21,6 +21,7 @@ import { runStory } from './story';
 const DATA_DIR = join(process.cwd(), '.data');
 const ADMIN_KEY_FILE = join(DATA_DIR, 'demo-admin-key');
 const DEFAULT_PORT = 3000;
+const DEFAULT_WORKER_METRICS_PORT = 9464;
 const DEFAULT_SUBSCRIBERS = 50_000;
 
 export interface DemoContext {
@@ -166,7 +167,8 @@ async function banner(ctx: DemoContext, lines: string[]): Promise<string> {
     `  Console                ${baseUrl}/console   (sign in with the admin API key above)`,
     `  API docs (OpenAPI UI)  ${baseUrl}/docs`,
     `  Readiness              ${baseUrl}/health/ready`,
-    `  Metrics (Prometheus)   ${baseUrl}/metrics`,
+    `  Metrics (Prometheus)   ${baseUrl}/metrics   and the worker's: http://localhost:${ctx.env.WORKER_METRICS_PORT}/metrics`,
+    `  Queues (Bull Board)    ${baseUrl}/admin/queues   (user: anything, password: the admin API key)`,
     '',
     '  Try:',
     ...examples.map((e) => `    ${e}`),
@@ -190,10 +192,12 @@ async function main(argv: string[]): Promise<number> {
   const baseUrl = `http://localhost:${port}`;
   const smscs = await smscSimulators([port]);
   const sink = await smtpSinkPorts([port, ...smscs.flatMap((s) => [s.smpp, s.http])]);
+  const workerMetricsPort = await pickPort(DEFAULT_WORKER_METRICS_PORT, [port, ...smscs.flatMap((s) => [s.smpp, s.http]), sink.smtp, sink.http]);
   const env = {
     ...process.env,
     ADMIN_API_KEY: key,
     PORT: String(port),
+    WORKER_METRICS_PORT: String(workerMetricsPort),
     // Two SMSC accounts, half the subscribers each; either takes the other's texts when it has no bind.
     SMSC_ROUTES: JSON.stringify(smscs.map((s) => ({ name: s.name, host: '127.0.0.1', port: s.smpp }))),
     SMTP_HOST: '127.0.0.1',

@@ -3,6 +3,7 @@ import type { SendMailOptions } from 'nodemailer';
 import { maskEmail } from '../common/mask';
 import { ChannelPort, DeliveryOutcome, OutboundMessage } from '../notifications/channel.port';
 import { EmailIdentity, isSingleAddress, mailFor } from './email-message';
+import { smtpPoolConnections, smtpRelayUnreachable, smtpRelayWaits, smtpSendSeconds } from './email.metrics';
 import { acceptedOutcome, failureOutcome, relayUnreachable } from './smtp-outcome';
 
 /** Pause between attempts to reach a relay that is not there: 1 s, doubling to 10 s. */
@@ -38,13 +39,16 @@ export class EmailAdapter implements ChannelPort {
   constructor(
     private readonly transport: MailTransport,
     private readonly opts: EmailAdapterOptions,
-  ) {}
+  ) {
+    smtpPoolConnections.set({ state: 'max' }, opts.concurrency);
+    smtpPoolConnections.set({ state: 'in_use' }, 0);
+  }
 
   async send(batch: OutboundMessage[], deadline = Infinity): Promise<DeliveryOutcome[]> {
     if (this.stopping) return batch.map((m) => ({ messageId: m.messageId, status: 'retry', error: 'email channel is shutting down' }));
     const outcomes = new Array<DeliveryOutcome>(batch.length);
     // Once the relay has been waited for long enough, the rest of the batch goes back without knocking again.
-    const relay: RelayWait = { until: Math.min(deadline, Date.now() + this.opts.relayWaitMs), gaveUp: null };
+    const relay: RelayWait = { until: Math.min(deadline, Date.now() + this.opts.relayWaitMs), gaveUp: null, waited: false };
     let next = 0;
     const lane = async () => {
       for (let i = next++; i < batch.length; i = next++) {
@@ -60,6 +64,7 @@ export class EmailAdapter implements ChannelPort {
     } finally {
       this.batches.delete(lanes);
     }
+    if (relay.waited) smtpRelayWaits.inc({ outcome: relay.gaveUp ? 'gave_up' : 'reached' });
     return outcomes;
   }
 
@@ -73,11 +78,29 @@ export class EmailAdapter implements ChannelPort {
     this.transport.close();
   }
 
+  /** One SMTP transaction, timed, with the pool's use and the relay's reachability kept up to date. */
+  private async timed<T>(transaction: () => Promise<T>): Promise<T> {
+    const end = smtpSendSeconds.startTimer();
+    smtpPoolConnections.inc({ state: 'in_use' });
+    let error: unknown;
+    try {
+      return await transaction();
+    } catch (e) {
+      error = e ?? new Error('failed');
+      throw e;
+    } finally {
+      smtpPoolConnections.dec({ state: 'in_use' });
+      const result = sendResult(error);
+      end({ result });
+      smtpRelayUnreachable.set(result === 'unreachable' ? 1 : 0);
+    }
+  }
+
   private async sendOne(m: OutboundMessage, relay: RelayWait): Promise<DeliveryOutcome> {
     if (!isSingleAddress(m.to)) return { messageId: m.messageId, status: 'failed', error: 'InvalidAddress: not a single email address' };
     for (let pause = RELAY_RETRY_MS; ; pause = Math.min(pause * 2, RELAY_RETRY_MAX_MS)) {
       try {
-        const info = await this.transport.sendMail(mailFor(m, this.opts));
+        const info = await this.timed(() => this.transport.sendMail(mailFor(m, this.opts)));
         return acceptedOutcome(m.messageId, info.response);
       } catch (e) {
         const outcome = failureOutcome(m.messageId, e);
@@ -92,6 +115,7 @@ export class EmailAdapter implements ChannelPort {
           relay.gaveUp ??= `relay unreachable: ${outcome.error}`;
           return untried(m, relay.gaveUp);
         }
+        relay.waited = true;
         await new Promise((resolve) => setTimeout(resolve, Math.min(pause, relay.until - Date.now())));
       }
     }
@@ -103,6 +127,16 @@ interface RelayWait {
   until: number;
   /** Set when the batch stopped waiting: why its remaining messages go back untried. */
   gaveUp: string | null;
+  /** Whether the batch found the relay unreachable and waited for it. */
+  waited: boolean;
+}
+
+/** What a transaction's end says of the relay: its reply class, or that no reply came. */
+function sendResult(err: unknown): string {
+  if (err === undefined) return 'accepted';
+  if (relayUnreachable(err)) return 'unreachable';
+  const code = (err as { responseCode?: unknown }).responseCode;
+  return typeof code === 'number' && code >= 400 && code < 600 ? `${Math.floor(code / 100)}xx` : 'other';
 }
 
 const untried = (m: OutboundMessage, error: string): DeliveryOutcome => ({ messageId: m.messageId, status: 'retry', error, untried: true });

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { collectDefaultMetrics } from 'prom-client';
 import { HealthController } from './health.controller';
+import { IncidentGauges } from './incident-gauges';
 
 collectDefaultMetrics({ prefix: 'outage_' });
 
-@Module({ controllers: [HealthController] })
+@Module({ controllers: [HealthController], providers: [IncidentGauges] })
 export class HealthModule {}

@@ -23,6 +23,8 @@ export interface ReceiptsApplied {
   /** Receipts still waiting for their part, across all workers, by SMSC. */
   pending: Record<string, number>;
   lags: ReceiptLag[];
+  /** Messages that reached a final state, by channel, kind and that state. */
+  settled: Array<{ channel: string; kind: string; state: string; n: number }>;
 }
 
 /** Parts and what they belong to: notification messages, and our direct answers to replies. */
@@ -63,11 +65,21 @@ export class ReceiptsRepository {
       ).map((p: { id: string }) => p.id);
       const matched = new Set<number>();
       const lags: ReceiptLag[] = [];
+      const settled = new Map<string, ReceiptsApplied['settled'][number]>();
       for (const target of TARGETS) {
-        const { keys, owners, unmatched, lags: settled } = await this.updateParts(em, target, receipts, claimed, [...matched], at);
+        const { keys, owners, unmatched, lags: final } = await this.updateParts(em, target, receipts, claimed, [...matched], at);
         keys.forEach((k) => matched.add(k));
-        lags.push(...settled);
-        const undelivered = owners.length > 0 ? await this.settleOwners(em, target, owners, at) : [];
+        lags.push(...final);
+        const changed = owners.length > 0 ? await this.settleOwners(em, target, owners, at) : [];
+        for (const m of changed) {
+          const key = `${m.channel}|${m.kind}|${m.target}`;
+          const entry = settled.get(key) ?? { channel: m.channel, kind: m.kind, state: m.target, n: 0 };
+          settled.set(key, { ...entry, n: entry.n + 1 });
+        }
+        // Those whose text turned out undelivered now (not those already known to be), for the call list.
+        const undelivered = changed
+          .filter((r) => r.target !== 'delivered')
+          .map((r) => ({ incidentId: r.incident_id, subscriberId: r.subscriber_id, reason: `text did not get through: ${r.error}` }));
         if (target.callList) await this.callList.addUndelivered(em, undelivered, this.config.callListFlags);
         if (unmatched === 0) break;
       }
@@ -91,7 +103,7 @@ export class ReceiptsRepository {
         [claimed, giveUpBefore],
       );
       const counts: Array<{ smsc: string; n: number }> = await em.query(`SELECT smsc, count(*)::int AS n FROM pending_receipts GROUP BY smsc`);
-      return { matched: matched.size, unknown: expired.map((e) => e.id), pending: Object.fromEntries(counts.map((c) => [c.smsc, c.n])), lags };
+      return { matched: matched.size, unknown: expired.map((e) => e.id), pending: Object.fromEntries(counts.map((c) => [c.smsc, c.n])), lags, settled: [...settled.values()] };
     });
   }
 
@@ -161,7 +173,7 @@ export class ReceiptsRepository {
    */
   private async settleOwners(em: EntityManager, t: Target, ownerIds: string[], at: Date) {
     await em.query(`SELECT id FROM ${t.owners} WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`, [ownerIds]);
-    const settled = await returning<{ incident_id: number; subscriber_id: number; target: string; error: string }>(
+    return returning<{ incident_id: number; subscriber_id: number; channel: string; kind: string; target: string; error: string }>(
       em,
       `UPDATE ${t.owners} m
        SET state = s.target::message_state, error = s.error, updated_at = $2,
@@ -184,13 +196,9 @@ export class ReceiptsRepository {
        ) s
        WHERE m.id = s.id AND s.target IS NOT NULL AND m.state NOT IN ('sending', 'failed')
          AND (m.state::text, m.error) IS DISTINCT FROM (s.target, s.error)
-       ${t.callList ? 'RETURNING m.incident_id, m.subscriber_id, s.target, s.error' : ''}`,
+       ${t.callList ? 'RETURNING m.incident_id, m.subscriber_id, m.channel, m.kind, s.target, s.error' : ''}`,
       [ownerIds, at],
     );
-    // Those whose text turned out undelivered now (not those already known to be), for the call list.
-    return settled
-      .filter((r) => r.target !== 'delivered')
-      .map((r) => ({ incidentId: r.incident_id, subscriberId: r.subscriber_id, reason: `text did not get through: ${r.error}` }));
   }
 
   /** Whether any receipt still waits for its part (then the service sweeps again soon). */

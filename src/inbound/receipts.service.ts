@@ -3,6 +3,7 @@ import { Clock } from '../common/clock';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DeliveryReceipt } from '../sms/delivery-receipt';
 import { Batcher } from './batcher';
+import { messagesCounter } from '../notifications/delivery.metrics';
 import { smppReceiptLagSeconds, smppReceiptsUnmatched } from '../sms/smpp.metrics';
 import { receiptsCounter } from './inbound.metrics';
 import { ReceiptRow, ReceiptsRepository } from './receipts.repository';
@@ -74,6 +75,7 @@ export class ReceiptsService implements OnApplicationBootstrap, BeforeApplicatio
     for (const [smsc, n] of Object.entries(result.pending)) smppReceiptsUnmatched.set({ smsc }, n);
     for (const lag of result.lags) smppReceiptLagSeconds.observe({ smsc: lag.smsc, bind: lag.bind ?? '' }, lag.seconds);
     if (result.matched > 0) receiptsCounter.inc({ result: 'matched' }, result.matched);
+    for (const m of result.settled) messagesCounter.inc({ channel: m.channel, kind: m.kind, outcome: m.state }, m.n);
     if (result.unknown.length > 0) {
       receiptsCounter.inc({ result: 'unknown' }, result.unknown.length);
       this.logger.debug({ msg: 'receipts for unknown ids', count: result.unknown.length, ids: result.unknown.slice(0, LOGGED_IDS) });

@@ -2,8 +2,7 @@ import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } fro
 import { JobsOptions, Queue } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DEFAULT_JOB_OPTIONS, QueueName } from './queues';
-import { REDIS } from './redis.module';
-import type { RedisClient } from './redis';
+import { REDIS, type RedisClient } from './redis';
 
 /** Puts jobs on the queues. Payloads carry ids only: state lives in PostgreSQL. */
 @Injectable()

@@ -1,13 +1,14 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { closeRedis, RedisClient, redisConnection } from './redis';
+import { RedisMetrics } from './queue.metrics';
+import { closeRedis, REDIS, RedisClient, redisConnection } from './redis';
 
-export const REDIS = Symbol('REDIS');
+export { REDIS } from './redis';
 
 /** One shared connection for queues (producers) and health checks; workers open their own. */
 @Global()
 @Module({
-  providers: [{ provide: REDIS, inject: [APP_CONFIG], useFactory: (c: AppConfig) => redisConnection(c.redis) }],
+  providers: [{ provide: REDIS, inject: [APP_CONFIG], useFactory: (c: AppConfig) => redisConnection(c.redis) }, RedisMetrics],
   exports: [REDIS],
 })
 export class RedisModule implements OnApplicationShutdown {

@@ -7,6 +7,9 @@ const logger = new Logger('Redis');
 /** A connection to one server or a Sentinel's master (IORedis), or to a Cluster. */
 export type RedisClient = IORedis | Cluster;
 
+/** Nest token of the shared connection (see RedisModule). */
+export const REDIS = Symbol('REDIS');
+
 /**
  * A connection to the configured Redis (a URL alone means one server). BullMQ needs
  * maxRetriesPerRequest: null on connections used by workers; on a Cluster it goes in the

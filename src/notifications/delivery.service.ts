@@ -9,6 +9,7 @@ import { inLocale } from '../incidents/localized-text';
 import { statusUrl } from '../incidents/public-code';
 import { ChannelName, ChannelPort, DeliveryOutcome, EMAIL_CHANNEL, OutboundMessage, SMS_CHANNEL } from './channel.port';
 import { decide, MessageKind } from './decide';
+import { awakeToldSeconds, batchPhaseSeconds, firstHandedOverSeconds, messagesCounter, observeKpi, retriesCounter } from './delivery.metrics';
 import { ClaimedThread, NotificationsRepository, SentMessage, ThreadUpdate } from './notifications.repository';
 import { nextAllowedAt } from './quiet-hours';
 import { TemplateService } from './templates/template.service';
@@ -25,7 +26,7 @@ const SEND_MARGIN_S = 30;
 
 export type DeliveryResult =
   | { status: 'skipped'; reason: string }
-  | { status: 'done'; threads: number; sent: number; deferred: number; retry: number; failed: number; ms: number };
+  | { status: 'done'; threads: number; sent: number; deferred: number; retry: number; failed: number; ms: number; incidents: number[] };
 
 type WakeAt = (t: ClaimedThread, at: number) => number;
 
@@ -70,19 +71,40 @@ export class DeliveryService {
     const runner = this.db.createQueryRunner();
     await runner.connect();
     await runner.startTransaction();
+    let result: DeliveryResult;
+    let accepted: number[];
     try {
-      const result = await this.deliverIn(runner.manager, channel);
+      [result, accepted] = await this.deliverIn(runner.manager, channel);
       await runner.commitTransaction();
-      return result;
     } catch (err) {
       await runner.rollbackTransaction().catch(() => undefined);
       throw err;
     } finally {
       await runner.release();
     }
+    await this.recordKpis(result, accepted);
+    return result;
   }
 
-  private async deliverIn(em: EntityManager, channel: ChannelName): Promise<DeliveryResult> {
+  /**
+   * The KPIs "declare to first message" and "to every awake subscriber told", after the commit, so
+   * the batch's locks are not held while incident rows are written; one worker wins each row, so
+   * each incident counts once. Whether the awake are all told is asked only once the channel looks
+   * drained (a batch that was not full, or found nothing): the last batch to commit sees all the others.
+   */
+  private async recordKpis(result: DeliveryResult, accepted: number[]): Promise<void> {
+    const now = this.clock.now();
+    try {
+      if (accepted.length > 0) observeKpi(firstHandedOverSeconds, await this.repo.markFirstHandedOver(accepted, now));
+      if (result.status === 'skipped') observeKpi(awakeToldSeconds, await this.repo.markAwakeNotified(now));
+      else if (result.threads < this.batchSize) observeKpi(awakeToldSeconds, await this.repo.markAwakeNotified(now, result.incidents));
+    } catch (err) {
+      this.logger.warn({ msg: 'delivery KPIs not recorded', err });
+    }
+  }
+
+  /** The batch's result and the incidents of which it had messages accepted. */
+  private async deliverIn(em: EntityManager, channel: ChannelName): Promise<[DeliveryResult, number[]]> {
     const started = Date.now();
     const policy = this.config.notifications;
     // The claim is this transaction. The channels get until a while before the lease ends to hand
@@ -91,7 +113,7 @@ export class DeliveryService {
     await em.query(`SELECT set_config('idle_in_transaction_session_timeout', $1, true)`, [String(policy.leaseSeconds * 1000)]);
     const now = this.clock.now();
     const threads = await this.repo.claim(em, channel, now, policy.batchSize, this.config.defaultTimezone, this.config.defaultQuietHours);
-    if (threads.length === 0) return { status: 'skipped', reason: 'nothing due' };
+    if (threads.length === 0) return [{ status: 'skipped', reason: 'nothing due' }, []];
     const loaded = Date.now();
 
     const wakeAt = this.wakeClock();
@@ -155,6 +177,8 @@ export class DeliveryService {
     let sent = 0;
     let retry = 0;
     let failed = 0;
+    const counted: Array<{ outcome: 'accepted' | 'failed' | 'untried' | 'temporary'; kind: MessageKind }> = [];
+    const acceptedIncidents = new Set<number>();
     for (const p of planned) {
       const t = p.thread;
       const outcome = outcomes.get(p.outbound.messageId);
@@ -163,13 +187,16 @@ export class DeliveryService {
       if (outcome.status === 'retry' && outcome.untried) {
         // Never handed over (the channel was slower than the batch, or had no SMSC bind): due again now, not a try.
         retry++;
+        counted.push({ outcome: 'untried', kind: p.message.kind });
         updates.set(t.id, { ...this.unchanged(t, now), state: 'due' });
       } else if (outcome.status === 'retry' && attempts < MAX_ATTEMPTS) {
         retry++;
+        counted.push({ outcome: 'temporary', kind: p.message.kind });
         const delay = Math.min(RETRY_DELAY_MS * 2 ** t.attempts, RETRY_DELAY_MAX_MS);
         updates.set(t.id, { ...this.unchanged(t, now), state: 'due', sendAfter: new Date(now.getTime() + delay), attempts, lastError: outcome.error });
       } else if (outcome.status !== 'accepted') {
         failed++;
+        counted.push({ outcome: 'failed', kind: p.message.kind });
         const error = outcome.status === 'retry' ? `gave up after ${attempts} attempts: ${outcome.error}` : outcome.error;
         messages.push({ ...p.message, state: 'failed', error, attempts, providerIds: [] });
         if (t.channel === 'sms' || !t.sms_ok) {
@@ -178,6 +205,8 @@ export class DeliveryService {
         updates.set(t.id, { ...this.unchanged(t, now), state: 'idle', suppressed: `delivery failed: ${error}`, attempts, lastError: error });
       } else {
         sent++;
+        counted.push({ outcome: 'accepted', kind: p.message.kind });
+        acceptedIncidents.add(t.incident_id);
         messages.push({ ...p.message, state: 'accepted', error: null, attempts, providerIds: outcome.providerIds, provider: outcome.provider });
         updates.set(t.id, this.told(t, p.message.kind, now, wakeAt));
       }
@@ -186,9 +215,15 @@ export class DeliveryService {
     await this.callList.addUndelivered(em, undelivered, this.config.callListFlags);
     const ms = Date.now() - started;
     // Where a batch's time goes: claim and read, decide and render, channel, record.
-    const phases = { load: loaded - started, decide: decided - loaded, send: handed - decided, record: started + ms - handed };
+    const phases = { claim: loaded - started, decide: decided - loaded, send: handed - decided, record: started + ms - handed };
+    for (const [phase, phaseMs] of Object.entries(phases)) batchPhaseSeconds.observe({ channel, phase }, phaseMs / 1000);
+    // Handed over: what the channel tried (not what came back untried), whatever its answer.
+    countBy(counted.filter((c) => c.outcome !== 'untried'), (c) => ({ channel, kind: c.kind, outcome: 'handed_over' }), messagesCounter);
+    countBy(counted.filter((c) => c.outcome === 'accepted' || c.outcome === 'failed'), (c) => ({ channel, kind: c.kind, outcome: c.outcome }), messagesCounter);
+    countBy(counted.filter((c) => c.outcome === 'untried' || c.outcome === 'temporary'), (c) => ({ channel, reason: c.outcome }), retriesCounter);
     this.logger.debug({ msg: 'batch delivered', channel, threads: threads.length, sent, deferred, retry, failed, ms, phases });
-    return { status: 'done', threads: threads.length, sent, deferred, retry, failed, ms };
+    const incidents = [...new Set(threads.map((t) => t.incident_id))];
+    return [{ status: 'done', threads: threads.length, sent, deferred, retry, failed, ms, incidents }, [...acceptedIncidents]];
   }
 
   /**
@@ -271,4 +306,17 @@ export class DeliveryService {
       : messages.map((m) => ({ messageId: m.messageId, status: 'retry', error: `no ${channel} channel configured` }));
     return new Map(outcomes.map((o) => [o.messageId, o]));
   }
+}
+
+/** Adds one to the counter per item, under the labels it maps to: one inc per distinct label set. */
+function countBy<T, L extends Record<string, string>>(items: T[], labels: (item: T) => L, counter: { inc(labels: L, value: number): void }): void {
+  const counts = new Map<string, { labels: L; n: number }>();
+  for (const item of items) {
+    const l = labels(item);
+    const key = JSON.stringify(l);
+    const entry = counts.get(key);
+    if (entry) entry.n++;
+    else counts.set(key, { labels: l, n: 1 });
+  }
+  for (const { labels: l, n } of counts.values()) counter.inc(l, n);
 }

@@ -2,7 +2,7 @@ import { DEFAULT_SMSC } from '../config/app-config';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { execute } from '../common/sql';
+import { execute, returning } from '../common/sql';
 import { Localized } from '../incidents/localized-text';
 import { ChannelName } from './channel.port';
 import { MessageKind } from './decide';
@@ -100,6 +100,14 @@ export interface SentMessage {
   providerIds: string[];
   /** The SMSC that took the parts (its route's name); unset: `default`. */
   provider?: string;
+}
+
+/** An incident that just reached a KPI's moment: its labels and how long it took since it was declared. */
+export interface IncidentTiming {
+  kind: string;
+  severity: string;
+  seconds: number;
+  measured: boolean;
 }
 
 export interface ThreadUpdate {
@@ -269,6 +277,39 @@ export class NotificationsRepository {
     const byId = new Map(incidents.map((i) => [i.id, i]));
     for (const t of threads) t.incident = byId.get(t.incident_id)!;
     return threads as ClaimedThread[];
+  }
+
+  /**
+   * Sets when the incidents' first message was accepted, where it is not set yet; returns those it
+   * set, with the seconds since they were declared.
+   */
+  async markFirstHandedOver(incidentIds: number[], at: Date): Promise<IncidentTiming[]> {
+    return returning<IncidentTiming>(
+      this.db.manager,
+      `UPDATE incidents SET first_handed_at = $2 WHERE id = ANY($1::int[]) AND first_handed_at IS NULL
+       RETURNING kind::text, severity::text, greatest(0, extract(epoch FROM $2 - created_at))::float8 AS seconds, true AS measured`,
+      [incidentIds, at],
+    );
+  }
+
+  /**
+   * Sets when every awake subscriber of the incidents (all pending ones when `incidentIds` is
+   * undefined) had their notice accepted: planned, and none of their threads due now with nothing
+   * told yet. Those asleep (due later) and retries in back-off are not waited for. `measured`:
+   * something was accepted (an incident whose affected were all asleep is marked, not measured).
+   * Cheap only when little is due: callers ask after a batch that found its channel drained.
+   */
+  async markAwakeNotified(at: Date, incidentIds?: number[]): Promise<IncidentTiming[]> {
+    return returning<IncidentTiming>(
+      this.db.manager,
+      `UPDATE incidents i SET awake_notified_at = $1
+       WHERE i.awake_notified_at IS NULL AND i.planned_version >= 1 AND ($2::int[] IS NULL OR i.id = ANY($2::int[]))
+         AND NOT EXISTS (SELECT 1 FROM notification_threads t
+                         WHERE t.incident_id = i.id AND t.state = 'due' AND t.told_version = 0 AND t.send_after <= $1 AND t.suppressed IS NULL)
+       RETURNING i.kind::text, i.severity::text, greatest(0, extract(epoch FROM $1 - i.created_at))::float8 AS seconds,
+                 i.first_handed_at IS NOT NULL AS measured`,
+      [at, incidentIds ?? null],
+    );
   }
 
   /** Whether any of a channel's threads is due now (the dispatcher's cue to start delivery jobs). */

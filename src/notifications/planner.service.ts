@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryRunner } from 'typeorm';
 import { Clock } from '../common/clock';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { awakeToldSeconds, observeKpi, planningSeconds } from './delivery.metrics';
 import { NotificationsRepository, PlanGroup, TimedGroup } from './notifications.repository';
 import { nextAllowedAt } from './quiet-hours';
 
@@ -82,7 +83,10 @@ export class PlannerService {
       }
       await this.repo.idleReleased(em, incidentId);
       await this.repo.markPlanned(em, incidentId, incident.version);
+      // Deliveries that drained before the plan was complete could not tell; nobody awake at all is told here too.
+      observeKpi(awakeToldSeconds, await this.repo.markAwakeNotified(this.clock.now(), [incidentId]));
       const ms = Date.now() - started;
+      planningSeconds.observe({ kind: incident.kind }, ms / 1000);
       const result = { version: incident.version, groups: groups.size, threads, groupsMs, firstSliceMs, ms };
       this.logger.log({ msg: 'incident planned', incidentId, ...result });
       return { status: 'done', ...result };

@@ -8,6 +8,8 @@ import { isStale, testDatabaseName, withDatabase } from './db';
  * Names are per run, so two runs on one server do not disturb each other.
  */
 export default async function globalSetup(): Promise<void> {
+  // Workers the tests start serve no /metrics unless a test asks (many run at once on one machine).
+  process.env.WORKER_METRICS_PORT ??= '0';
   if (!process.env.DATABASE_URL || !process.env.REDIS_URL) return; // unit tests alone need no servers
   const template = testDatabaseName('tpl');
   process.env.TEST_TEMPLATE_DB = template; // inherited by the test workers
