@@ -5,6 +5,9 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
 import { serveConsole } from './console';
 import { ApiModule } from './app.modules';
+import { ApiKeysService } from './auth/api-keys.service';
+import { JobQueue } from './jobs/job-queue';
+import { QUEUE_BOARD_PATH, queueBoard } from './jobs/queue-board';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { JsonLogger } from './common/json-logger';
 import { refuseDeepJson } from './common/json-depth';
@@ -28,6 +31,8 @@ export async function createApiApp(logger = new JsonLogger()): Promise<INestAppl
   app.use(refuseDeepJson);
   app.use(refuseNul);
   serveConsole(app);
+  const keys = app.get(ApiKeysService);
+  app.use(QUEUE_BOARD_PATH, ...queueBoard(app.get(JobQueue), (key) => keys.authenticate(key)));
   app.useGlobalFilters(new HttpExceptionFilter());
 
   const doc = new DocumentBuilder()

@@ -30,6 +30,12 @@ export const CONSOLE_CONTENT_SECURITY_POLICY: Readonly<Record<string, readonly s
   'style-src': ["'self'", "'unsafe-inline'"],
 };
 
+/**
+ * The queue board (/admin/queues, Bull Board): as the console (style attributes and a <style>
+ * element), and its page sets <base href> to find its files, so base-uri is our own origin.
+ */
+const QUEUE_BOARD_POLICY = { ...CONSOLE_CONTENT_SECURITY_POLICY, 'base-uri': ["'self'"] };
+
 /** Swagger UI (/docs) puts styles inline; it shows no personal data. Everything else stays as strict. */
 const DOCS_POLICY = { ...CONTENT_SECURITY_POLICY, 'style-src': ["'self'", "'unsafe-inline'"] };
 
@@ -59,11 +65,12 @@ export function securityHeaders(opts: { hstsMaxAgeSeconds: number; /** Where Swa
   const pages = helmetWith(CONTENT_SECURITY_POLICY);
   const docs = helmetWith(DOCS_POLICY);
   const consolePages = helmetWith(CONSOLE_CONTENT_SECURITY_POLICY);
+  const queueBoard = helmetWith(QUEUE_BOARD_POLICY);
   const { docsPath } = opts;
   return (req: Request, res: Response, next: NextFunction) => {
     if (req.secure && opts.hstsMaxAgeSeconds > 0) res.setHeader('Strict-Transport-Security', `max-age=${opts.hstsMaxAgeSeconds}`);
     const inDocs = !!docsPath && (req.path === docsPath || req.path.startsWith(`${docsPath}/`) || req.path.startsWith(`${docsPath}-`));
-    const inConsole = req.path === '/console' || req.path.startsWith('/console/');
-    (inDocs ? docs : inConsole ? consolePages : pages)(req, res, next);
+    const under = (p: string) => req.path === p || req.path.startsWith(`${p}/`);
+    (inDocs ? docs : under('/console') ? consolePages : under('/admin/queues') ? queueBoard : pages)(req, res, next);
   };
 }
