@@ -274,6 +274,12 @@ describe('fuzzing every body and query string of the API', () => {
     expect(changedBy2xx).toBeGreaterThan(0);
   }, 900_000);
 
+  it('should leave Object.prototype as it was after __proto__ and constructor keys (the app runs in this process)', () => {
+    const probe = {} as Record<string, unknown>;
+    expect([probe.admin, probe.role, probe.polluted, probe.x]).toEqual([undefined, undefined, undefined, undefined]);
+    expect(Object.keys(Object.prototype)).toEqual([]);
+  });
+
   it('should answer every hostile query string below 500, changing nothing when it refuses', async () => {
     const queries = operations.filter((op) => op.query.length > 0);
     expect(queries.length).toBeGreaterThan(3);
