@@ -15,6 +15,7 @@ import { refuseNul } from './common/refuse-nul.middleware';
 import { requestDeadline } from './common/request-deadline.middleware';
 import { securityHeaders } from './common/security-headers';
 import { AppConfig, APP_CONFIG } from './config/app-config';
+import { RateLimits } from './rate-limits/rate-limits.service';
 
 /** Builds the HTTP application (used by main and by the end-to-end tests). */
 export async function createApiApp(logger = new JsonLogger()): Promise<INestApplication> {
@@ -32,7 +33,12 @@ export async function createApiApp(logger = new JsonLogger()): Promise<INestAppl
   app.use(refuseNul);
   serveConsole(app);
   const keys = app.get(ApiKeysService);
-  app.use(QUEUE_BOARD_PATH, ...queueBoard(app.get(JobQueue), (key) => keys.authenticate(key)));
+  const limits = app.get(RateLimits);
+  app.use(QUEUE_BOARD_PATH, ...queueBoard(app.get(JobQueue), async (key, req) => {
+    const caller = await keys.authenticate(key);
+    if (!caller) await limits.consume('authFailures', req.ip ?? 'unknown');
+    return caller;
+  }));
   app.useGlobalFilters(new HttpExceptionFilter());
 
   const doc = new DocumentBuilder()

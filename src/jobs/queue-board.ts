@@ -3,6 +3,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Caller } from '../auth/roles.decorator';
+import { RateLimited } from '../common/errors';
 import { JobQueue } from './job-queue';
 import { QUEUES, QueueName } from './queues';
 
@@ -13,7 +14,7 @@ export const QUEUE_BOARD_PATH = '/admin/queues';
  * cannot add the console's Authorization: Bearer header to a page it navigates to, and the board's
  * own requests carry the credentials the browser asked for once), or as a Bearer key (scripts).
  */
-function adminOnly(authenticate: (key: string) => Promise<Caller | null>): RequestHandler {
+function adminOnly(authenticate: BoardAuthentication): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const header = req.headers.authorization ?? '';
     const bearer = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
@@ -24,13 +25,18 @@ function adminOnly(authenticate: (key: string) => Promise<Caller | null>): Reque
       res.status(status).json({ error: { code: status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN', message } });
     };
     if (!key) return refuse(401, 'an admin API key is required (as the password of Basic authentication, or as a Bearer key)');
-    authenticate(key).then(
+    authenticate(key, req).then(
       (caller) => {
         if (!caller) return refuse(401, 'the API key is not valid');
         if (caller.role !== 'admin') return refuse(403, 'this needs the role admin');
         next();
       },
-      next,
+      (err) => {
+        if (!(err instanceof RateLimited)) return next(err);
+        res.setHeader('Retry-After', String(err.retryAfterSeconds));
+        res.setHeader('Cache-Control', 'no-store');
+        res.status(429).json({ error: { code: err.code, message: err.message, details: err.details } });
+      },
     );
   };
 }
@@ -46,8 +52,11 @@ const readOnly: RequestHandler = (req, res, next) => {
   res.status(405).json({ error: { code: 'METHOD_NOT_ALLOWED', message: 'the queue board is read-only' } });
 };
 
+/** Checks a key for the board; may throw RateLimited (wrong keys count per client address, as on /v1). */
+export type BoardAuthentication = (key: string, req: Request) => Promise<Caller | null>;
+
 /** Bull Board over every queue, read-only, for admins: mount the handlers at QUEUE_BOARD_PATH. */
-export function queueBoard(jobs: JobQueue, authenticate: (key: string) => Promise<Caller | null>): RequestHandler[] {
+export function queueBoard(jobs: JobQueue, authenticate: BoardAuthentication): RequestHandler[] {
   const adapter = new ExpressAdapter();
   adapter.setBasePath(QUEUE_BOARD_PATH);
   createBullBoard({

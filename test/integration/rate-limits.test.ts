@@ -69,6 +69,15 @@ describe('rate limits', () => {
     expect((await call(api.baseUrl, '/v1/areas/RU', { from })).status).toBe(401);
   });
 
+  it('should count wrong keys on the queue board (Basic authentication) like those on /v1', async () => {
+    const from = '198.51.100.3';
+    const basic = (password: string) => ({ authorization: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}` });
+    for (let i = 0; i < AUTH_FAILURES; i++) expect((await call(api.baseUrl, '/admin/queues', { from, headers: basic(`guess-${i}`) })).status).toBe(401);
+    expectThrottled(await call(api.baseUrl, '/admin/queues', { from, headers: basic('guess-again') }), 'authFailures');
+    expectThrottled(await call(api.baseUrl, '/v1/areas/RU', { from, key: 'wrong' }), 'authFailures');
+    expect((await call(api.baseUrl, '/admin/queues', { from, headers: basic(ADMIN_KEY) })).status).toBe(200);
+  });
+
   it('should answer 429 past the requests of one key, and not to another key', async () => {
     const key = await api.keyFor('noc');
     const other = await api.keyFor('noc');
