@@ -19,7 +19,7 @@
  *   (e) receipts, last: (a) once more through a second simulator that sends a receipt per part
  *       once the sending is over, as fast as its window of 100 unanswered deliver_sm allows;
  *       parts marked delivered a second (each receipt is acknowledged after the write storing it).
- * Uses its own database (outage_channels_bench_<n>), since it rewrites consents and quiet hours.
+ * Uses its own database (outage_channels_bench_<n>_<migrations>), since it rewrites consents and quiet hours.
  * It prints where the CPU went in (a) and (b), by process; `--sms-only` leaves out (c) and (d).
  */
 import { cpus } from 'os';
@@ -73,8 +73,8 @@ async function main(): Promise<void> {
   const poolSize = arg('pool', 5);
   const rounds = arg('rounds', 2);
   const smsOnly = process.argv.includes('--sms-only');
-  const dbName = `outage_channels_bench_${subscribers}`;
-  const url = await seededDatabase(dbName, subscribers);
+  const url = await seededDatabase(`outage_channels_bench_${subscribers}`, subscribers);
+  const dbName = new URL(url).pathname.slice(1);
   const db = new Client({ connectionString: url });
   await db.connect();
   const benchBackend = (await db.query(`SELECT pg_backend_pid() AS pid`)).rows[0].pid as number;

@@ -2,7 +2,7 @@
  * npm run bench:e2e [-- --subscribers 2000000 --affected 1000000 --workers 1 --email-workers 0]
  *
  * The whole product on this machine: the demo operator seeded (kept between runs in
- * outage_bench_<n>), api and `--workers` workers as real processes with CHANNELS=live (with
+ * outage_bench_<n>_<migrations>), api and `--workers` workers as real processes with CHANNELS=live (with
  * `--email-workers N`, N more workers take the email queue, WORKER_QUEUES, and the others the rest), the SMSC
  * simulator (acknowledging at once, receipts after 500 ms) and the SMTP sink as their own
  * processes. An incident hitting about `--affected` subscribers is declared, then its ETR moves

@@ -1,6 +1,8 @@
 import { INestApplication } from '@nestjs/common';
+import { createHash } from 'crypto';
 import { once } from 'events';
 import { readdirSync, readFileSync } from 'fs';
+import { join } from 'path';
 import { Client } from 'pg';
 import { connect, PDU, PduFields } from 'smpp';
 import { DataSource } from 'typeorm';
@@ -24,8 +26,14 @@ export function arg(name: string, fallback: number, min = 1): number {
   return value;
 }
 
-/** A migrated database kept between runs under `name`, so a 2M-row seed is paid once. */
-export async function benchDatabase(name: string): Promise<string> {
+/**
+ * A migrated database kept between runs under `name` and the checkout's migrations (a short hash of
+ * their file names), so a 2M-row seed is paid once, and a checkout with other migrations (another
+ * branch on the same server) gets a database of its own instead of migrating this one under it.
+ */
+export async function benchDatabase(base: string): Promise<string> {
+  const migrations = readdirSync(join(__dirname, '..', '..', 'migrations')).filter((f) => /\.(ts|js)$/.test(f)).sort();
+  const name = `${base}_${createHash('sha1').update(migrations.join('\n')).digest('hex').slice(0, 6)}`;
   const server = process.env.DATABASE_URL;
   if (!server) throw new Error('DATABASE_URL is not set: run through the npm script, which starts the servers');
   const admin = new Client({ connectionString: withDatabase(server, 'postgres') });
@@ -50,11 +58,21 @@ export async function seededDatabase(name: string, subscribers: number): Promise
   return url;
 }
 
-/** Every incident and all that hangs off it gone, so a run starts from a quiet operator. */
+/**
+ * Every incident and all that hangs off it gone, so a run starts from a quiet operator. A worker
+ * just started may read these tables meanwhile: a deadlock with it is tried again.
+ */
 export async function clearIncidents(db: Client): Promise<void> {
-  await db.query(
-    `TRUNCATE incidents, incident_events, incident_impact, call_tasks, call_attempts, notification_threads, messages, message_parts, pending_receipts CASCADE`,
-  );
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.query(
+        `TRUNCATE incidents, incident_events, incident_impact, call_tasks, call_attempts, notification_threads, messages, message_parts, pending_receipts CASCADE`,
+      );
+      return;
+    } catch (e) {
+      if ((e as { code?: string }).code !== '40P01' || attempt === 3) throw e;
+    }
+  }
 }
 
 export async function databaseMb(db: Client): Promise<number> {
