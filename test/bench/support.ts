@@ -179,24 +179,48 @@ export function measured(label: string, n: number, value = String(n)): boolean {
 export const failures = (): number => failed.length;
 
 /**
- * CPU seconds used so far by the PostgreSQL backends (and autovacuum workers) of `database` only,
- * leaving out `exceptPid` (the bench's own connection). The server is shared with other tests, so
- * counting every `postgres` process would count them too. Backends that ended are lost (the
- * engine's pools keep theirs), and the server-wide WAL writer and checkpointer are not counted.
+ * CPU seconds the PostgreSQL backends (and autovacuum workers) of `database` use from start() to
+ * stop(), leaving out `exceptPid` (the bench's own connection). The server is shared with other
+ * tests, so counting every `postgres` process would count them too. Backends come and go (a pool
+ * closes idle ones), so each is sampled every 250 ms and counted from its first to its last sample
+ * (or from start() when it was there already); what one uses in its last 250 ms before exiting is
+ * lost. The server-wide WAL writer and checkpointer are not counted.
  */
-export function postgresCpuSeconds(database: string, exceptPid?: number): number {
-  let sum = 0;
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d) && Number(d) !== exceptPid)) {
-    try {
-      const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      // "postgres: <user> <database> <host>(<port>) <state>" or "postgres: autovacuum worker <database>"
-      if (!title.startsWith('postgres: ') || !title.split(' ').includes(database)) continue;
-      sum += cpuSeconds(Number(pid));
-    } catch {
-      /* gone meanwhile */
+export class PostgresCpu {
+  private readonly first = new Map<number, number>();
+  private readonly last = new Map<number, number>();
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly database: string, private readonly exceptPid?: number) {}
+
+  start(): this {
+    this.sample(true);
+    this.timer = setInterval(() => this.sample(false), 250);
+    return this;
+  }
+
+  stop(): number {
+    clearInterval(this.timer);
+    this.sample(false);
+    let sum = 0;
+    for (const [pid, seconds] of this.last) sum += seconds - (this.first.get(pid) ?? 0);
+    return sum;
+  }
+
+  private sample(atStart: boolean): void {
+    for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d) && Number(d) !== this.exceptPid)) {
+      try {
+        const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        // "postgres: <user> <database> <host>(<port>) <state>" or "postgres: autovacuum worker <database>"
+        if (!title.startsWith('postgres: ') || !title.split(' ').includes(this.database)) continue;
+        const seconds = cpuSeconds(Number(pid));
+        if (atStart) this.first.set(Number(pid), seconds);
+        if (seconds > 0) this.last.set(Number(pid), seconds);
+      } catch {
+        /* gone meanwhile */
+      }
     }
   }
-  return sum;
 }
 
 /** The bench process's own CPU seconds so far (user + system). */
