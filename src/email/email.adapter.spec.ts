@@ -17,7 +17,8 @@ class FakeTransport implements MailTransport {
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     await new Promise<void>((resolve) => this.waiting.push(resolve));
     this.inFlight--;
-    if (String(mail.to).startsWith('bounce')) throw Object.assign(new Error('550 no such user'), { responseCode: 550, response: '550 no such user' });
+    const to = mail.envelope ? (mail.envelope as { to: string[] }).to[0] : String(mail.to);
+    if (to.startsWith('bounce')) throw Object.assign(new Error('550 no such user'), { responseCode: 550, response: '550 no such user' });
     return { response: `250 Ok: queued as Q${this.sent.indexOf(mail)}` };
   }
 

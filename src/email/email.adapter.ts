@@ -3,6 +3,7 @@ import type { SendMailOptions } from 'nodemailer';
 import { maskEmail } from '../common/mask';
 import { ChannelPort, DeliveryOutcome, OutboundMessage } from '../notifications/channel.port';
 import { EmailIdentity, isSingleAddress, mailFor } from './email-message';
+import { EmailMime } from './email-mime';
 import { smtpPoolConnections, smtpRelayUnreachable, smtpRelayWaits, smtpSendSeconds } from './email.metrics';
 import { acceptedOutcome, failureOutcome, relayUnreachable } from './smtp-outcome';
 
@@ -35,6 +36,7 @@ export class EmailAdapter implements ChannelPort {
   private readonly logger = new Logger(EmailAdapter.name);
   private readonly batches = new Set<Promise<unknown>>();
   private stopping = false;
+  private readonly mime: EmailMime;
 
   constructor(
     private readonly transport: MailTransport,
@@ -42,6 +44,7 @@ export class EmailAdapter implements ChannelPort {
   ) {
     smtpPoolConnections.set({ state: 'max' }, opts.concurrency);
     smtpPoolConnections.set({ state: 'in_use' }, 0);
+    this.mime = new EmailMime(opts);
   }
 
   async send(batch: OutboundMessage[], deadline = Infinity): Promise<DeliveryOutcome[]> {
@@ -98,9 +101,13 @@ export class EmailAdapter implements ChannelPort {
 
   private async sendOne(m: OutboundMessage, relay: RelayWait): Promise<DeliveryOutcome> {
     if (!isSingleAddress(m.to)) return { messageId: m.messageId, status: 'failed', error: 'InvalidAddress: not a single email address' };
+    // Our own MIME, handed over as raw (see EmailMime); an international address goes through nodemailer's composer.
+    const mail: SendMailOptions = EmailMime.canBuild(m)
+      ? { envelope: { from: this.mime.sender, to: [m.to] }, raw: this.mime.build(m) }
+      : mailFor(m, this.opts);
     for (let pause = RELAY_RETRY_MS; ; pause = Math.min(pause * 2, RELAY_RETRY_MAX_MS)) {
       try {
-        const info = await this.timed(() => this.transport.sendMail(mailFor(m, this.opts)));
+        const info = await this.timed(() => this.transport.sendMail(mail));
         return acceptedOutcome(m.messageId, info.response);
       } catch (e) {
         const outcome = failureOutcome(m.messageId, e);

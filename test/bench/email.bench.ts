@@ -109,9 +109,12 @@ export async function benchEmail(opts: EmailBenchOptions): Promise<EmailBenchRes
   const rate = async (label: string, send: (m: OutboundMessage[]) => Promise<void>, round: string) => {
     const messages = outbound(opts.messages, round);
     const started = performance.now();
+    const cpu = process.cpuUsage();
     await send(messages);
+    const used = process.cpuUsage(cpu);
     const perSecond = opts.messages / ((performance.now() - started) / 1000);
-    log(`  ${label.padEnd(44)} ${Math.round(perSecond).toString().padStart(6)} emails/s`);
+    const cpuMs = ((used.user + used.system) / 1000 / opts.messages) * 1000;
+    log(`  ${label.padEnd(44)} ${Math.round(perSecond).toString().padStart(6)} emails/s, CPU ${Math.round(cpuMs)} ms per 1,000`);
     return perSecond;
   };
 
