@@ -8,12 +8,12 @@ const outage: OpenIncident = { code: '7KQF-M2XA', kind: 'outage', status: 'inves
 describe(statusText.name, () => {
   it('should give status, ETR in the subscriber zone and the status link when an incident is open', () => {
     const sut = statusText('ru', [outage], NOW, 'Asia/Novosibirsk', BASE);
-    expect(sut).toBe('Авария в сети 7KQF-M2XA: выясняем причину. Срок: сегодня до 18:00. https://status.example.ru/status/7KQF-M2XA/ru');
+    expect(sut).toBe('Авария в сети 7KQF-M2XA: выясняем причину. Срок: сегодня до 18:00. https://status.example.ru/s/7KQF-M2XA/ru');
   });
 
   it('should speak English when the subscriber does', () => {
     const sut = statusText('en', [{ ...outage, status: 'identified', etr: null }], NOW, 'Europe/Moscow', BASE);
-    expect(sut).toBe('Network outage 7KQF-M2XA: cause found. Expected fix: not known yet. https://status.example.ru/status/7KQF-M2XA/en');
+    expect(sut).toBe('Network outage 7KQF-M2XA: cause found. Expected fix: not known yet. https://status.example.ru/s/7KQF-M2XA/en');
   });
 
   it('should say there are no known outages when none is open', () => {

@@ -17,8 +17,9 @@ export function normalisePublicCode(input: string): string | undefined {
 }
 
 /**
- * The status page of an incident in the language of the message that links to it. The language
- * is a path step rather than ?lang= (the page takes both): three characters instead of eight keep
- * every default SMS within two parts.
+ * The status page of an incident in the language of the message that links to it, as messages
+ * carry it: /s/ rather than /status/ and the language as a path step rather than ?lang= (the page
+ * takes every form). Every character of the link is one the words of an SMS cannot use: with this
+ * form the default templates keep two parts for a PUBLIC_BASE_URL of up to 30 characters.
  */
-export const statusUrl = (publicBaseUrl: string, code: string, locale: 'ru' | 'en') => `${publicBaseUrl}/status/${code}/${locale}`;
+export const statusUrl = (publicBaseUrl: string, code: string, locale: 'ru' | 'en') => `${publicBaseUrl}/s/${code}/${locale}`;

@@ -39,8 +39,8 @@ export class StatusPageController {
     res.status(200).send(asset.body);
   }
 
-  /** In the language the path or ?lang= names (messages link to /status/CODE/ru), else the browser's. */
-  @Get(['status/:code', 'status/:code/:lang'])
+  /** In the language the path or ?lang= names (messages link to /s/CODE/ru), else the browser's. */
+  @Get(['status/:code', 'status/:code/:lang', 's/:code', 's/:code/:lang'])
   async html(
     @Param('code') code: string,
     @Param('lang') langStep: string | undefined,

@@ -77,7 +77,7 @@ describe('SMS replies', () => {
     await reply(phone('s1'), ' Статус ');
     const [answer] = await answers(phone('s1'));
     expect(answer.text).toContain(`${incident.code}: выясняем причину. Срок: сегодня до 18:00.`); // 11:00Z in Novosibirsk
-    expect(answer.text).toContain(`/status/${incident.code}`);
+    expect(answer.text).toContain(`/s/${incident.code}/`);
     expect(await lastInbound(phone('s1'))).toMatchObject({ outcome: 'status', subscriber_id: ids.s1 });
     const [row] = await engine.api.db.query(`SELECT kind, recipient, state, parts FROM inbound_replies ORDER BY id DESC LIMIT 1`);
     expect(row).toEqual({ kind: 'status', recipient: phone('s1'), state: 'accepted', parts: 1 });

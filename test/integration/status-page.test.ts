@@ -68,7 +68,7 @@ describe('public status page', () => {
   });
 
   it('should show a title given for every language in each, and name the zone next to each time', async () => {
-    const ru = (await api.request('GET', `/status/${incident.code}/ru`, { key: null })).body as string;
+    const ru = (await api.request('GET', `/s/${incident.code}/ru`, { key: null })).body as string; // the short form messages link to
     expect(ru).toContain('<h1>Fibre cut near Lenina st.</h1>');
     expect(ru).toContain('Причина найдена');
     // Printed in UTC, said so, and rewritten in the reader's zone, named, by the page's script.

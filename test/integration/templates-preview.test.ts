@@ -54,7 +54,7 @@ describe('GET /v1/templates/preview', () => {
       const res = await get('kind=notice&locale=ru&channel=sms', key);
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ kind: 'notice', locale: 'ru', channel: 'sms', encoding: 'ucs2', segments: 2 });
-      expect(res.body.text).toContain('https://status.example.ru/status/7KQF-M2XA');
+      expect(res.body.text).toContain('https://status.example.ru/s/7KQF-M2XA/ru');
       expect(res.body.characters).toBe(res.body.text.length);
     }
   });
@@ -63,7 +63,7 @@ describe('GET /v1/templates/preview', () => {
     const res = await get('kind=restored&locale=en&channel=email', nocKey);
     expect(res.status).toBe(200);
     expect(res.body.subject).toMatch(/^Your service is back: .* \[7KQF-M2XA\]$/);
-    expect(res.body.html).toContain('<a href="https://status.example.ru/status/7KQF-M2XA/en">'); // the page in the message's language
+    expect(res.body.html).toContain('<a href="https://status.example.ru/s/7KQF-M2XA/en">'); // the page in the message's language
   });
 
   it('should answer 422 naming the bad query fields', async () => {

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, statSync } from 'fs';
 import { join } from 'path';
+import { statusUrl } from '../../incidents/public-code';
 import { splitText } from '../../sms/segmentation';
-import { sampleInput, sampleVariants } from './template-sample';
+import { SAMPLE_CODE, sampleInput, sampleVariants } from './template-sample';
 import { CompiledTemplate, compileTemplate, TemplateSyntaxError } from './template-syntax';
 import { TEMPLATE_VARIABLES, templateVars } from './template-vars';
 import {
@@ -114,5 +115,6 @@ function checkSmsLength(template: CompiledTemplate, kind: MessageKind, locale: T
   }
   const segments = splitText(longest, 'ucs2').length;
   if (segments <= MAX_SMS_SEGMENTS) return undefined;
-  return `needs ${segments} SMS segments (${longest.length} UCS-2 characters) for the sample, at most ${MAX_SMS_SEGMENTS} allowed: "${longest}"`;
+  const link = statusUrl(publicBaseUrl, SAMPLE_CODE, locale).length;
+  return `needs ${segments} SMS segments (${longest.length} UCS-2 characters, ${link} of them the link to PUBLIC_BASE_URL) for the sample, at most ${MAX_SMS_SEGMENTS} allowed: "${longest}"`;
 }

@@ -8,7 +8,8 @@ import { TemplateService } from './template.service';
 import { MESSAGE_KINDS, RenderInput, TEMPLATE_CHANNELS, TEMPLATE_LOCALES } from './template.types';
 
 const DEFAULTS = join(__dirname, '../../../config/templates');
-const BASE_URL = 'https://status.example.ru';
+// 30 characters: the longest PUBLIC_BASE_URL the default templates promise two parts for (README, Templates)
+const BASE_URL = 'https://status.operator-xyz.ru';
 const COMBOS = TEMPLATE_LOCALES.flatMap((locale) =>
   TEMPLATE_CHANNELS.flatMap((channel) => MESSAGE_KINDS.map((kind) => ({ kind, locale, channel }))),
 );
@@ -31,7 +32,7 @@ describe(TemplateService.name, () => {
         expect(message.text.length).toBeGreaterThan(40);
         if (channel === 'email') {
           expect(message.subject).toMatch(/\S/);
-          expect(message.html).toContain(`href="${BASE_URL}/status/7KQF-M2XA/${locale}"`); // the page in the message's language
+          expect(message.html).toContain(`href="${BASE_URL}/s/7KQF-M2XA/${locale}"`); // the page in the message's language
         } else {
           expect(message.subject).toBeUndefined();
           expect(message.html).toBeUndefined();
@@ -98,7 +99,7 @@ describe(TemplateService.name, () => {
 
     it('should make links clickable without the punctuation after them, and keep paragraphs', () => {
       const { html } = sut.render(sampleInput('etr_change', 'ru', 'email', BASE_URL));
-      expect(html).toContain(`<a href="${BASE_URL}/status/7KQF-M2XA/ru">${BASE_URL}/status/7KQF-M2XA/ru</a> (код 7KQF-M2XA)`);
+      expect(html).toContain(`<a href="${BASE_URL}/s/7KQF-M2XA/ru">${BASE_URL}/s/7KQF-M2XA/ru</a> (код 7KQF-M2XA)`);
       expect(html).toContain('<p>Здравствуйте, Александра Воскресенская!</p>');
       expect(html).toMatch(/<br>\n/);
     });
@@ -111,7 +112,7 @@ describe(TemplateService.name, () => {
 
     it('should add the unsubscribe link under the body only when there is one', () => {
       const input = sampleInput('followup', 'en', 'email', BASE_URL);
-      expect(sut.render(input).text).toMatch(/Unsubscribe from these emails: https:\/\/status\.example\.ru\/unsubscribe\/x+$/);
+      expect(sut.render(input).text).toMatch(new RegExp(`Unsubscribe from these emails: ${BASE_URL.replace(/\./g, "\\.")}/unsubscribe/x+$`));
       expect(sut.render({ ...input, unsubscribeUrl: undefined }).text).not.toContain('Unsubscribe');
     });
   });
@@ -146,7 +147,7 @@ describe(TemplateService.name, () => {
 
     it('should refuse an SMS that needs more than 2 UCS-2 segments for the sample, naming the file', () => {
       writeFileSync(join(dir, 'sms/en/followup.txt'), `${'We are very sorry. '.repeat(6)}{{manager}} {{statusUrl}}`);
-      expect(load).toThrow(new RegExp(`${join(dir, 'sms/en/followup.txt')}: needs 3 SMS segments \\(\\d+ UCS-2 characters\\)`));
+      expect(load).toThrow(new RegExp(`${join(dir, 'sms/en/followup.txt')}: needs 3 SMS segments \\(\\d+ UCS-2 characters, \\d+ of them the link to PUBLIC_BASE_URL\\)`));
     });
 
     it('should refuse a missing template and an email without a subject, naming each file', () => {

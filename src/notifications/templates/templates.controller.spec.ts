@@ -15,7 +15,7 @@ describe(TemplatesController.name, () => {
   it('should preview an SMS with its encoding, segments and length', () => {
     const preview = sut.preview({ kind: 'notice', locale: 'ru', channel: 'sms' });
     expect(preview).toEqual({
-      kind: 'notice', locale: 'ru', channel: 'sms', text: expect.stringContaining('https://status.example.ru/status/7KQF-M2XA'),
+      kind: 'notice', locale: 'ru', channel: 'sms', text: expect.stringContaining('https://status.example.ru/s/7KQF-M2XA/ru'),
       encoding: 'ucs2', segments: 2, characters: preview.text.length,
     });
     expect(preview.text).toContain('сегодня до 18:00');
