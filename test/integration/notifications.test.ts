@@ -307,11 +307,11 @@ describe('notification engine: the incident\'s own words in each subscriber\'s l
     expect(en.subject).toContain('Fibre cut on Lenina st.');
     expect(en.text).toContain('The crew is on its way.');
     expect(en.text).not.toContain('Обрыв');
-    expect(en.text).toMatch(/\/status\/[A-Z0-9]{4}-[A-Z0-9]{4}\/en\b/);
+    expect(en.text).toMatch(/\/s\/[A-Z0-9]{4}-[A-Z0-9]{4}\/en\b/);
     const [ru] = engine.email.to(email('s1'));
     expect(ru.subject).toContain('Обрыв кабеля на Ленина');
     expect(ru.text).toContain('Бригада уже едет.');
-    expect(ru.text).toMatch(/\/status\/[A-Z0-9]{4}-[A-Z0-9]{4}\/ru\b/);
+    expect(ru.text).toMatch(/\/s\/[A-Z0-9]{4}-[A-Z0-9]{4}\/ru\b/);
     expect(engine.sms.to(phone('s5'))[0].text).toMatch(/\/en$/); // Moscow, 19:00: awake, texted now
   });
 
