@@ -1,16 +1,8 @@
-import { INestApplicationContext } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { randomBytes } from 'crypto';
-import { WorkerModule } from '../../src/app.modules';
-import { Clock } from '../../src/common/clock';
-import { JsonLogger } from '../../src/common/json-logger';
-import { EMAIL_CHANNEL } from '../../src/notifications/channel.port';
-import { SmscSimulator, startSmscSimulator } from '../../src/peers/smsc-simulator/smsc-simulator';
+import { SmscSimulator } from '../../src/peers/smsc-simulator/smsc-simulator';
 import { formatReceiptText } from '../../src/sms/delivery-receipt';
 import { TestApi } from '../support/api';
-import { RecordingChannel } from '../support/recording-channel';
-import { seedTopology, SubscriberKey, SUBSCRIBERS } from '../support/topology';
-import { Probe, waitFor as poll } from '../support/wait';
+import { SmppStack, startSmppStack, waitOverSmpp as waitFor } from '../support/smpp-stack';
+import { SubscriberKey, SUBSCRIBERS } from '../support/topology';
 
 /**
  * Hostile input from the SMS side, over real TCP: the api, and a worker whose SMS channel is the
@@ -20,39 +12,27 @@ import { Probe, waitFor as poll } from '../support/wait';
 
 const NOW = '2026-11-24T07:00:00Z'; // 14:00 in Novosibirsk
 
-/** Over real TCP: a longer deadline than in-process tests. */
-const waitFor = <T>(probe: Probe<T>, what: string) => poll(probe, what, 15_000);
-
 describe('hostile input over SMPP', () => {
   let sim: SmscSimulator;
   let api: TestApi;
-  let worker: INestApplicationContext;
   let ids: Record<SubscriberKey, number>;
+  let stack: SmppStack | undefined;
 
   beforeAll(async () => {
-    sim = await startSmscSimulator({ systemId: 'outage', password: 'secret', receipts: false });
-    api = await TestApi.start({
-      QUEUE_PREFIX: `test-${randomBytes(4).toString('hex')}`, DISPATCH_INTERVAL_MS: '100',
-      SMSC_HOST: '127.0.0.1', SMSC_PORT: String(sim.smppPort), SMSC_SYSTEM_ID: 'outage', SMSC_PASSWORD: 'secret', SMSC_MAX_RATE: '0',
-      INBOUND_RECEIPT_GRACE_SECONDS: '1', CLAIM_LEASE_SECONDS: '1',
+    stack = await startSmppStack(NOW, {
+      sim: { receipts: false },
+      env: { DISPATCH_INTERVAL_MS: '100', INBOUND_RECEIPT_GRACE_SECONDS: '1', CLAIM_LEASE_SECONDS: '1' },
+      apiClock: true,
     });
-    api.setNow(NOW);
-    const moduleRef = await Test.createTestingModule({ imports: [WorkerModule] })
-      .overrideProvider(EMAIL_CHANNEL)
-      .useValue(new RecordingChannel('email'))
-      .setLogger(new JsonLogger(process.env.TEST_WORKER_LOG ?? 'error'))
-      .compile();
-    moduleRef.get(Clock).now = () => new Date(NOW);
-    await moduleRef.init();
-    worker = moduleRef;
-    ids = await seedTopology(api);
-    await waitFor(async () => (sim.stats().bound.transceiver ?? 0) > 0, 'the worker to bind');
+    ({ sim, api, ids } = stack);
   });
-  afterAll(async () => {
-    await worker?.close();
-    await api?.stop();
-    await sim?.stop();
-  });
+  afterAll(() => stack?.stop());
+
+  /** The simulator's MO counts once every deliver_sm sent so far (an earlier test's too) is answered. */
+  async function settledMoCounts() {
+    await waitFor(async () => sim.stats().moUnanswered === 0, 'earlier deliver_sm to be answered');
+    return sim.stats();
+  }
 
   it('should take a receipt texted by a subscriber as a reply, and only a deliver_sm marked as a receipt as one', async () => {
     const res = await api.post('/v1/incidents', { title: 'Ring failure', kind: 'outage', scope: { areaCodes: ['DIST-A1b'] } });
@@ -90,7 +70,7 @@ describe('hostile input over SMPP', () => {
   });
 
   it('should store a reply holding NUL characters without them, and acknowledge it', async () => {
-    const { moAcked, moRefused } = sim.stats();
+    const { moAcked, moRefused } = await settledMoCounts();
     expect(sim.sendMo(SUBSCRIBERS.s1.phone, 'Outages', 'Нет\u0000 света с утра\u0000')).toBe(1);
     const [reply] = await waitFor(async () => {
       const rows: Array<{ body: string }> = await api.db.query(`SELECT body FROM inbound_messages WHERE sender = $1`, [SUBSCRIBERS.s1.phone]);
@@ -111,7 +91,7 @@ describe('hostile input over SMPP', () => {
       END $$`);
     await api.db.query(`CREATE TRIGGER refuse_poison BEFORE INSERT ON inbound_messages FOR EACH ROW EXECUTE FUNCTION refuse_poison()`);
     try {
-      const { moAcked, moRefused } = sim.stats();
+      const { moAcked, moRefused } = await settledMoCounts();
       expect(sim.sendMo(SUBSCRIBERS.s3.phone, 'Outages', 'POISON pill')).toBe(1);
       expect(sim.sendMo(SUBSCRIBERS.s4.phone, 'Outages', 'СТОП')).toBe(1);
 

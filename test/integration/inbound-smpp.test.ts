@@ -1,16 +1,10 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { randomBytes } from 'crypto';
-import { WorkerModule } from '../../src/app.modules';
-import { Clock } from '../../src/common/clock';
-import { JsonLogger } from '../../src/common/json-logger';
 import { receiptsCounter } from '../../src/inbound/inbound.metrics';
-import { ChannelPort, EMAIL_CHANNEL, SMS_CHANNEL } from '../../src/notifications/channel.port';
-import { SmscSimulator, startSmscSimulator } from '../../src/peers/smsc-simulator/smsc-simulator';
+import { ChannelPort, SMS_CHANNEL } from '../../src/notifications/channel.port';
+import { SmscSimulator } from '../../src/peers/smsc-simulator/smsc-simulator';
 import { TestApi } from '../support/api';
-import { RecordingChannel } from '../support/recording-channel';
-import { seedTopology, SubscriberKey, SUBSCRIBERS } from '../support/topology';
-import { Probe, waitFor as poll } from '../support/wait';
+import { SmppStack, startSmppStack, waitOverSmpp as waitFor } from '../support/smpp-stack';
+import { SubscriberKey, SUBSCRIBERS } from '../support/topology';
 
 /**
  * Receipts and replies over real TCP: the api, and a worker whose SMS channel is the real SMPP
@@ -20,41 +14,24 @@ import { Probe, waitFor as poll } from '../support/wait';
 const NOW = '2026-11-24T07:00:00Z'; // 14:00 in Novosibirsk
 const digits = (k: SubscriberKey) => SUBSCRIBERS[k].phone.slice(1);
 
-/** Over real TCP: a longer deadline than in-process tests. */
-const waitFor = <T>(probe: Probe<T>, what: string) => poll(probe, what, 15_000);
-
 describe('receipts and replies over SMPP', () => {
   let sim: SmscSimulator;
   let api: TestApi;
   let worker: INestApplicationContext;
   let ids: Record<SubscriberKey, number>;
+  let stack: SmppStack | undefined;
 
   const toHandset = (k: SubscriberKey) => sim.messages().filter((m) => m.to === digits(k));
 
   beforeAll(async () => {
-    sim = await startSmscSimulator({ systemId: 'outage', password: 'secret', receipts: { delayMs: 30 } });
-    api = await TestApi.start({
-      QUEUE_PREFIX: `test-${randomBytes(4).toString('hex')}`, DISPATCH_INTERVAL_MS: '100',
-      SMSC_HOST: '127.0.0.1', SMSC_PORT: String(sim.smppPort), SMSC_SYSTEM_ID: 'outage', SMSC_PASSWORD: 'secret', SMSC_MAX_RATE: '0',
-      INBOUND_RECEIPT_GRACE_SECONDS: '1', CLAIM_LEASE_SECONDS: '1',
+    stack = await startSmppStack(NOW, {
+      sim: { receipts: { delayMs: 30 } },
+      env: { DISPATCH_INTERVAL_MS: '100', INBOUND_RECEIPT_GRACE_SECONDS: '1', CLAIM_LEASE_SECONDS: '1' },
+      apiClock: true,
     });
-    api.setNow(NOW);
-    const moduleRef = await Test.createTestingModule({ imports: [WorkerModule] })
-      .overrideProvider(EMAIL_CHANNEL)
-      .useValue(new RecordingChannel('email'))
-      .setLogger(new JsonLogger(process.env.TEST_WORKER_LOG ?? 'error'))
-      .compile();
-    moduleRef.get(Clock).now = () => new Date(NOW);
-    await moduleRef.init();
-    worker = moduleRef;
-    ids = await seedTopology(api);
-    await waitFor(async () => (sim.stats().bound.transceiver ?? 0) > 0, 'the worker to bind');
+    ({ sim, api, worker, ids } = stack);
   });
-  afterAll(async () => {
-    await worker?.close();
-    await api?.stop();
-    await sim?.stop();
-  });
+  afterAll(() => stack?.stop());
 
   it('should mark a two-part Russian message delivered when the receipts of both parts have come', async () => {
     const res = await api.post('/v1/incidents', { title: 'Ring failure', kind: 'outage', scope: { areaCodes: ['DIST-A1a'] }, etr: '2026-11-24T11:00:00Z' });

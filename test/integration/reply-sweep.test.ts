@@ -1,20 +1,12 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { randomBytes } from 'crypto';
-import { WorkerModule } from '../../src/app.modules';
-import { Clock } from '../../src/common/clock';
-import { JsonLogger } from '../../src/common/json-logger';
 import { RepliesService } from '../../src/inbound/replies.service';
-import { EMAIL_CHANNEL } from '../../src/notifications/channel.port';
-import { SmscSimulator, startSmscSimulator } from '../../src/peers/smsc-simulator/smsc-simulator';
+import { SmscSimulator } from '../../src/peers/smsc-simulator/smsc-simulator';
 import { TestApi } from '../support/api';
-import { RecordingChannel } from '../support/recording-channel';
-import { seedTopology, SubscriberKey, SUBSCRIBERS } from '../support/topology';
-import { Probe, waitFor as poll } from '../support/wait';
+import { SmppStack, startSmppStack, waitOverSmpp as waitFor } from '../support/smpp-stack';
+import { SubscriberKey, SUBSCRIBERS } from '../support/topology';
 
 const NOW = new Date('2026-11-24T07:00:00Z');
 const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000);
-const waitFor = <T>(probe: Probe<T>, what: string) => poll(probe, what, 15_000);
 
 /**
  * Our answers to STOP / STATUS are committed with the reply and sent afterwards; a worker killed
@@ -26,29 +18,13 @@ describe('answers left unsent by a stopped worker', () => {
   let api: TestApi;
   let worker: INestApplicationContext;
   let ids: Record<SubscriberKey, number>;
+  let stack: SmppStack | undefined;
 
   beforeAll(async () => {
-    sim = await startSmscSimulator({ systemId: 'outage', password: 'secret', receipts: false });
-    api = await TestApi.start({
-      QUEUE_PREFIX: `test-${randomBytes(4).toString('hex')}`,
-      SMSC_HOST: '127.0.0.1', SMSC_PORT: String(sim.smppPort), SMSC_SYSTEM_ID: 'outage', SMSC_PASSWORD: 'secret', SMSC_MAX_RATE: '0',
-    });
-    const moduleRef = await Test.createTestingModule({ imports: [WorkerModule] })
-      .overrideProvider(EMAIL_CHANNEL)
-      .useValue(new RecordingChannel('email'))
-      .setLogger(new JsonLogger(process.env.TEST_WORKER_LOG ?? 'error'))
-      .compile();
-    moduleRef.get(Clock).now = () => new Date(NOW);
-    await moduleRef.init();
-    worker = moduleRef;
-    ids = await seedTopology(api);
-    await waitFor(async () => (sim.stats().bound.transceiver ?? 0) > 0, 'the worker to bind');
+    stack = await startSmppStack(NOW, { sim: { receipts: false } });
+    ({ sim, api, worker, ids } = stack);
   });
-  afterAll(async () => {
-    await worker?.close();
-    await api?.stop();
-    await sim?.stop();
-  });
+  afterAll(() => stack?.stop());
 
   /** A reply and our answer to it, committed at `at` and never sent. */
   async function unsentAnswer(k: SubscriberKey, body: string, at: Date): Promise<string> {

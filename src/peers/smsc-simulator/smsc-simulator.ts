@@ -75,6 +75,8 @@ export interface SimStats {
   /** deliver_sm of MO messages (and of sendDeliver) the ESME acknowledged, or refused with an error status. */
   moAcked: number;
   moRefused: number;
+  /** Those sent and not answered yet. */
+  moUnanswered: number;
   malformedSent: number;
   /** When the first and the latest accepted submit_sm arrived (epoch ms), for time-to-first-SMS. */
   firstSubmitAt: number | null;
@@ -424,7 +426,8 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
     stats: () => {
       const bound: Record<string, number> = {};
       for (const x of sessions) if (x.mode) bound[x.mode] = (bound[x.mode] ?? 0) + 1;
-      return { sessions: sessions.size, bound, receiptsWaiting: receipts.length, ...stats };
+      const moUnanswered = [...sessions].reduce((n, s) => n + s.awaitingMo.size, 0);
+      return { sessions: sessions.size, bound, receiptsWaiting: receipts.length, moUnanswered, ...stats };
     },
     messages: () => messages,
     dropConnections() {
