@@ -6,7 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { WorkerModule } from './app.modules';
 import { createAdminKey } from './auth/create-admin-key';
 import { JsonLogger } from './common/json-logger';
-import { AppConfig, APP_CONFIG, ConfigError, loadConfig } from './config/app-config';
+import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { createApiApp } from './http';
 
 /**
@@ -34,15 +34,17 @@ const CLOSE_SLACK_SECONDS = 4;
  * SIGTERM / SIGINT close the app (running jobs get SHUTDOWN_GRACE_SECONDS), then the process exits,
  * whatever its dependencies are doing: an unreachable Redis, PostgreSQL, SMSC or relay can make a
  * close wait forever, so a deadline ends the process after the grace period plus a few seconds.
+ * Listening starts before the app is built: a signal while it starts (the worker's start-up hooks
+ * wait on Redis and PostgreSQL) is a stop like any other, not Node's default death without a word.
  */
-function stopOnSignals(app: INestApplicationContext, graceSeconds: number, logger: JsonLogger): void {
+function stopOnSignals(app: Promise<INestApplicationContext>, graceSeconds: number, logger: JsonLogger): void {
   const stop = (signal: NodeJS.Signals) => {
     logger.log({ msg: 'stopping', signal, graceSeconds }, 'Main');
     const deadline = setTimeout(() => {
       logger.error({ msg: 'still closing at the shutdown deadline; exiting', seconds: graceSeconds + CLOSE_SLACK_SECONDS }, 'Main');
       process.exit(1);
     }, (graceSeconds + CLOSE_SLACK_SECONDS) * 1000);
-    app.close().then(
+    app.then((a) => a.close()).then(
       () => {
         clearTimeout(deadline);
         logger.log({ msg: 'stopped', signal }, 'Main');
@@ -84,8 +86,13 @@ async function main(role: string | undefined): Promise<void> {
       process.exit(1);
     });
   }
+  if (role !== 'api' && role !== 'worker') {
+    logger.fatal('usage: main.js api | worker | create-admin-key [name]', 'Main');
+    process.exit(64);
+  }
+  let config: AppConfig;
   try {
-    loadConfig(); // fail fast, naming the variable, before anything connects
+    config = loadConfig(); // fail fast, naming the variable, before anything connects
   } catch (e) {
     if (e instanceof ConfigError) {
       logger.fatal(e.message, 'Config');
@@ -94,20 +101,16 @@ async function main(role: string | undefined): Promise<void> {
     throw e;
   }
   if (role === 'api') {
-    const app = await createApiApp(logger);
-    const config = app.get<AppConfig>(APP_CONFIG);
-    stopOnSignals(app, config.shutdownGraceSeconds, logger);
-    await app.listen(config.port);
+    const starting = createApiApp(logger);
+    stopOnSignals(starting, config.shutdownGraceSeconds, logger);
+    await (await starting).listen(config.port);
     logger.log({ msg: 'api listening', port: config.port }, 'Main');
-  } else if (role === 'worker') {
-    const app = await NestFactory.createApplicationContext(WorkerModule, { logger });
-    const { workerMetricsPort, shutdownGraceSeconds } = app.get<AppConfig>(APP_CONFIG);
-    stopOnSignals(app, shutdownGraceSeconds, logger);
-    await app.init();
-    if (workerMetricsPort) serveWorkerMetrics(workerMetricsPort, logger);
   } else {
-    logger.fatal('usage: main.js api | worker | create-admin-key [name]', 'Main');
-    process.exit(64);
+    // Resolves once every start-up hook has run.
+    const starting = NestFactory.createApplicationContext(WorkerModule, { logger });
+    stopOnSignals(starting, config.shutdownGraceSeconds, logger);
+    await starting;
+    if (config.workerMetricsPort) serveWorkerMetrics(config.workerMetricsPort, logger);
   }
 }
 

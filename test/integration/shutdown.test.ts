@@ -121,6 +121,15 @@ describe('stopping a process whose dependency is gone', () => {
     await whileHung(redis, () => expectStopsInTime(worker));
   });
 
+  it('should stop a worker signalled before it has started (Redis hangs: its start-up cannot finish)', async () => {
+    await whileHung(redis, async () => {
+      const worker = await start('worker');
+      // Bound to the SMSC: its start-up hooks are running, and those that need Redis wait.
+      await worker.waitFor((l) => l.msg === 'bound');
+      await expectStopsInTime(worker);
+    });
+  });
+
   it('should stop a worker when PostgreSQL hangs', async () => {
     const worker = await start('worker');
     await started(worker);

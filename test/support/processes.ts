@@ -67,6 +67,7 @@ class Watched {
   private readonly sampler: NodeJS.Timeout;
   /** Resolves with the exit code (null when a signal ended it). */
   readonly exited: Promise<number | null>;
+  protected closed = false;
 
   constructor(args: string[], env: Record<string, string>, captureStderr = false) {
     // BENCH_CPU_PROF=<dir>: every process writes a V8 CPU profile there when it exits (open it in Chrome DevTools).
@@ -75,7 +76,9 @@ class Watched {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', captureStderr ? 'pipe' : 'inherit'],
     });
-    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
+    // 'close', not 'exit': by then every line it wrote has been read.
+    this.exited = new Promise((resolve) => this.child.once('close', (code) => resolve(code)));
+    this.exited.then(() => (this.closed = true));
     createInterface({ input: this.child.stdout! }).on('line', (line) => this.onLine(line));
     if (captureStderr) createInterface({ input: this.child.stderr! }).on('line', (line) => this.onLine(line));
     this.sampler = setInterval(() => (this.peakKb = Math.max(this.peakKb, this.hwmKb())), 200);
@@ -148,7 +151,7 @@ export class ServiceProcess extends Watched {
     for (;;) {
       const hit = this.lines.find(predicate);
       if (hit) return hit;
-      if (Date.now() > deadline || this.child.exitCode !== null) throw new Error(`${this.role}: expected log line did not come`);
+      if (Date.now() > deadline || this.closed) throw new Error(`${this.role}: expected log line did not come`);
       await new Promise((r) => setTimeout(r, 50));
     }
   }
