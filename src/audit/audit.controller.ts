@@ -17,9 +17,9 @@ export class AuditController {
   @ApiQuery({ name: 'keyId', required: false, type: Number })
   @ApiQuery({ name: 'incidentId', required: false, type: Number, description: 'rows that touched this incident' })
   @ApiQuery({ name: 'subscriberId', required: false, type: Number, description: 'rows that touched this subscriber' })
-  @ApiQuery({ name: 'from', required: false, description: 'ISO 8601, inclusive' })
-  @ApiQuery({ name: 'to', required: false, description: 'ISO 8601, exclusive' })
-  @ApiQuery({ name: 'cursor', required: false })
+  @ApiQuery({ name: 'from', required: false, type: String, format: 'date-time', description: 'ISO 8601, inclusive' })
+  @ApiQuery({ name: 'to', required: false, type: String, format: 'date-time', description: 'ISO 8601, exclusive' })
+  @ApiQuery({ name: 'cursor', required: false, type: String, description: 'the nextCursor of the page before' })
   @ApiQuery({ name: 'limit', required: false, type: Number, description: '1-1000, default 100' })
   list(@Query() query: Record<string, unknown>): Promise<AuditPageDto> {
     return this.audit.list(query);

@@ -249,6 +249,12 @@ describe('console in Chromium', () => {
     await page.goto(url('/admin/imports'));
     await waitForText(page.getByRole('alert'), 'This page is not available to your role.');
     expect(await page.getByRole('button', { name: 'Upload' }).count()).toBe(0);
+    // Nor the audit log: no link, the no-access view at its address, and the API refuses the key.
+    expect(await nav.getByRole('link', { name: 'Audit log' }).count()).toBe(0);
+    await page.goto(url('/admin/audit'));
+    await waitForText(page.getByRole('alert'), 'This page is not available to your role.');
+    expect(await page.getByRole('table', { name: 'Audit log' }).count()).toBe(0);
+    expect((await engine.api.get('/v1/audit', keys.manager)).status).toBe(403);
   });
 
   it('should show an admin each bad line and field of a CSV import, and create, show once and revoke a key', async () => {
@@ -305,6 +311,55 @@ describe('console in Chromium', () => {
     const en = (await engine.api.get('/v1/templates/preview?kind=notice&locale=en&channel=sms')).body;
     expect(en.characters).not.toBe(ru.characters);
     await waitForText(size, `${en.encoding.toUpperCase()}${en.segments} SMS part(s)${en.characters} characters`);
+  });
+
+  it('should show an admin who read a subscriber\'s data: filtered by that subscriber, with the key, the route and links', async () => {
+    const auditor = await expectCreated(engine.api, '/v1/api-keys', { name: 'auditor', role: 'admin' });
+    const [vera] = await engine.api.db.query(`SELECT id FROM subscribers WHERE name = 'Vera Sokolova'`);
+    // More than a page of earlier requests (a NOC key's searches, as the api records them), whatever the other tests did.
+    await engine.api.db.query(
+      `INSERT INTO audit_log (api_key_id, role, method, route, status, incident_ids, subscriber_ids)
+       SELECT id, 'noc', 'GET', '/v1/subscribers', 200, '{}', '{}' FROM api_keys, generate_series(1, 60) WHERE name = 'noc-night'`,
+    );
+    // The admin reads Vera's messages on the incident page (GET /v1/subscribers?q=… and …/:id/messages).
+    const page = await signIn(auditor.key);
+    await page.goto(url(`/incidents/${otherIncident.id}`));
+    await page.getByLabel('Phone, external id or name').fill('+79140000003');
+    await page.getByRole('button', { name: 'Find', exact: true }).click();
+    await page.getByRole('table', { name: 'Messages to a customer' }).getByRole('row').filter({ hasText: 'Vera Sokolova' }).first().waitFor();
+
+    await page.getByRole('navigation').getByRole('link', { name: 'Audit log' }).click();
+    const table = page.getByRole('table', { name: 'Audit log' });
+    // Everyone's requests, 50 at a time.
+    await waitForText(table.getByRole('row').nth(50), /./);
+    expect(await table.getByRole('row').count()).toBe(51); // the header and a page
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await waitForText(table.getByRole('row').nth(51), /./);
+
+    await page.getByLabel('Subscriber id').fill(String(vera.id));
+    await page.getByRole('combobox', { name: 'Key' }).click();
+    await page.getByRole('option', { name: `auditor (#${auditor.id})` }).click();
+    await page.getByRole('button', { name: 'Show', exact: true }).click();
+    const read = table.getByRole('row').filter({ hasText: 'GET /v1/subscribers/:id/messages' });
+    await read.waitFor();
+    expect(await table.getByRole('row').count()).toBe(3); // the header, the search and the messages read
+    const cells = await read.getByRole('cell').allTextContents();
+    expect(cells.slice(1, 4)).toEqual([`auditor #${auditor.id}admin`, 'GET /v1/subscribers/:id/messages', '200']);
+    expect(cells[0]).toMatch(/^\d\d\/\d\d\/\d{4}, \d\d:\d\d:\d\d$/);
+    expect(await read.getByRole('link', { name: String(otherIncident.id), exact: true }).getAttribute('href')).toBe(`/console/incidents/${otherIncident.id}`);
+    expect(page.url()).toContain(`subscriberId=${vera.id}`);
+    await shootBoth(page, 'audit');
+
+    // A subscriber's id in a row filters the log by them alone; the form follows.
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await waitForText(table.getByRole('row').nth(50), /./);
+    expect(await page.getByLabel('Subscriber id').inputValue()).toBe('');
+    await table.getByRole('link', { name: `Requests about subscriber ${vera.id}` }).first().click();
+    await waitForPoll(async () => (await page.getByLabel('Subscriber id').inputValue()) === String(vera.id));
+    await waitForPoll(async () => (await table.getByRole('row').count()) > 1 && (await table.getByRole('row').count()) < 51);
+    for (const row of (await table.getByRole('row').all()).slice(1)) {
+      expect(await row.getByRole('link', { name: `Requests about subscriber ${vera.id}` }).count()).toBe(1);
+    }
   });
 
   /** Polls until the condition holds (or fails after 10 s). */

@@ -2102,11 +2102,12 @@ export interface operations {
             query?: {
                 /** @description 1-1000, default 100 */
                 limit?: number;
-                cursor?: unknown;
+                /** @description the nextCursor of the page before */
+                cursor?: string;
                 /** @description ISO 8601, exclusive */
-                to?: unknown;
+                to?: string;
                 /** @description ISO 8601, inclusive */
-                from?: unknown;
+                from?: string;
                 /** @description rows that touched this subscriber */
                 subscriberId?: number;
                 /** @description rows that touched this incident */

@@ -9,6 +9,7 @@ export type CallEntry = S['CallEntryDto'];
 export type AreaSummary = S['AreaSummaryDto'];
 export type ElementSummary = S['NetworkElementSummaryDto'];
 export type ApiKey = S['ApiKeyDto'];
+export type AuditEntry = S['AuditEntryDto'];
 export type Role = Me['role'];
 
 /** The detail's stats, which the document gives only as an object. */

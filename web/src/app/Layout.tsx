@@ -18,6 +18,7 @@ const NAV: Array<{ to: string; label: TranslationKey; roles: Role[] }> = [
   { to: '/templates', label: 'nav.templates', roles: ['admin', 'noc'] },
   { to: '/admin/imports', label: 'nav.imports', roles: ['admin'] },
   { to: '/admin/keys', label: 'nav.keys', roles: ['admin'] },
+  { to: '/admin/audit', label: 'nav.audit', roles: ['admin'] },
 ];
 
 export function Layout() {

@@ -30,6 +30,7 @@ export const router = createBrowserRouter(
         { path: 'templates', lazy: page(() => import('./routes/templates')) },
         { path: 'admin/imports', lazy: page(() => import('./routes/imports')) },
         { path: 'admin/keys', lazy: page(() => import('./routes/keys')) },
+        { path: 'admin/audit', lazy: page(() => import('./routes/audit')) },
       ],
     },
   ],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatTime, pickedToIso, zoneCity } from './format';
+import { formatInstant, formatTime, isoToPicked, pickedToIso, zoneCity } from './format';
 
 describe(pickedToIso.name, () => {
   it('should read a picked local time as an instant when one was picked', () => {
@@ -26,5 +26,20 @@ describe(formatTime.name, () => {
 describe(zoneCity.name, () => {
   it('should name the city of a zone', () => {
     expect(zoneCity('America/Argentina/Buenos_Aires')).toBe('Buenos Aires');
+  });
+});
+
+describe(isoToPicked.name, () => {
+  it('should give the picker\'s local form of an instant that pickedToIso reads back', () => {
+    const iso = new Date(2026, 11, 3, 9, 5, 7).toISOString();
+    expect(isoToPicked(iso)).toBe('2026-12-03 09:05:07');
+    expect(pickedToIso(isoToPicked(iso))).toBe(iso);
+  });
+});
+
+describe(formatInstant.name, () => {
+  it('should show the date with its year and the time to the second in the zone asked for', () => {
+    expect(formatInstant('2026-12-03T04:15:02Z', 'en', 'Asia/Novosibirsk')).toBe('03/12/2026, 11:15:02');
+    expect(formatInstant('2026-12-03T04:15:02Z', 'ru', 'Asia/Novosibirsk')).toBe('03.12.2026, 11:15:02');
   });
 });

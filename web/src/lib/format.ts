@@ -8,6 +8,13 @@ export function formatDateTime(iso: string | null | undefined, lang: Lang, timeZ
   return new Intl.DateTimeFormat(locale(lang), { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone }).format(new Date(iso));
 }
 
+/** An instant to the second, with the year, in the viewer's zone: "03/12/2026, 11:15:02" (ru "03.12.2026, 11:15:02"). */
+export function formatInstant(iso: string, lang: Lang, timeZone?: string): string {
+  return new Intl.DateTimeFormat(locale(lang), {
+    year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZone,
+  }).format(new Date(iso));
+}
+
 /** Hours and minutes in a zone, e.g. "09:00". */
 export function formatTime(iso: string, lang: Lang, timeZone?: string): string {
   return new Intl.DateTimeFormat(locale(lang), { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(new Date(iso));
@@ -30,4 +37,11 @@ export function pickedToIso(picked: string | null | undefined): string | undefin
   if (!picked) return undefined;
   const at = new Date(picked.replace(' ', 'T'));
   return Number.isNaN(at.getTime()) ? undefined : at.toISOString();
+}
+
+/** An instant as the date-time picker holds a local time: "YYYY-MM-DD HH:mm:ss" in the viewer's zone (pickedToIso's inverse). */
+export function isoToPicked(iso: string): string {
+  const d = new Date(iso);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }

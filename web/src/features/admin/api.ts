@@ -1,6 +1,7 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, send, unwrap } from '../../api/client';
 import type { ApiKey, Role } from '../../api/types';
+import type { AuditFilter } from './audit-filter';
 
 export const IMPORT_KINDS = ['areas', 'network-elements', 'subscribers'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
@@ -37,5 +38,18 @@ export function useRevokeApiKey() {
   return useMutation({
     mutationFn: async (id: number) => unwrap(await api.DELETE('/v1/api-keys/{id}', { params: { path: { id } } })),
     onSuccess: () => client.invalidateQueries({ queryKey: ['api-keys'] }),
+  });
+}
+
+export const AUDIT_PAGE = 50;
+
+/** The audit log, newest first, a page at a time: each "Load more" asks for the rows below the last cursor. */
+export function useAuditLog(filter: AuditFilter) {
+  return useInfiniteQuery({
+    queryKey: ['audit', filter],
+    queryFn: async ({ pageParam }) =>
+      unwrap(await api.GET('/v1/audit', { params: { query: { ...filter, cursor: pageParam, limit: AUDIT_PAGE } } })),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
 }
