@@ -5,7 +5,8 @@ import type { Request } from 'express';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import type { Caller } from '../auth/roles.decorator';
 import { DomainError } from '../common/errors';
-import { AuditRepository } from './audit.repository';
+import { PendingAudit, runWithPendingAudit } from './audit-context';
+import { AuditRepository, AuditRow } from './audit.repository';
 
 export interface Touched {
   incidentIds?: unknown[];
@@ -38,7 +39,10 @@ const ids = (values: unknown[] | undefined): number[] =>
 
 /**
  * One audit row per request that read customers' data or changed anything, written before the
- * answer leaves (a read that cannot be recorded is not answered). Refusals after authentication
+ * answer leaves (a read that cannot be recorded is not answered). A change's row is written inside
+ * the change's own transaction, just before its COMMIT (AuditTransactionSubscriber, and the
+ * imports' own connection), so no change commits without its row; what only the answer knows (a
+ * new incident's id, a status other than success) is added after. Refusals after authentication
  * (another manager's incident, a bad body) are recorded with their status; requests without a
  * valid key or role never reach here (the guard answers them).
  */
@@ -57,31 +61,41 @@ export class AuditInterceptor implements NestInterceptor {
     if (!caller || (isRead && !touched)) return next.handle();
 
     const route: string = req.route?.path ?? req.path;
-    const write = async (status: number, result?: unknown) => {
+    const rowOf = (status: number, result?: unknown): AuditRow => {
       const found: Touched = touched?.({ result, body: req.body, query: req.query }) ?? {};
       const fromPath = PATH_IDS.find(([pattern]) => pattern.test(route))?.[1];
       if (fromPath) found[fromPath] = [...(found[fromPath] ?? []), req.params.id];
-      await this.log.write({
+      return {
         keyId: caller.keyId, role: caller.role, method: req.method, route, status,
         incidentIds: ids(found.incidentIds), subscriberIds: ids(found.subscriberIds),
-      });
+      };
     };
     const okStatus: number = Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) ?? (req.method === 'POST' ? HttpStatus.CREATED : HttpStatus.OK);
+    // A change's row as far as the request tells before it runs, for its transaction to write.
+    const change: PendingAudit | undefined = isRead ? undefined : { row: rowOf(okStatus) };
+    const write = async (row: AuditRow) => {
+      if (change?.id && (sameRow(row, change.row) || (await this.log.complete(change.id, row)))) return;
+      await this.log.write(row);
+    };
+    const handle = () => lastValueFrom(next.handle(), { defaultValue: undefined });
     return from(
       (async () => {
         let result: unknown;
         try {
-          result = await lastValueFrom(next.handle(), { defaultValue: undefined });
+          result = await (change ? runWithPendingAudit(change, handle) : handle());
         } catch (err) {
-          await write(statusOf(err));
+          await write(rowOf(statusOf(err)));
           throw err;
         }
-        await write(okStatus, result);
+        await write(rowOf(okStatus, result));
         return result;
       })(),
     );
   }
 }
+
+const sameRow = (a: AuditRow, b: AuditRow) =>
+  a.status === b.status && a.incidentIds.join() === b.incidentIds.join() && a.subscriberIds.join() === b.subscriberIds.join();
 
 function statusOf(err: unknown): number {
   if (err instanceof DomainError) return err.status;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Role } from '../auth/api-key.entity';
+import { auditRowParams, INSERT_AUDIT_ROW } from './audit-context';
 import { AuditEntryDto } from './audit.dto';
 
 export interface AuditRow {
@@ -29,10 +30,19 @@ export class AuditRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async write(row: AuditRow): Promise<void> {
-    await this.db.query(
-      `INSERT INTO audit_log (api_key_id, role, method, route, status, incident_ids, subscriber_ids) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [row.keyId, row.role, row.method, row.route, row.status, row.incidentIds, row.subscriberIds],
+    await this.db.query(INSERT_AUDIT_ROW, auditRowParams(row));
+  }
+
+  /**
+   * What the answer adds to a row its change's transaction wrote (the status, ids from the answer);
+   * false when that row is not there, because the transaction rolled back after writing it.
+   */
+  async complete(id: string, row: AuditRow): Promise<boolean> {
+    const [, updated] = await this.db.query(
+      `UPDATE audit_log SET status = $2, incident_ids = $3, subscriber_ids = $4 WHERE id = $1::bigint`,
+      [id, row.status, row.incidentIds, row.subscriberIds],
     );
+    return updated > 0;
   }
 
   /** Newest first, below `beforeId`; an incident or subscriber is found through the GIN indexes. */

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Client, DatabaseError } from 'pg';
 import { Readable } from 'stream';
 import { pipeline } from 'stream/promises';
+import { writePendingAudit } from '../audit/audit-context';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { copyRow } from './copy-text';
 import { IMPORT_KINDS, ImportKind, ImportKindName } from './import-kinds';
@@ -60,6 +61,7 @@ export class ImportsService {
       }
 
       const counts = await this.imports.merge(client, kind);
+      await writePendingAudit(async (sql, params) => (await client.query(sql, params)).rows);
       await client.query('COMMIT');
       const result = { ...counts, unchanged: staged.rows - counts.inserted - counts.updated };
       this.logger.log({

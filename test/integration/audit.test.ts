@@ -6,6 +6,7 @@ describe('audit log', () => {
   let api: TestApi;
   let incidentId: number;
   let subscriberId: number;
+  let areaCode: string;
   let ownKey: { id: number; key: string };
   let otherKey: { id: number; key: string };
   let nocKey: { id: number; key: string };
@@ -19,6 +20,7 @@ describe('audit log', () => {
   beforeAll(async () => {
     api = await TestApi.start();
     const [mine, theirs] = [newArea(), newArea()];
+    areaCode = mine.code;
     await expectCreated(api, '/v1/areas', mine);
     await expectCreated(api, '/v1/areas', theirs);
     subscriberId = (await expectCreated(api, '/v1/subscribers', newSubscriber({ areaCode: mine.code, name: NAME, phone: PHONE, email: EMAIL, tier: 'vip' }))).id;
@@ -93,6 +95,40 @@ describe('audit log', () => {
     const all: Array<{ row: string }> = await api.db.query(`SELECT t::text AS row FROM audit_log t`);
     expect(all.length).toBeGreaterThanOrEqual(3);
     for (const { row } of all) expect(row).not.toMatch(/79130000555|olga\.private|Ольга|Fibre cut|kind/);
+  });
+
+  it('should write a change\'s row in the transaction that makes the change, imports included', async () => {
+    await api.db.query(`DELETE FROM audit_log`);
+    expect((await api.patch(`/v1/subscribers/${subscriberId}`, { locale: 'ru' })).status).toBe(200);
+    const area = newArea();
+    const imported = await api.request('POST', '/v1/imports/areas', { raw: `code,name\n${area.code},${area.name}\n`, contentType: 'text/csv' });
+    expect(imported.status).toBe(200);
+    // xmin: the transaction that wrote a row version. One transaction: no change commits without its row.
+    const [same] = await api.db.query(
+      `SELECT (SELECT xmin::text FROM subscribers WHERE id = $1) AS subscriber, (SELECT xmin::text FROM audit_log WHERE route = '/v1/subscribers/:id') AS patched,
+              (SELECT xmin::text FROM areas WHERE code = $2) AS area, (SELECT xmin::text FROM audit_log WHERE route = '/v1/imports/areas') AS imported`,
+      [subscriberId, area.code],
+    );
+    expect(same.patched).toBe(same.subscriber);
+    expect(same.imported).toBe(same.area);
+  });
+
+  it('should keep a committed change\'s row, without what only its answer knew, when adding that afterwards fails', async () => {
+    await api.db.query(`DELETE FROM audit_log`);
+    // The step after the commit (a new incident's id into its row) fails, as it would with PostgreSQL gone.
+    await api.db.query(`CREATE FUNCTION audit_test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RAISE EXCEPTION 'no updates now'; END$$`);
+    await api.db.query(`CREATE TRIGGER audit_test_refuse BEFORE UPDATE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_test_refuse()`);
+    try {
+      const [{ last }] = await api.db.query(`SELECT max(id) AS last FROM incidents`);
+      const res = await api.post('/v1/incidents', { title: 'Declared, then the log failed', kind: 'outage', scope: { areaCodes: [areaCode] } });
+      expect(res.status).toBe(500);
+      const [declared] = await api.db.query(`SELECT id, xmin::text FROM incidents WHERE id > $1`, [last]);
+      expect(declared).toBeDefined(); // committed before the answer failed
+      expect(await api.db.query(`SELECT route, status, incident_ids, xmin::text FROM audit_log`))
+        .toEqual([{ route: '/v1/incidents', status: 201, incident_ids: [], xmin: declared.xmin }]);
+    } finally {
+      await api.db.query(`DROP TRIGGER audit_test_refuse ON audit_log; DROP FUNCTION audit_test_refuse()`);
+    }
   });
 
   describe('GET /v1/audit', () => {
