@@ -20,7 +20,8 @@
  *       once the sending is over, as fast as its window of 100 unanswered deliver_sm allows;
  *       parts marked delivered a second (each receipt is acknowledged after the write storing it).
  * Uses its own database (outage_channels_bench_<n>_<migrations>), since it rewrites consents and quiet hours.
- * It prints where the CPU went in (a) and (b), by process; `--sms-only` leaves out (c) and (d).
+ * It prints where the CPU went in (a) and (b), by process; `--sms-only` leaves out (c) and (d),
+ * `--email-only` leaves out (a), (b) and (e).
  */
 import { cpus } from 'os';
 import { createTransport } from 'nodemailer';
@@ -73,6 +74,8 @@ async function main(): Promise<void> {
   const poolSize = arg('pool', 5);
   const rounds = arg('rounds', 2);
   const smsOnly = process.argv.includes('--sms-only');
+  const emailOnly = process.argv.includes('--email-only');
+  if (smsOnly && emailOnly) throw new Error('--sms-only and --email-only leave nothing to measure: give one of them');
   const url = await seededDatabase(`outage_channels_bench_${subscribers}`, subscribers);
   const dbName = new URL(url).pathname.slice(1);
   const db = new Client({ connectionString: url });
@@ -181,7 +184,7 @@ async function main(): Promise<void> {
   const round = async (r: number) => {
     console.log(`round ${r}:`);
     const services = await startServices(sim.port);
-    const sms = await phase('sms');
+    const sms = emailOnly ? undefined : await phase('sms');
     const email = smsOnly ? undefined : await phase('email');
     const workerLines = services.worker.lines;
     await Promise.all([services.api.stop(), services.worker.stop()]);
@@ -189,15 +192,19 @@ async function main(): Promise<void> {
     // Autovacuum of what (a) and (c) wrote would otherwise take CPU from the baselines.
     await db.query(`VACUUM ANALYZE notification_threads, messages, message_parts`);
 
-    await counters.sms.start();
-    let cpu = cpuMeter(false);
-    const rawSms = await rawSmpp(sim.port, sms.sent, WINDOW);
-    const rawSmsCpu = cpu()(sms.sent.length);
-    const rawSmsPeer = await counters.sms.stop();
-    console.log(`  raw smpp: ${sms.sent.length} texts (${rawSms.parts} parts), the simulator took ${rawSmsPeer.count} in ${rawSmsPeer.seconds.toFixed(2)} s`);
-    console.log(`    CPU, ms per 1,000 texts: ${cpuLine(rawSmsCpu)}`);
+    let rawSms: { parts: number; peer: { count: number; seconds: number }; cpuMs: CpuMs } | undefined;
+    if (sms) {
+      await counters.sms.start();
+      const cpu = cpuMeter(false);
+      const { parts } = await rawSmpp(sim.port, sms.sent, WINDOW);
+      const cpuMs = cpu()(sms.sent.length);
+      rawSms = { parts, peer: await counters.sms.stop(), cpuMs };
+      console.log(`  raw smpp: ${sms.sent.length} texts (${parts} parts), the simulator took ${rawSms.peer.count} in ${rawSms.peer.seconds.toFixed(2)} s`);
+      console.log(`    CPU, ms per 1,000 texts: ${cpuLine(cpuMs)}`);
+    }
     let rawEmail: { peer: { count: number; seconds: number }; cpuMs: CpuMs } | undefined;
     if (email) {
+      let cpu = cpuMeter(false);
       await rawPool(sink.port, poolSize, email.sent, async () => {
         await counters.email.start();
         cpu = cpuMeter(false);
@@ -207,7 +214,7 @@ async function main(): Promise<void> {
       console.log(`  raw nodemailer pool: ${email.sent.length} emails, the sink took ${rawEmail.peer.count} in ${rawEmail.peer.seconds.toFixed(2)} s`);
       console.log(`    CPU, ms per 1,000 emails: ${cpuLine(cpuMs)}`);
     }
-    return { sms, email, rawSms: { ...rawSms, peer: rawSmsPeer, cpuMs: rawSmsCpu }, rawEmail, workerLines };
+    return { sms, email, rawSms, rawEmail, workerLines };
   };
 
   try {
@@ -215,42 +222,48 @@ async function main(): Promise<void> {
     for (let r = 1; r <= rounds; r++) results.push(await round(r));
 
     // (e): receipts held back until the sending is surely over, so they are measured on their own.
-    const delayS = Math.ceil(results[0].sms.peer.seconds * 1.5 + 10);
-    const receiptHttp = await freePort();
-    receiptSim = await PeerProcess.start('smsc-simulator', { ...simEnv, SMSC_SIM_HTTP_PORT: String(receiptHttp), SMSC_SIM_RECEIPT_DELAY_MS: String(delayS * 1000), SMSC_SIM_OUTCOMES: 'DELIVRD=100' }, /SMPP on (\d+)/);
-    counters.sms = new PeerCounter(`http://127.0.0.1:${receiptHttp}/stats`, 'submitted');
-    await startServices(receiptSim.port);
-    console.log(`  receipts: the SMS incident again, its receipts ${delayS} s after each part`);
-    const again = await phase('sms');
-    const receiptCpu = cpuMeter();
-    const receipts = await receiptsOf(again.parts, delayS);
-    console.log(`    CPU, ms per 1,000 receipts: ${cpuLine(receiptCpu()(receipts.applied))}`);
+    const receiptsPhase = async () => {
+      const delayS = Math.ceil(results[0].sms!.peer.seconds * 1.5 + 10);
+      const receiptHttp = await freePort();
+      receiptSim = await PeerProcess.start('smsc-simulator', { ...simEnv, SMSC_SIM_HTTP_PORT: String(receiptHttp), SMSC_SIM_RECEIPT_DELAY_MS: String(delayS * 1000), SMSC_SIM_OUTCOMES: 'DELIVRD=100' }, /SMPP on (\d+)/);
+      counters.sms = new PeerCounter(`http://127.0.0.1:${receiptHttp}/stats`, 'submitted');
+      await startServices(receiptSim.port);
+      console.log(`  receipts: the SMS incident again, its receipts ${delayS} s after each part`);
+      const again = await phase('sms');
+      const receiptCpu = cpuMeter();
+      const receipts = await receiptsOf(again.parts, delayS);
+      console.log(`    CPU, ms per 1,000 receipts: ${cpuLine(receiptCpu()(receipts.applied))}`);
+      return { ...receipts, parts: again.parts };
+    };
+    const receipts = emailOnly ? undefined : await receiptsPhase();
 
     const n = (x: number) => Math.round(x).toLocaleString('en');
     const rate = (p: { count: number; seconds: number }) => p.count / p.seconds;
     console.log(`\nbench:channels — ${subscribers.toLocaleString('en')} subscribers, scope of ~${wanted.toLocaleString('en')}, window ${WINDOW}, ` +
       `SMTP pool ${poolSize}, ${cpus().length} cores, ${rounds} round(s); rates on the peer's clock, CPU from /proc`);
     const each = <T>(f: (r: (typeof results)[number]) => T) => results.map(f);
-    for (const [i, r] of results.entries()) {
-      measured(`round ${i + 1}: (a) SMS accepted`, r.sms.accepted);
-      report(`round ${i + 1}: SMS not accepted`, String(r.sms.other), { ok: r.sms.other === 0, text: '0' });
-      report(`round ${i + 1}: submit_sm at the simulator (a) / (b) / parts`, `${r.sms.peer.count} / ${r.rawSms.peer.count} / ${r.sms.parts}`, {
-        ok: r.sms.peer.count === r.sms.parts && r.rawSms.peer.count === r.sms.parts, text: 'equal' });
-      timedEnough(`round ${i + 1}: (a) span on the simulator`, r.sms.peer.seconds);
-      timedEnough(`round ${i + 1}: (b) span on the simulator`, r.rawSms.peer.seconds);
+    if (!emailOnly) {
+      for (const [i, r] of results.entries()) {
+        measured(`round ${i + 1}: (a) SMS accepted`, r.sms!.accepted);
+        report(`round ${i + 1}: SMS not accepted`, String(r.sms!.other), { ok: r.sms!.other === 0, text: '0' });
+        report(`round ${i + 1}: submit_sm at the simulator (a) / (b) / parts`, `${r.sms!.peer.count} / ${r.rawSms!.peer.count} / ${r.sms!.parts}`, {
+          ok: r.sms!.peer.count === r.sms!.parts && r.rawSms!.peer.count === r.sms!.parts, text: 'equal' });
+        timedEnough(`round ${i + 1}: (a) span on the simulator`, r.sms!.peer.seconds);
+        timedEnough(`round ${i + 1}: (b) span on the simulator`, r.rawSms!.peer.seconds);
+      }
+      const engineSms = each((r) => r.sms!.cpuMs.worker + r.sms!.cpuMs.postgres);
+      const rawSmsCpu = each((r) => r.rawSms!.cpuMs.bench);
+      const smsRatios = results.map((_, i) => engineSms[i] / rawSmsCpu[i]);
+      report('(a) SMS via worker → simulator, texts/s', spread(each((r) => rate(r.sms!.peer))));
+      report('(b) raw smpp loop → simulator, texts/s', spread(each((r) => rate(r.rawSms!.peer))));
+      report('(a) / (b), by rate', spread(results.map((r) => (rate(r.sms!.peer) / rate(r.rawSms!.peer)) * 100)) + ' %');
+      report('(a) worker CPU, ms per 1,000 texts', spread(each((r) => r.sms!.cpuMs.worker)));
+      report('(a) PostgreSQL CPU (this database), ms per 1,000', spread(each((r) => r.sms!.cpuMs.postgres)));
+      report('(a) simulator CPU, ms per 1,000 texts', spread(each((r) => r.sms!.cpuMs.simulator)));
+      report('(b) raw client CPU, ms per 1,000 texts', spread(rawSmsCpu));
+      measured('(b) raw client CPU measured', Math.min(...rawSmsCpu), Math.min(...rawSmsCpu).toFixed(0));
+      report('engine (worker + PostgreSQL) / raw client CPU', `${spread(smsRatios, 2)}×`, { ok: median(smsRatios) <= 2, text: '≤ 2.0× (median)' });
     }
-    const engineSms = each((r) => r.sms.cpuMs.worker + r.sms.cpuMs.postgres);
-    const rawSmsCpu = each((r) => r.rawSms.cpuMs.bench);
-    const smsRatios = results.map((_, i) => engineSms[i] / rawSmsCpu[i]);
-    report('(a) SMS via worker → simulator, texts/s', spread(each((r) => rate(r.sms.peer))));
-    report('(b) raw smpp loop → simulator, texts/s', spread(each((r) => rate(r.rawSms.peer))));
-    report('(a) / (b), by rate', spread(results.map((r) => (rate(r.sms.peer) / rate(r.rawSms.peer)) * 100)) + ' %');
-    report('(a) worker CPU, ms per 1,000 texts', spread(each((r) => r.sms.cpuMs.worker)));
-    report('(a) PostgreSQL CPU (this database), ms per 1,000', spread(each((r) => r.sms.cpuMs.postgres)));
-    report('(a) simulator CPU, ms per 1,000 texts', spread(each((r) => r.sms.cpuMs.simulator)));
-    report('(b) raw client CPU, ms per 1,000 texts', spread(rawSmsCpu));
-    measured('(b) raw client CPU measured', Math.min(...rawSmsCpu), Math.min(...rawSmsCpu).toFixed(0));
-    report('engine (worker + PostgreSQL) / raw client CPU', `${spread(smsRatios, 2)}×`, { ok: median(smsRatios) <= 2, text: '≤ 2.0× (median)' });
     if (!smsOnly) {
       for (const [i, r] of results.entries()) {
         measured(`round ${i + 1}: (c) emails accepted`, r.email!.accepted);
@@ -271,8 +284,10 @@ async function main(): Promise<void> {
       const rawPoolCpu = Math.min(...each((r) => r.rawEmail!.cpuMs.bench));
       measured('(d) raw pool client CPU measured', rawPoolCpu, rawPoolCpu.toFixed(0));
     }
-    report('(e) receipts applied, window 100', `${n(receipts.perSecond)} /s`);
-    report('    parts delivered / parts sent', `${receipts.applied} / ${again.parts}`, { ok: again.parts > 0 && receipts.applied === again.parts, text: 'all' });
+    if (receipts) {
+      report('(e) receipts applied, window 100', `${n(receipts.perSecond)} /s`);
+      report('    parts delivered / parts sent', `${receipts.applied} / ${receipts.parts}`, { ok: receipts.parts > 0 && receipts.applied === receipts.parts, text: 'all' });
+    }
     reportBatchPhases(results[results.length - 1].workerLines);
   } finally {
     await Promise.all([api?.stop(), worker?.stop()]);
