@@ -1,5 +1,7 @@
 import type { SendMailOptions } from 'nodemailer';
+import MailComposer from 'nodemailer/lib/mail-composer';
 import { OutboundMessage } from '../notifications/channel.port';
+import type { SmtpEnvelope } from './smtp-pool';
 
 export interface EmailIdentity {
   /** The From header: an address or "Name <address>". */
@@ -39,4 +41,15 @@ export function mailFor(m: OutboundMessage, identity: EmailIdentity): SendMailOp
     messageId: messageIdFor(m.key ?? m.messageId, identity.messageIdDomain),
     headers,
   };
+}
+
+/**
+ * The message as nodemailer composes it, with the envelope it derives (an international address
+ * as the relay needs it): for what EmailMime does not write itself.
+ */
+export async function composedMail(m: OutboundMessage, identity: EmailIdentity): Promise<{ envelope: SmtpEnvelope; raw: Buffer }> {
+  // Messages are our own text and HTML: nothing in them may make nodemailer read files or URLs.
+  const node = new MailComposer({ ...mailFor(m, identity), disableFileAccess: true, disableUrlAccess: true }).compile();
+  const { from, to } = node.getEnvelope();
+  return { envelope: { from: from || '', to }, raw: await node.build() };
 }

@@ -1,25 +1,24 @@
 import { Logger } from '@nestjs/common';
-import type { SendMailOptions } from 'nodemailer';
 import { OutboundMessage } from '../notifications/channel.port';
-import { EmailAdapter, MailTransport } from './email.adapter';
+import { EmailAdapter } from './email.adapter';
+import { MailSender, SmtpEnvelope } from './smtp-pool';
 
-/** A transport whose sends finish when the test says so. */
-class FakeTransport implements MailTransport {
+/** A pool whose sends finish when the test says so. */
+class FakeTransport implements MailSender {
   inFlight = 0;
   maxInFlight = 0;
   closed = false;
-  sent: SendMailOptions[] = [];
+  sent: SmtpEnvelope[] = [];
   private waiting: (() => void)[] = [];
 
-  async sendMail(mail: SendMailOptions): Promise<{ response?: string }> {
-    this.sent.push(mail);
+  async send(envelope: SmtpEnvelope): Promise<{ response: string }> {
+    this.sent.push(envelope);
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     await new Promise<void>((resolve) => this.waiting.push(resolve));
     this.inFlight--;
-    const to = mail.envelope ? (mail.envelope as { to: string[] }).to[0] : String(mail.to);
-    if (to.startsWith('bounce')) throw Object.assign(new Error('550 no such user'), { responseCode: 550, response: '550 no such user' });
-    return { response: `250 Ok: queued as Q${this.sent.indexOf(mail)}` };
+    if (envelope.to[0].startsWith('bounce')) throw Object.assign(new Error('550 no such user'), { responseCode: 550, response: '550 no such user' });
+    return { response: `250 Ok: queued as Q${this.sent.indexOf(envelope)}` };
   }
 
   /** Lets every send started so far finish. */
@@ -101,8 +100,8 @@ describe(EmailAdapter.name, () => {
     jest.useFakeTimers();
     try {
       let knocks = 0;
-      const down: MailTransport = {
-        sendMail: async () => {
+      const down: MailSender = {
+        send: async () => {
           knocks++;
           throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:25'), { code: 'ESOCKET' });
         },

@@ -1,21 +1,15 @@
 import { Logger } from '@nestjs/common';
-import type { SendMailOptions } from 'nodemailer';
 import { maskEmail } from '../common/mask';
 import { ChannelPort, DeliveryOutcome, OutboundMessage } from '../notifications/channel.port';
-import { EmailIdentity, isSingleAddress, mailFor } from './email-message';
+import { composedMail, EmailIdentity, isSingleAddress } from './email-message';
 import { EmailMime } from './email-mime';
 import { smtpPoolConnections, smtpRelayUnreachable, smtpRelayWaits, smtpSendSeconds } from './email.metrics';
 import { acceptedOutcome, failureOutcome, relayUnreachable } from './smtp-outcome';
+import { MailSender, SmtpEnvelope } from './smtp-pool';
 
 /** Pause between attempts to reach a relay that is not there: 1 s, doubling to 10 s. */
 const RELAY_RETRY_MS = 1000;
 const RELAY_RETRY_MAX_MS = 10_000;
-
-/** What the adapter needs of a nodemailer transport (a pooled SMTP one, see createEmailTransport). */
-export interface MailTransport {
-  sendMail(mail: SendMailOptions): Promise<{ response?: string }>;
-  close(): void;
-}
 
 export interface EmailAdapterOptions extends EmailIdentity {
   /** Messages of one batch in flight at once: the pool's connection count. */
@@ -28,7 +22,7 @@ export interface EmailAdapterOptions extends EmailIdentity {
 }
 
 /**
- * The email channel: each message becomes one SMTP transaction on the pooled transport, a batch
+ * The email channel: each message becomes one SMTP transaction on the pool (SmtpPool), a batch
  * going out `concurrency` at a time; the relay's reply decides the outcome (see failureOutcome).
  */
 export class EmailAdapter implements ChannelPort {
@@ -39,7 +33,7 @@ export class EmailAdapter implements ChannelPort {
   private readonly mime: EmailMime;
 
   constructor(
-    private readonly transport: MailTransport,
+    private readonly transport: MailSender,
     private readonly opts: EmailAdapterOptions,
   ) {
     smtpPoolConnections.set({ state: 'max' }, opts.concurrency);
@@ -101,13 +95,13 @@ export class EmailAdapter implements ChannelPort {
 
   private async sendOne(m: OutboundMessage, relay: RelayWait): Promise<DeliveryOutcome> {
     if (!isSingleAddress(m.to)) return { messageId: m.messageId, status: 'failed', error: 'InvalidAddress: not a single email address' };
-    // Our own MIME, handed over as raw (see EmailMime); an international address goes through nodemailer's composer.
-    const mail: SendMailOptions = EmailMime.canBuild(m)
+    // Our own MIME (see EmailMime); an international address goes through nodemailer's composer.
+    const mail: { envelope: SmtpEnvelope; raw: string | Buffer } = EmailMime.canBuild(m)
       ? { envelope: { from: this.mime.sender, to: [m.to] }, raw: this.mime.build(m) }
-      : mailFor(m, this.opts);
+      : await composedMail(m, this.opts);
     for (let pause = RELAY_RETRY_MS; ; pause = Math.min(pause * 2, RELAY_RETRY_MAX_MS)) {
       try {
-        const info = await this.timed(() => this.transport.sendMail(mail));
+        const info = await this.timed(() => this.transport.send(mail.envelope, mail.raw));
         return acceptedOutcome(m.messageId, info.response);
       } catch (e) {
         const outcome = failureOutcome(m.messageId, e);

@@ -1,36 +1,14 @@
 import { Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
-import { createTransport } from 'nodemailer';
 import { APP_CONFIG, AppConfig, SmtpConfig } from '../config/app-config';
 import { EMAIL_CHANNEL } from '../notifications/channel.port';
 import { NoopChannel } from '../notifications/noop.channel';
-import { EmailAdapter, MailTransport } from './email.adapter';
+import { EmailAdapter } from './email.adapter';
 import { SettingsRepository } from '../settings/settings.repository';
 import { UnsubscribeLinks } from './unsubscribe-links';
-
-/** A pool of SMTP connections, opened on the first send and reused across batches. */
-export function createEmailTransport(smtp: SmtpConfig): MailTransport {
-  return createTransport({
-    pool: true,
-    host: smtp.host,
-    port: smtp.port,
-    secure: smtp.secure,
-    requireTLS: smtp.starttls === 'required',
-    ignoreTLS: smtp.starttls === 'off',
-    auth: smtp.user ? { user: smtp.user, pass: smtp.password } : undefined,
-    maxConnections: smtp.poolSize,
-    rateLimit: smtp.ratePerSecond || undefined,
-    rateDelta: 1000,
-    connectionTimeout: smtp.timeoutMs,
-    greetingTimeout: smtp.timeoutMs,
-    socketTimeout: smtp.timeoutMs,
-    // Messages are our own text and HTML: nothing in them may make nodemailer read files or URLs.
-    disableFileAccess: true,
-    disableUrlAccess: true,
-  });
-}
+import { SmtpPool } from './smtp-pool';
 
 export function createEmailAdapter(smtp: SmtpConfig): EmailAdapter {
-  return new EmailAdapter(createEmailTransport(smtp), {
+  return new EmailAdapter(new SmtpPool(smtp), {
     from: smtp.from, messageIdDomain: smtp.messageIdDomain, concurrency: smtp.poolSize, relayWaitMs: smtp.relayWaitSeconds * 1000,
   });
 }

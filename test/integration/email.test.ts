@@ -124,6 +124,14 @@ describe('email channel over SMTP', () => {
     expect(outcome).toMatchObject({ status: 'failed', error: '550 Mailbox unavailable (smtp-sink: reject)' });
   });
 
+  it('should deliver to an international address (composed by nodemailer, sent with SMTPUTF8)', async () => {
+    const [m] = emails(1, { to: 'иван@пример.рф' });
+    const [outcome] = await sut.send([m]);
+    expect(outcome.status).toBe('accepted');
+    const [mail] = await received([m.messageId]);
+    expect(mail).toMatchObject({ envelope: { to: ['иван@пример.рф'] }, subject: m.subject, text: m.text, html: m.html });
+  });
+
   it('should fail only the message whose address is unusable and deliver the rest of the batch', async () => {
     const batch = [...emails(2), ...emails(1, { to: 'first@example.ru, second@example.ru' })];
     const outcomes = await sut.send(batch);
