@@ -65,15 +65,20 @@ export class ImpactRepository {
     };
   }
 
-  /** The scope's affected subscribers, counted per (area, tier, time zone, quiet window). Writes nothing. */
+  /**
+   * The scope's affected subscribers, counted per (area, tier, time zone, quiet window). Writes
+   * nothing. Subscribers are grouped by their own columns first, which the planner knows the
+   * group count of (statistics subscribers_impact_groups) and counts in parallel like a plain
+   * count(*); the area's zone is joined to the ~15,000 groups, not to the million rows.
+   */
   async impactGroups(scope: ResolvedScope): Promise<ImpactGroup[]> {
     const rows: Array<{ area_id: number; tier: string; tz: string | null; qs: number | null; qe: number | null; n: number }> =
       await this.db.query(
-        `SELECT s.area_id, s.tier, coalesce(s.timezone, a.effective_timezone) AS tz, s.quiet_start AS qs, s.quiet_end AS qe,
-                count(*)::int AS n
-         FROM subscribers s JOIN areas a ON a.id = s.area_id
-         WHERE ${AFFECTED}
-         GROUP BY 1, 2, 3, 4, 5`,
+        `SELECT g.area_id, g.tier, coalesce(g.timezone, a.effective_timezone) AS tz, g.quiet_start AS qs, g.quiet_end AS qe, g.n
+         FROM (SELECT s.area_id, s.tier, s.timezone, s.quiet_start, s.quiet_end, count(*)::int AS n
+               FROM subscribers s WHERE ${AFFECTED}
+               GROUP BY 1, 2, 3, 4, 5) g
+         JOIN areas a ON a.id = g.area_id`,
         [scope.areaIds, scope.elementIds],
       );
     return rows.map((r) => ({ areaId: r.area_id, tier: r.tier, timezone: r.tz, quietStart: r.qs, quietEnd: r.qe, count: r.n }));
