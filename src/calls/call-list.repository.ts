@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { execute } from '../common/sql';
-import { AFFECTED, ResolvedScope } from '../incidents/impact.repository';
+import { AFFECTED, ResolvedScope } from '../incidents/affected';
 import { OPEN_STATUSES } from '../incidents/incident.errors';
 
 export interface CallTaskRow {
@@ -58,6 +58,35 @@ const REPEATS = `CROSS JOIN LATERAL (
          WHERE x.subscriber_id = s.id AND xi.id <> o.incident_id AND xi.status <> 'cancelled'
            AND xi.started_at > o.started_at - interval '90 days') r`;
 
+/**
+ * The scope's affected subscribers (AFFECTED: $1, $2) with what the call list ranks them by (flags
+ * in $5), in narrow rows: declare keeps a million of them while it stores impact and call tasks.
+ */
+export const AFFECTED_WITH_TRAITS = `SELECT s.id, s.tier, CASE WHEN t.flagged THEN s.flags END AS flags, t.tier_rank, t.flagged, t.unreachable
+       FROM subscribers s ${traits('$5')}
+       WHERE ${AFFECTED}`;
+
+/** \`repeaters\`: per subscriber, how many other incidents (not cancelled) hit them in the 90 days before incident $3 began. */
+export const REPEATERS = `me AS (SELECT id, started_at FROM incidents WHERE id = $3),
+       repeaters AS (
+         SELECT o.subscriber_id, count(DISTINCT o.incident_id)::int AS others
+         FROM incident_impact o JOIN incidents oi ON oi.id = o.incident_id, me
+         WHERE oi.id <> me.id AND oi.status <> 'cancelled' AND oi.started_at > me.started_at - interval '90 days'
+         GROUP BY o.subscriber_id)`;
+
+/**
+ * Puts every customer of \`affected\` (rows of AFFECTED_WITH_TRAITS) who deserves a call on the list
+ * of incident $3 (affected since $4), once: vip and business tiers, flagged accounts, people hit by
+ * another incident in the last 90 days (\`repeaters\`), and people no message can reach.
+ */
+export const INSERT_CALL_TASKS = `INSERT INTO call_tasks (incident_id, subscriber_id, priority, flagged, repeat, unreachable, reasons, affected_since)
+       SELECT $3, s.id, ${PRIORITY}, t.flagged, r.others IS NOT NULL, t.unreachable, ${reasons('$5', `'no reachable channel'`)}, $4
+       FROM affected s
+       CROSS JOIN LATERAL (SELECT s.tier_rank, s.flagged, s.unreachable) t
+       LEFT JOIN repeaters r ON r.subscriber_id = s.id
+       WHERE s.tier <> 'residential' OR t.flagged OR r.others IS NOT NULL OR t.unreachable
+       ON CONFLICT (incident_id, subscriber_id) DO NOTHING`;
+
 export const OPTED_OUT_REASON = 'opted out of SMS (STOP), no other channel';
 
 @Injectable()
@@ -65,27 +94,14 @@ export class CallListRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /**
-   * Puts every customer of the scope who deserves a call on the incident's list, once: vip and
-   * business tiers, flagged accounts, people hit by another incident in the last 90 days, and
-   * people no message can reach. Reads subscribers by the scope (not the stored impact), so the
-   * plan does not depend on statistics of rows inserted a moment ago. One statement.
+   * Puts every customer of the scope who deserves a call on the incident's list, once (see
+   * INSERT_CALL_TASKS). Reads subscribers by the scope (not the stored impact), so the plan does
+   * not depend on statistics of rows inserted a moment ago. One statement.
    */
   async addTasks(em: EntityManager, incidentId: number, scope: ResolvedScope, since: Date, priorityFlags: string[]): Promise<number> {
     return execute(
       em,
-      `WITH me AS (SELECT id, started_at FROM incidents WHERE id = $3),
-       repeaters AS (
-         SELECT o.subscriber_id, count(DISTINCT o.incident_id)::int AS others
-         FROM incident_impact o JOIN incidents oi ON oi.id = o.incident_id, me
-         WHERE oi.id <> me.id AND oi.status <> 'cancelled' AND oi.started_at > me.started_at - interval '90 days'
-         GROUP BY o.subscriber_id)
-       INSERT INTO call_tasks (incident_id, subscriber_id, priority, flagged, repeat, unreachable, reasons, affected_since)
-       SELECT $3, s.id, ${PRIORITY}, t.flagged, r.others IS NOT NULL, t.unreachable, ${reasons('$5', `'no reachable channel'`)}, $4
-       FROM subscribers s
-       LEFT JOIN repeaters r ON r.subscriber_id = s.id
-       ${traits('$5')}
-       WHERE ${AFFECTED} AND (s.tier <> 'residential' OR t.flagged OR r.others IS NOT NULL OR t.unreachable)
-       ON CONFLICT (incident_id, subscriber_id) DO NOTHING`,
+      `WITH affected AS (${AFFECTED_WITH_TRAITS}), ${REPEATERS} ${INSERT_CALL_TASKS}`,
       [scope.areaIds, scope.elementIds, incidentId, since, priorityFlags],
     );
   }

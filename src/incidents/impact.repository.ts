@@ -2,17 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { execute } from '../common/sql';
-
-/** A scope resolved to ids: every area / element inside a scoped node's subtree. */
-export interface ResolvedScope {
-  areaCodes: string[];
-  elementCodes: string[];
-  areaIds: number[];
-  elementIds: number[];
-  /** The scoped nodes themselves (not their subtrees), stored on the incident. */
-  scopeAreaIds: number[];
-  scopeElementIds: number[];
-}
+import { AFFECTED_WITH_TRAITS, INSERT_CALL_TASKS, REPEATERS } from '../calls/call-list.repository';
+import { AFFECTED, ResolvedScope } from './affected';
 
 export interface ImpactGroup {
   areaId: number;
@@ -22,14 +13,6 @@ export interface ImpactGroup {
   quietEnd: number | null;
   count: number;
 }
-
-/**
- * The affected set, as a condition on `subscribers s` with the scope's area ids in $1 and element
- * ids in $2: the subscriber's area is in a scoped subtree or their access element is.
- * `= ANY(array)` is hashed by PostgreSQL for large arrays and becomes index scans for small ones.
- */
-/** Erased subscribers (DELETE /v1/subscribers/:id) are nobody to tell or call. */
-export const AFFECTED = `((s.area_id = ANY($1::int[]) OR s.access_element_id = ANY($2::int[])) AND s.erased_at IS NULL)`;
 
 @Injectable()
 export class ImpactRepository {
@@ -92,19 +75,25 @@ export class ImpactRepository {
     return new Map(rows.map((r) => [r.id, { code: r.code, name: r.name }]));
   }
 
-  /** Stores who the incident affects; returns how many. */
-  async storeImpact(em: EntityManager, incidentId: number, scope: ResolvedScope, since: Date): Promise<number> {
-    const affected = await execute(
-      em,
-      `INSERT INTO incident_impact (incident_id, subscriber_id, added_at)
-       SELECT $3, s.id, $4 FROM subscribers s WHERE ${AFFECTED}`,
-      [scope.areaIds, scope.elementIds, incidentId, since],
+  /**
+   * Stores who the incident affects and its call list (INSERT_CALL_TASKS) from one pass over the
+   * scope's subscribers; returns how many of each. Repeats are counted from the impact stored
+   * before this statement, so the incident's own million rows are not read back.
+   */
+  async storeImpact(em: EntityManager, incidentId: number, scope: ResolvedScope, since: Date, priorityFlags: string[]) {
+    const [{ affected, call_tasks: callTasks }]: Array<{ affected: number; call_tasks: number }> = await em.query(
+      `WITH affected AS MATERIALIZED (${AFFECTED_WITH_TRAITS}),
+       impact AS (INSERT INTO incident_impact (incident_id, subscriber_id, added_at) SELECT $3, id, $4 FROM affected),
+       ${REPEATERS},
+       tasks AS (${INSERT_CALL_TASKS} RETURNING 1)
+       SELECT (SELECT count(*) FROM affected)::int AS affected, (SELECT count(*) FROM tasks)::int AS call_tasks`,
+      [scope.areaIds, scope.elementIds, incidentId, since, priorityFlags],
     );
     await em.query(`UPDATE incidents SET affected = $2 WHERE id = $1`, [incidentId, affected]);
     // A million fresh rows: without statistics the planner would take them for a handful and
-    // choose nested loops for everything that reads the impact next (call tasks, planning).
+    // choose nested loops for everything that reads the impact next (planning, call lists).
     if (affected > 10_000) await em.query(`ANALYZE incident_impact`);
-    return affected;
+    return { affected, callTasks };
   }
 
   /**

@@ -14,7 +14,8 @@ import { CallListRepository } from '../calls/call-list.repository';
 import { DispatcherService } from '../notifications/dispatcher.service';
 import { NotificationsRepository } from '../notifications/notifications.repository';
 import { isQuietAt } from '../notifications/quiet-hours';
-import { ImpactRepository, ResolvedScope } from './impact.repository';
+import { ResolvedScope } from './affected';
+import { ImpactRepository } from './impact.repository';
 import { readScope, ScopeInput } from './incident-input';
 import { IncidentDetailDto, IncidentDto, IncidentPageDto, PreviewDto } from './incident.dto';
 import {
@@ -122,16 +123,14 @@ export class IncidentsService {
         publicMessages: publicMessage?.byLocale ?? {}, createdBy: caller.name,
       });
       const t0 = Date.now();
-      const affected = await this.impact.storeImpact(em, id, scope, startedAt);
+      const { affected, callTasks } = await this.impact.storeImpact(em, id, scope, startedAt, this.config.callListFlags);
       const t1 = Date.now();
-      const callTasks = await this.callList.addTasks(em, id, scope, startedAt, this.config.callListFlags);
-      const t2 = Date.now();
       await this.incidents.addEvent(em, id, {
         actor: caller.name, type: 'declared', status, etr, message: publicMessage?.text, messages: publicMessage?.byLocale, public: true,
         details: { affected, callTasks, scope: { areaCodes: scope.areaCodes, elementCodes: scope.elementCodes } },
       });
       await this.assign(em, id, scope, caller.name);
-      const ms = { impact: t1 - t0, callTasks: t2 - t1, assign: Date.now() - t2 };
+      const ms = { impactAndCallTasks: t1 - t0, assign: Date.now() - t1 };
       this.logger.log({ msg: 'incident declared', incidentId: id, kind, affected, callTasks, ms });
       return id;
     });
