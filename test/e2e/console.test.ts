@@ -9,6 +9,10 @@ import { expectCreated, seedTopology } from '../support/topology';
  * NOC declares and watches the send-out, changes the ETR and resolves; a manager works the call
  * list and sees nothing that is not theirs; an admin imports a CSV with a bad line.
  */
+// A test here is a whole flow in a real browser, each step waiting with a deadline of its own: on a
+// loaded machine one flow takes minutes, past the 60 s the other suites get.
+jest.setTimeout(300_000);
+
 const today = new Date();
 // 11:00 in Novosibirsk, 14:00 in Vladivostok: everyone is awake, so the board's counts move.
 const NOW = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate(), 4, 0, 0)).toISOString();
