@@ -127,7 +127,10 @@ export class SmtpPool implements MailSender {
       const settle = (err?: Error | null) => {
         if (settled) return;
         settled = true;
-        if (!err) return resolve(conn);
+        if (!err) {
+          corkReplies(connection);
+          return resolve(conn);
+        }
         this.drop(conn);
         reject(err);
       };
@@ -203,3 +206,23 @@ function droppedConnection(e: unknown): boolean {
 }
 
 const poolClosed = () => Object.assign(new Error('Connection pool was closed'), { code: 'ECLOSED' });
+
+/**
+ * SMTPConnection answers the 354 to DATA with two writes, each a system call: the message, then the
+ * final dot (a tick later, through its dot-stuffing stream). With the socket corked from a reply's
+ * arrival until the ticks its handling schedules have run, they leave in one.
+ */
+function corkReplies(connection: SMTPConnection): void {
+  const socket = connection._socket;
+  if (!socket) return;
+  let corked = false;
+  socket.prependListener('data', () => {
+    if (corked) return;
+    corked = true;
+    socket.cork();
+    setImmediate(() => {
+      corked = false;
+      socket.uncork();
+    });
+  });
+}
