@@ -258,7 +258,7 @@ describe(JobRunner.name, () => {
       NestFactory.createApplicationContext(WorkerModule, { logger: false }).then((app) => app.close())`, {});
     expect(code).toBe(0);
     expect(output).toBe('closed\n');
-  });
+  }, 180_000); // past runToExit's own deadline, which says what the child was doing
 
   it('should close workers and queues while job-scheduler ticks are in flight, and leave nothing running', async () => {
     // A scheduler tick every 50 ms, the worker closed at random moments: closing its connection
