@@ -40,7 +40,9 @@ export function Layout() {
           <Group h="100%" px="md" justify="space-between" wrap="nowrap">
             <Group wrap="nowrap">
               <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Menu" />
-              <Title order={4} lineClamp={1}>{t('app.title')}</Title>
+              {/* A phone has room for the burger, a short name, the language switch and sign out; no more. */}
+              <Title order={4} lineClamp={1} hiddenFrom="sm">{t('app.shortTitle')}</Title>
+              <Title order={4} lineClamp={1} visibleFrom="sm">{t('app.title')}</Title>
             </Group>
             <Group wrap="nowrap" gap="xs">
               <Text size="sm" c="dimmed" visibleFrom="sm">{t('auth.signedInAs', { name: me.data.name, role: t(`role.${role}`) })}</Text>

@@ -4,6 +4,7 @@ export type Lang = 'en' | 'ru';
 
 const en = {
   'app.title': 'Outage Notifier',
+  'app.shortTitle': 'Outage Notifier',
   'lang.switch': 'Language',
   'auth.apiKey': 'API key',
   'auth.signIn': 'Sign in',
@@ -214,6 +215,7 @@ type Key = keyof typeof en;
 
 const ru: Record<Key, string> = {
   'app.title': 'Оповещение об авариях',
+  'app.shortTitle': 'Оповещения',
   'lang.switch': 'Язык',
   'auth.apiKey': 'API-ключ',
   'auth.signIn': 'Войти',
