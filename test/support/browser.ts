@@ -44,8 +44,12 @@ export async function shoot(page: Page, name: string, lang: string): Promise<voi
   await page.waitForLoadState('networkidle').catch(() => undefined);
   await page.screenshot({ path: join(SCREENSHOTS, `${name}-desktop-${lang}.png`), fullPage: true });
   await page.setViewportSize(PHONE);
-  // Charts resize on the next frames: wait until nothing is wider than the phone.
-  await page.waitForFunction('document.documentElement.scrollWidth <= window.innerWidth', undefined, { timeout: 5_000 }).catch(() => undefined);
+  // Charts resize on the next frames: wait until nothing is wider than the phone. A function, not a string:
+  // Playwright evaluates a function once, as the test's own script, and polls the result; a string it
+  // evaluates again on every poll, which the console's CSP (no 'unsafe-eval') refuses and logs each time.
+  await page
+    .waitForFunction(() => (globalThis as any).document.documentElement.scrollWidth <= (globalThis as any).innerWidth, undefined, { timeout: 5_000 })
+    .catch(() => undefined);
   await page.screenshot({ path: join(SCREENSHOTS, `${name}-phone-${lang}.png`), fullPage: true });
   await page.setViewportSize(DESKTOP);
 }
