@@ -1,5 +1,6 @@
 import { connect, PDU, PduFields, Session } from 'smpp';
 import { SmppStatus, statusName } from './smpp-status';
+import { SubmitSm, submitSmLength, writeSubmitSm } from './submit-sm';
 
 export type BindMode = 'transceiver' | 'transmitter' | 'receiver';
 export type SessionState = 'connecting' | 'bound' | 'unbinding' | 'closed';
@@ -7,6 +8,8 @@ export type SessionState = 'connecting' | 'bound' | 'unbinding' | 'closed';
 export const INTERFACE_VERSION_34 = 0x34;
 const ESME_RINVBNDSTS = 0x0004;
 const MAX_SEQUENCE = 0x7fffffff;
+/** Output buffer size: a tick's PDUs at a window of 100 fit in one. */
+const OUTPUT_CHUNK = 64 * 1024;
 
 export interface EsmeSessionOptions {
   host: string;
@@ -47,9 +50,10 @@ interface Pending {
 
 /**
  * One SMPP bind over one TCP connection: connecting → bound → unbinding → closed, never reused —
- * a reconnect builds a new session. The smpp package supplies the codec and socket; the request
- * table, timeouts, window and keepalive are ours, because the package never calls back a request
- * whose socket closed.
+ * a reconnect builds a new session. The smpp package supplies the socket and the codec, except for
+ * submit_sm, which is ours (submit-sm.ts); the request table, timeouts, window and keepalive are
+ * ours, because the package never calls back a request whose socket closed. Every PDU is written
+ * into one output buffer, and what a tick wrote leaves in one socket write at its end.
  */
 export class EsmeSession {
   state: SessionState = 'connecting';
@@ -64,8 +68,16 @@ export class EsmeSession {
   private readonly connectTimer: NodeJS.Timeout;
   /** A submit went unanswered: no more submits here until an enquire_link shows the SMSC still answers. */
   private suspect = false;
-  private corked = false;
   private drained?: () => void;
+  /** The output buffer: octets before `flushed` are with the socket and never written over; a full one is left to them. */
+  private output = Buffer.allocUnsafe(0);
+  private used = 0;
+  private flushed = 0;
+  private flushQueued = false;
+  private readonly flushAtTickEnd = () => {
+    this.flushQueued = false;
+    this.flush();
+  };
 
   constructor(
     readonly name: string,
@@ -99,15 +111,21 @@ export class EsmeSession {
     return this.state === 'bound' && !this.suspect && this.opts.mode !== 'receiver' && this.submitsInFlight < this.opts.window;
   }
 
-  /** Submits one PDU within the window; never rejects. */
-  async submit(fields: PduFields): Promise<RequestResult> {
-    this.submitsInFlight++;
+  /** Submits one part within the window; never rejects. */
+  submit(part: SubmitSm): Promise<RequestResult> {
+    const refused = this.refusal();
+    if (refused) return refused;
+    let length: number;
     try {
-      return await this.request('submit_sm', fields);
-    } finally {
-      this.submitsInFlight--;
-      if (this.submitsInFlight === 0) this.drained?.();
+      length = submitSmLength(part);
+    } catch (e) {
+      return Promise.resolve({ kind: 'not-sent', reason: `could not encode submit_sm: ${(e as Error).message}` });
     }
+    const sequence = this.nextSequence();
+    const at = this.reserve(length); // may start a new output buffer
+    writeSubmitSm(part, sequence, length, this.output, at);
+    this.submitsInFlight++;
+    return this.answer('submit_sm', sequence);
   }
 
   /** Drains in-flight submits (up to drainMs), unbinds, closes. */
@@ -127,7 +145,7 @@ export class EsmeSession {
     if (this.isClosed()) return;
     const closed = new Promise<void>((resolve) => this.smpp.socket.once('close', () => resolve()));
     await this.request('unbind');
-    this.smpp.close();
+    this.close();
     // A peer that never closes its side must not hold the shutdown.
     const timer = setTimeout(() => this.destroy('unbind: peer did not close'), this.opts.responseTimeoutMs);
     await closed;
@@ -183,17 +201,29 @@ export class EsmeSession {
     return this.sequence;
   }
 
-  private request(command: string, fields: PduFields = {}): Promise<RequestResult> {
+  /** Why nothing can be written now, if so. */
+  private refusal(): Promise<RequestResult> | undefined {
     if (this.state === 'closed') return Promise.resolve({ kind: 'not-sent', reason: 'session closed' });
+    if (!this.smpp.socket.writable) return Promise.resolve({ kind: 'not-sent', reason: 'socket not writable' });
+    return undefined;
+  }
+
+  /** A request other than submit_sm, encoded by the package. */
+  private request(command: string, fields: PduFields = {}): Promise<RequestResult> {
+    const refused = this.refusal();
+    if (refused) return refused;
     const sequence = this.nextSequence();
-    let written: boolean;
+    let pdu: Buffer;
     try {
-      this.corkForThisTick();
-      written = this.smpp.send(new PDU(command, { ...fields, sequence_number: sequence }));
+      pdu = new PDU(command, { ...fields, sequence_number: sequence }).toBuffer();
     } catch (e) {
       return Promise.resolve({ kind: 'not-sent', reason: `could not encode ${command}: ${(e as Error).message}` });
     }
-    if (!written) return Promise.resolve({ kind: 'not-sent', reason: 'socket not writable' });
+    this.write(pdu);
+    return this.answer(command, sequence);
+  }
+
+  private answer(command: string, sequence: number): Promise<RequestResult> {
     return new Promise((resolve) => {
       this.pending.set(sequence, { resolve, expiresAt: Date.now() + this.opts.responseTimeoutMs, command });
       this.armTimeout();
@@ -204,6 +234,7 @@ export class EsmeSession {
     const p = this.pending.get(sequence);
     if (!p) return; // an answer after its timeout
     this.pending.delete(sequence);
+    if (p.command === 'submit_sm' && --this.submitsInFlight === 0) this.drained?.();
     p.resolve(result);
   }
 
@@ -225,21 +256,43 @@ export class EsmeSession {
     this.armTimeout();
   }
 
+  /** Room for `length` octets in the output buffer, at the returned offset; what a tick wrote leaves at its end. */
+  private reserve(length: number): number {
+    if (this.output.length - this.used < length) {
+      this.flush();
+      this.output = Buffer.allocUnsafe(Math.max(OUTPUT_CHUNK, length));
+      this.used = this.flushed = 0;
+    }
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      process.nextTick(this.flushAtTickEnd);
+    }
+    const at = this.used;
+    this.used += length;
+    return at;
+  }
+
+  private write(pdu: Buffer): void {
+    const at = this.reserve(pdu.length); // may start a new output buffer
+    pdu.copy(this.output, at);
+  }
+
   /** Many PDUs written in one tick leave in one TCP write instead of one each. */
-  private corkForThisTick(): void {
-    if (this.corked) return;
-    this.corked = true;
-    this.smpp.socket.cork();
-    process.nextTick(() => {
-      this.corked = false;
-      this.smpp.socket.uncork();
-    });
+  private flush(): void {
+    if (this.used === this.flushed) return;
+    if (this.state !== 'closed' && this.smpp.socket.writable) this.smpp.socket.write(this.output.subarray(this.flushed, this.used));
+    this.flushed = this.used;
+  }
+
+  /** Ends our side once what is written has left. */
+  private close(): void {
+    this.flush();
+    this.smpp.close();
   }
 
   private reply(pdu: PDU, status = 0): void {
-    if (this.state === 'closed') return;
-    this.corkForThisTick();
-    this.smpp.send(pdu.response(status ? { command_status: status } : {}));
+    if (this.state === 'closed' || !this.smpp.socket.writable) return;
+    this.write(pdu.response(status ? { command_status: status } : {}).toBuffer());
   }
 
   private onPdu(pdu: PDU): void {
@@ -257,7 +310,7 @@ export class EsmeSession {
       case 'unbind':
         this.reply(pdu);
         this.state = 'unbinding';
-        this.smpp.close();
+        this.close();
         return;
       case 'alert_notification':
       case 'outbind':

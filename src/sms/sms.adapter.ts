@@ -1,5 +1,4 @@
 import { Logger } from '@nestjs/common';
-import type { PduFields } from 'smpp';
 import { maskPhone } from '../common/mask';
 import { ChannelPort, DeliveryOutcome, OutboundMessage } from '../notifications/channel.port';
 import { normaliseMessageId } from './delivery-receipt';
@@ -7,6 +6,7 @@ import { InboundSms } from './inbound';
 import { LongMessageMode, MessageTooLong, partPdus, PreparedSms, prepareSms, SmsPdu } from './segmentation';
 import { destinationAddress, relativeValidity, SmppAddress, sourceAddress } from './sms-addresses';
 import { SmscClient, SubmitOutcome } from './smsc-client';
+import { SubmitSm } from './submit-sm';
 
 export interface SmsAdapterOptions {
   sender: string;
@@ -16,6 +16,14 @@ export interface SmsAdapterOptions {
 }
 
 const REGISTERED_DELIVERY_FINAL = 1;
+
+/** One part's submit_sm: a receipt asked for on its final state. */
+export function toSubmitSm(source: SmppAddress, dest: SmppAddress, validityPeriod: string, dataCoding: number, pdu: SmsPdu): SubmitSm {
+  return {
+    source, dest, esmClass: pdu.esmClass, registeredDelivery: REGISTERED_DELIVERY_FINAL, validityPeriod, dataCoding,
+    shortMessage: pdu.shortMessage, messagePayload: pdu.messagePayload,
+  };
+}
 
 /**
  * The SMS channel: each message is encoded and split, every part goes through the SMSC client's
@@ -82,31 +90,12 @@ export class SmsAdapter implements ChannelPort {
     const dest = destinationAddress(m.to);
     if (!dest) return { messageId: m.messageId, status: 'failed', error: 'InvalidDestination: not an E.164 number' };
     if (sms instanceof MessageTooLong) return { messageId: m.messageId, status: 'failed', error: `${sms.code}: ${sms.message}` };
-    const results = await Promise.all(partPdus(sms).map((pdu) => this.client.submit(this.fields(dest, sms.dataCoding, pdu), deadline)));
+    const results = await Promise.all(partPdus(sms).map((pdu) => this.client.submit(toSubmitSm(this.source, dest, this.validity, sms.dataCoding, pdu), deadline)));
     const outcome = this.combine(m.messageId, results);
     if (outcome.status !== 'accepted') {
       this.logger.debug({ msg: 'sms not accepted', messageId: m.messageId, to: maskPhone(m.to), status: outcome.status, error: outcome.error });
     }
     return outcome;
-  }
-
-  private fields(dest: SmppAddress, dataCoding: number, pdu: SmsPdu): PduFields {
-    const fields: PduFields = {
-      source_addr_ton: this.source.ton,
-      source_addr_npi: this.source.npi,
-      source_addr: this.source.addr,
-      dest_addr_ton: dest.ton,
-      dest_addr_npi: dest.npi,
-      destination_addr: dest.addr,
-      esm_class: pdu.esmClass,
-      registered_delivery: REGISTERED_DELIVERY_FINAL,
-      validity_period: this.validity,
-      data_coding: dataCoding,
-      short_message: pdu.shortMessage,
-    };
-    // The package writes a TLV for every key present, even an undefined one.
-    if (pdu.messagePayload) fields.message_payload = pdu.messagePayload;
-    return fields;
   }
 
   /** A refused part fails the message; a part still unsure makes it `retry`; else accepted. */

@@ -1,9 +1,10 @@
 import { Logger } from '@nestjs/common';
-import type { PDU, PduFields } from 'smpp';
+import type { PDU } from 'smpp';
 import { BindMode, EsmeSession, RequestResult } from './esme-session';
 import { InboundSms, toInboundSms } from './inbound';
 import { reportBinds, smppReconnects, smppSubmitSeconds, smppThrottled } from './smpp.metrics';
 import { classifyStatus, statusName } from './smpp-status';
+import { SubmitSm } from './submit-sm';
 import { TokenBucket } from './token-bucket';
 
 export interface SmscClientOptions {
@@ -54,7 +55,7 @@ export type SubmitOutcome =
   | { status: 'failed'; error: string; commandStatus: number };
 
 interface Job {
-  fields: PduFields;
+  part: SubmitSm;
   resolve: (o: SubmitOutcome) => void;
   unanswered: number;
   transient: number;
@@ -184,10 +185,10 @@ export class SmscClient {
   }
 
   /** Queues one submit_sm; resolves when it is accepted, refused, or given up on. Never rejects. */
-  submit(fields: PduFields, deadline?: number): Promise<SubmitOutcome> {
+  submit(part: SubmitSm, deadline?: number): Promise<SubmitOutcome> {
     if (this.stopping) return Promise.resolve({ status: 'retry', error: 'SMS channel is shutting down' });
     return new Promise((resolve) => {
-      this.queue.push({ fields, resolve, unanswered: 0, transient: 0, deadline });
+      this.queue.push({ part, resolve, unanswered: 0, transient: 0, deadline });
       this.pump();
     });
   }
@@ -348,7 +349,7 @@ export class SmscClient {
         slot.bucket.tryTake();
         const job = this.queue.shift()!;
         this.counters.submitted++;
-        void slot.session!.submit(job.fields).then((r) => this.onResult(job, r, slot, t));
+        void slot.session!.submit(job.part).then((r) => this.onResult(job, r, slot, t));
       }
     } finally {
       this.pumping = false;
