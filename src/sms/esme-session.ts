@@ -1,4 +1,5 @@
-import { connect, PDU, PduFields, Session } from 'smpp';
+import { connect, Socket } from 'net';
+import { PDU, PduFields } from 'smpp';
 import { SmppStatus, statusName } from './smpp-status';
 import { SubmitSm, submitSmLength, writeSubmitSm } from './submit-sm';
 
@@ -8,6 +9,10 @@ export type SessionState = 'connecting' | 'bound' | 'unbinding' | 'closed';
 export const INTERFACE_VERSION_34 = 0x34;
 const ESME_RINVBNDSTS = 0x0004;
 const MAX_SEQUENCE = 0x7fffffff;
+const HEADER = 16;
+/** The package's limit, kept: a longer command_length is a broken stream, not a PDU. */
+const MAX_PDU = 16384;
+const SUBMIT_SM_RESP = 0x80000004;
 /** Output buffer size: a tick's PDUs at a window of 100 fit in one. */
 const OUTPUT_CHUNK = 64 * 1024;
 
@@ -30,7 +35,10 @@ export interface EsmeSessionOptions {
  * `no-response`: it was written and its answer never came (timeout, socket closed) — the SMSC
  * may or may not have acted on it.
  */
-export type RequestResult = { kind: 'response'; pdu: PDU } | { kind: 'not-sent'; reason: string } | { kind: 'no-response'; reason: string };
+export type RequestResult =
+  | { kind: 'response'; commandStatus: number; messageId?: string }
+  | { kind: 'not-sent'; reason: string }
+  | { kind: 'no-response'; reason: string };
 
 export interface EsmeSessionHandlers {
   onBound(session: EsmeSession): void;
@@ -50,14 +58,17 @@ interface Pending {
 
 /**
  * One SMPP bind over one TCP connection: connecting → bound → unbinding → closed, never reused —
- * a reconnect builds a new session. The smpp package supplies the socket and the codec, except for
- * submit_sm, which is ours (submit-sm.ts); the request table, timeouts, window and keepalive are
- * ours, because the package never calls back a request whose socket closed. Every PDU is written
- * into one output buffer, and what a tick wrote leaves in one socket write at its end.
+ * a reconnect builds a new session. The smpp package is the codec for every PDU but the two of
+ * the sending hot path: submit_sm (submit-sm.ts) and submit_sm_resp (read here), which are ours.
+ * The socket, request table, timeouts, window and keepalive are ours too, because the package
+ * never calls back a request whose socket closed. Every PDU is written into one output buffer,
+ * and what a tick wrote leaves in one socket write at its end.
  */
 export class EsmeSession {
   state: SessionState = 'connecting';
-  private readonly smpp: Session;
+  private readonly socket: Socket;
+  /** Octets of a PDU not yet whole, from earlier reads. */
+  private input?: Buffer;
   /** Requests waiting for their answer, oldest first (every request has the same timeout). */
   private readonly pending = new Map<number, Pending>();
   /** One timer for the oldest waiting request, not one per request. */
@@ -84,16 +95,15 @@ export class EsmeSession {
     private readonly opts: EsmeSessionOptions,
     private readonly handlers: EsmeSessionHandlers,
   ) {
-    this.smpp = connect({ host: opts.host, port: opts.port });
-    this.smpp.socket.setNoDelay(true);
-    this.smpp.on('connect', () => {
+    this.socket = connect({ host: opts.host, port: opts.port });
+    this.socket.setNoDelay(true);
+    this.socket.on('connect', () => {
       clearTimeout(this.connectTimer);
       void this.bind();
     });
-    this.smpp.on('pdu', (pdu: PDU) => this.onPdu(pdu));
-    // Socket errors, and PDUs the codec cannot parse (after which it reads nothing more).
-    this.smpp.on('error', (e: Error) => this.destroy(`socket or PDU error: ${e.message}`));
-    this.smpp.on('close', () => this.closed('connection closed'));
+    this.socket.on('data', (chunk: Buffer) => this.read(chunk));
+    this.socket.on('error', (e: Error) => this.destroy(`socket error: ${e.message}`));
+    this.socket.on('close', () => this.closed('connection closed'));
     // The bind has its own response timeout; this covers a TCP connect that never completes.
     this.connectTimer = setTimeout(() => this.state === 'connecting' && this.destroy('connect timed out'), opts.responseTimeoutMs);
   }
@@ -143,7 +153,7 @@ export class EsmeSession {
       });
     }
     if (this.isClosed()) return;
-    const closed = new Promise<void>((resolve) => this.smpp.socket.once('close', () => resolve()));
+    const closed = new Promise<void>((resolve) => this.socket.once('close', () => resolve()));
     await this.request('unbind');
     this.close();
     // A peer that never closes its side must not hold the shutdown.
@@ -154,7 +164,7 @@ export class EsmeSession {
 
   destroy(reason: string): void {
     if (this.state === 'closed') return;
-    this.smpp.destroy();
+    this.socket.destroy();
     this.closed(reason);
   }
 
@@ -174,7 +184,7 @@ export class EsmeSession {
       address_range: '',
     });
     if (result.kind !== 'response') return this.destroy(`${command}: ${result.reason}`);
-    if (result.pdu.command_status !== SmppStatus.OK) return this.destroy(`${command} refused: ${statusName(result.pdu.command_status)}`);
+    if (result.commandStatus !== SmppStatus.OK) return this.destroy(`${command} refused: ${statusName(result.commandStatus)}`);
     if (this.state !== 'connecting') return;
     this.state = 'bound';
     this.keepalive = setInterval(() => void this.enquireLink(), this.opts.enquireLinkMs);
@@ -204,7 +214,7 @@ export class EsmeSession {
   /** Why nothing can be written now, if so. */
   private refusal(): Promise<RequestResult> | undefined {
     if (this.state === 'closed') return Promise.resolve({ kind: 'not-sent', reason: 'session closed' });
-    if (!this.smpp.socket.writable) return Promise.resolve({ kind: 'not-sent', reason: 'socket not writable' });
+    if (!this.socket.writable) return Promise.resolve({ kind: 'not-sent', reason: 'socket not writable' });
     return undefined;
   }
 
@@ -280,23 +290,51 @@ export class EsmeSession {
   /** Many PDUs written in one tick leave in one TCP write instead of one each. */
   private flush(): void {
     if (this.used === this.flushed) return;
-    if (this.state !== 'closed' && this.smpp.socket.writable) this.smpp.socket.write(this.output.subarray(this.flushed, this.used));
+    if (this.state !== 'closed' && this.socket.writable) this.socket.write(this.output.subarray(this.flushed, this.used));
     this.flushed = this.used;
   }
 
   /** Ends our side once what is written has left. */
   private close(): void {
     this.flush();
-    this.smpp.close();
+    this.socket.end();
   }
 
   private reply(pdu: PDU, status = 0): void {
-    if (this.state === 'closed' || !this.smpp.socket.writable) return;
+    if (this.state === 'closed' || !this.socket.writable) return;
     this.write(pdu.response(status ? { command_status: status } : {}).toBuffer());
   }
 
-  private onPdu(pdu: PDU): void {
-    if (pdu.isResponse()) return this.settle(pdu.sequence_number, { kind: 'response', pdu });
+  /** Splits the stream into PDUs; one that cannot be read ends the session, as nothing after it can be trusted. */
+  private read(chunk: Buffer): void {
+    const data = this.input ? Buffer.concat([this.input, chunk]) : chunk;
+    let o = 0;
+    while (data.length - o >= 4) {
+      const length = data.readUInt32BE(o);
+      if (length < HEADER || length > MAX_PDU) return this.destroy(`PDU error: command_length ${length}`);
+      if (data.length - o < length) break;
+      const pdu = data.subarray(o, o + length);
+      o += length;
+      try {
+        this.onPdu(pdu);
+      } catch (e) {
+        return this.destroy(`PDU error: ${(e as Error).message}`);
+      }
+      if (this.state === 'closed') return;
+    }
+    this.input = o < data.length ? data.subarray(o) : undefined;
+  }
+
+  /** submit_sm_resp is read here (a message_id after the header, absent on some refusals); any other PDU by the package. */
+  private onPdu(bytes: Buffer): void {
+    if (bytes.readUInt32BE(4) === SUBMIT_SM_RESP) {
+      let end = HEADER;
+      while (end < bytes.length && bytes[end] !== 0) end++;
+      const messageId = end > HEADER ? bytes.toString('ascii', HEADER, end) : undefined;
+      return this.settle(bytes.readUInt32BE(12), { kind: 'response', commandStatus: bytes.readUInt32BE(8), messageId });
+    }
+    const pdu = new PDU(bytes);
+    if (pdu.isResponse()) return this.settle(pdu.sequence_number, { kind: 'response', commandStatus: pdu.command_status, messageId: pdu.message_id });
     switch (pdu.command) {
       case 'enquire_link':
         return this.reply(pdu);

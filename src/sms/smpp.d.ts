@@ -45,7 +45,8 @@ declare module 'smpp' {
   }
 
   export class PDU implements PduFields {
-    constructor(command: string, options?: PduFields);
+    /** A command to encode, or a whole PDU to decode. */
+    constructor(command: string | Buffer, options?: PduFields);
     command: string;
     command_id: number;
     command_length: number;

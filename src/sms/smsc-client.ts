@@ -360,11 +360,11 @@ export class SmscClient {
   private onResult(job: Job, r: RequestResult, slot: Slot, sentAt: number): void {
     if (r.kind === 'response') {
       slot.submitSeconds.observe((now() - sentAt) / 1000);
-      const status = r.pdu.command_status;
+      const status = r.commandStatus;
       const kind = classifyStatus(status);
       if (kind === 'ok') {
         this.backoffMs = SmscClient.PAUSE_MIN_MS;
-        this.finish(job, { status: 'accepted', smscMessageId: r.pdu.message_id ?? '' });
+        this.finish(job, { status: 'accepted', smscMessageId: r.messageId ?? '' });
       } else if (kind === 'permanent') {
         this.finish(job, { status: 'failed', error: statusName(status), commandStatus: status });
       } else {

@@ -1,0 +1,72 @@
+import { AddressInfo, createServer, Server, Socket } from 'net';
+import { PDU } from 'smpp';
+import { waitFor } from '../../test/support/wait';
+import { EsmeSession } from './esme-session';
+import { destinationAddress, relativeValidity, sourceAddress } from './sms-addresses';
+
+/** An SMSC over real TCP that answers each request with the given bytes, written one octet a write so every PDU arrives in pieces. */
+function trickleSmsc(answer: (request: PDU) => Buffer[]): Promise<{ server: Server; port: number; requests: PDU[] }> {
+  const requests: PDU[] = [];
+  const server = createServer((socket: Socket) => {
+    socket.setNoDelay(true);
+    let input = Buffer.alloc(0);
+    socket.on('data', async (chunk) => {
+      input = Buffer.concat([input, chunk]);
+      while (input.length >= 4 && input.length >= input.readUInt32BE(0)) {
+        const pdu = new PDU(input.subarray(0, input.readUInt32BE(0)));
+        input = input.subarray(input.readUInt32BE(0));
+        requests.push(pdu);
+        const bytes = Buffer.concat(answer(pdu));
+        for (const octet of bytes) {
+          socket.write(Buffer.from([octet]));
+          await new Promise((r) => setImmediate(r));
+        }
+      }
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as AddressInfo).port, requests })));
+}
+
+const part = {
+  source: sourceAddress('Outages'), dest: destinationAddress('+79131234567')!, esmClass: 0, registeredDelivery: 1,
+  validityPeriod: relativeValidity(360), dataCoding: 0, shortMessage: Buffer.from('hello'),
+};
+
+describe(EsmeSession.name, () => {
+  let sut: EsmeSession | undefined;
+  let server: Server | undefined;
+  afterEach(async () => {
+    sut?.destroy('test over');
+    await new Promise((r) => (server ? server.close(r) : r(undefined)));
+  });
+
+  it('should read a submit_sm_resp and the PDU after it when both arrive an octet at a time', async () => {
+    const delivered: PDU[] = [];
+    const smsc = await trickleSmsc((req) => {
+      if (req.isResponse()) return []; // our deliver_sm_resp
+      if (req.command !== 'submit_sm') return [req.response().toBuffer()];
+      // The answer, then a receipt in the same stream: the reader must find where one ends.
+      const receipt = new PDU('deliver_sm', { sequence_number: 9, esm_class: 0x04, short_message: Buffer.from('id:A1 stat:DELIVRD') });
+      return [req.response({ message_id: 'A1' }).toBuffer(), receipt.toBuffer()];
+    });
+    server = smsc.server;
+    const bound = new Promise<void>((resolve) => {
+      sut = new EsmeSession(
+        'transmitter#1',
+        { host: '127.0.0.1', port: smsc.port, systemId: 'outage', password: 'secret', systemType: '', mode: 'transmitter', window: 10, responseTimeoutMs: 10_000, enquireLinkMs: 60_000 },
+        { onBound: () => resolve(), onResumed: () => {}, onClosed: () => {}, onDeliver: (pdu) => void delivered.push(pdu) },
+      );
+    });
+    await bound;
+
+    const result = await sut!.submit(part);
+
+    expect(result).toEqual({ kind: 'response', commandStatus: 0, messageId: 'A1' });
+    const submitted = smsc.requests.find((r) => r.command === 'submit_sm')!;
+    expect(submitted.destination_addr).toBe('79131234567');
+    await waitFor(() => delivered.length > 0, 'the receipt after the answer', 10_000);
+    expect(delivered[0].command).toBe('deliver_sm');
+    expect(delivered[0].sequence_number).toBe(9);
+    await waitFor(() => smsc.requests.some((r) => r.command === 'deliver_sm_resp' && r.sequence_number === 9), 'the receipt acknowledged', 10_000);
+  }, 30_000);
+});
