@@ -34,6 +34,16 @@ export interface CallListCursor {
 /** Outcomes after which nobody needs to call again. */
 export const DONE_OUTCOMES = ['reached', 'wrong_number'];
 
+/**
+ * Call task `c` of subscriber `s` is on the list (`$done`: DONE_OUTCOMES): still affected, and not
+ * an erased person still waiting for a call. Erasure leaves no name and no number, so a pending
+ * row (never called, no answer, call back) is one nobody can call: it leaves the list and both
+ * counts. A finished call to someone erased since stays, in the total and under status=all, as
+ * the call the manager made. (`released` follows the impact and is recomputed from it, so
+ * erasure cannot be written there.)
+ */
+const onList = (done: string) => `NOT c.released AND (s.erased_at IS NULL OR c.outcome = ANY(${done}::call_outcome[]))`;
+
 /** Subscriber `s` as the call list sees them: tier rank, flagged (flags in `$flags`), reachable by no message. */
 const traits = (flags: string) => `CROSS JOIN LATERAL (SELECT
          CASE s.tier WHEN 'vip' THEN 0 WHEN 'business' THEN 1 ELSE 2 END AS tier_rank,
@@ -180,12 +190,9 @@ export class CallListRepository {
     incidentId: number,
     opts: { pendingOnly: boolean; limit: number; after?: CallListCursor },
   ): Promise<CallTaskRow[]> {
-    const params: unknown[] = [incidentId, opts.limit];
+    const params: unknown[] = [incidentId, opts.limit, DONE_OUTCOMES];
     const where: string[] = [];
-    if (opts.pendingOnly) {
-      params.push(DONE_OUTCOMES);
-      where.push(`(c.outcome IS NULL OR c.outcome <> ALL($${params.length}::call_outcome[]))`);
-    }
+    if (opts.pendingOnly) where.push(`(c.outcome IS NULL OR c.outcome <> ALL($3::call_outcome[]))`);
     if (opts.after) {
       params.push(opts.after.priority, opts.after.since, opts.after.id);
       const n = params.length;
@@ -198,7 +205,7 @@ export class CallListRepository {
        FROM call_tasks c
        JOIN subscribers s ON s.id = c.subscriber_id
        JOIN areas a ON a.id = s.area_id
-       WHERE c.incident_id = $1 AND NOT c.released ${where.map((w) => `AND ${w}`).join(' ')}
+       WHERE c.incident_id = $1 AND ${onList('$3')} ${where.map((w) => `AND ${w}`).join(' ')}
        ORDER BY c.priority, c.affected_since, c.subscriber_id
        LIMIT $2`,
       params,
@@ -210,7 +217,8 @@ export class CallListRepository {
       `SELECT count(*)::int AS total,
               count(*) FILTER (WHERE c.outcome IS NULL OR c.outcome <> ALL($2::call_outcome[]))::int AS pending
        FROM call_tasks c
-       WHERE c.incident_id = $1 AND NOT c.released`,
+       JOIN subscribers s ON s.id = c.subscriber_id
+       WHERE c.incident_id = $1 AND ${onList('$2')}`,
       [incidentId, DONE_OUTCOMES],
     );
     return rows[0];
@@ -225,10 +233,11 @@ export class CallListRepository {
     return this.db.transaction(async (em) => {
       const updated = await execute(
         em,
-        `UPDATE call_tasks SET outcome = $3, note = coalesce($4, note), callback_at = $5, attempts = attempts + 1,
+        `UPDATE call_tasks c SET outcome = $3, note = coalesce($4, c.note), callback_at = $5, attempts = c.attempts + 1,
                 last_called_at = now(), last_called_by = $6
-         WHERE incident_id = $1 AND subscriber_id = $2 AND NOT released`,
-        [incidentId, subscriberId, call.outcome, call.note, call.callbackAt, call.actor],
+         FROM subscribers s
+         WHERE c.incident_id = $1 AND c.subscriber_id = $2 AND s.id = c.subscriber_id AND ${onList('$7')}`,
+        [incidentId, subscriberId, call.outcome, call.note, call.callbackAt, call.actor, DONE_OUTCOMES],
       );
       if (updated === 0) return false;
       await em.query(

@@ -224,6 +224,34 @@ describe('retention and erasure', () => {
       expect(audit.body.items.filter((e: any) => e.method === 'DELETE')).toHaveLength(2);
     });
 
+    it('should take an erased customer nobody has called yet off the call list and its counts, and keep a finished call', async () => {
+      const waiting = await subscriber({ name: 'Лена Ждущая', phone: '+79130000404' });
+      const called = await subscriber({ name: 'Юрий Обзвоненный', phone: '+79130000505' });
+      const cut = (await declare('Second fibre cut')).id;
+      expect((await api.post(`/v1/incidents/${cut}/calls`, { subscriberId: called.id, outcome: 'reached' }, managerKey)).status).toBe(201);
+      const list = async (status: string) => {
+        const res = await api.get(`/v1/incidents/${cut}/call-list?status=${status}`, managerKey);
+        expect(res.status).toBe(200);
+        const counts = { total: Number(res.headers.get('x-total-count')), pending: Number(res.headers.get('x-pending-count')) };
+        return { ids: res.body.map((e: { subscriberId: number }) => e.subscriberId), counts };
+      };
+      const before = { all: await list('all'), pending: await list('pending'), stats: (await counts(cut)).stats.callList };
+      expect(before.pending.ids).toContain(waiting.id);
+      expect(before.all.ids).toContain(called.id);
+      expect(before.stats).toEqual(before.all.counts);
+
+      for (const s of [waiting, called]) expect((await api.request('DELETE', `/v1/subscribers/${s.id}`)).status).toBe(200);
+
+      const after = { all: await list('all'), pending: await list('pending'), stats: (await counts(cut)).stats.callList };
+      expect(after.all.ids).toEqual(before.all.ids.filter((id: number) => id !== waiting.id)); // the finished call stays, in its place
+      expect(after.pending.ids).toEqual(before.pending.ids.filter((id: number) => id !== waiting.id));
+      const expected = { total: before.all.counts.total - 1, pending: before.all.counts.pending - 1 };
+      expect([after.all.counts, after.pending.counts, after.stats]).toEqual([expected, expected, expected]);
+      // Nor can a call to them be logged: they are not on the list any more.
+      const late = await api.post(`/v1/incidents/${cut}/calls`, { subscriberId: waiting.id, outcome: 'no_answer' }, managerKey);
+      expect(late.status).toBe(422);
+    });
+
     it('should answer 404 for a subscriber that does not exist and 403 to NOC', async () => {
       expect((await api.request('DELETE', '/v1/subscribers/999999')).status).toBe(404);
       const noc = await api.keyFor('noc');
