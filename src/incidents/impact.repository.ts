@@ -82,10 +82,12 @@ export class ImpactRepository {
    */
   async storeImpact(em: EntityManager, incidentId: number, scope: ResolvedScope, since: Date, priorityFlags: string[]) {
     // Compiling this statement (JIT, chosen by its cost) took more CPU than it saved on a million rows.
-    // It does the work of two statements (impact, then call tasks), so it gets two statements' time.
-    await em.query(
-      `SELECT set_config('jit', 'off', true),
-              set_config('statement_timeout', (extract(epoch FROM current_setting('statement_timeout')::interval) * 2000)::bigint::text, true)`,
+    // It does the work of two statements (impact, then call tasks), so it gets two statements' time;
+    // the rest of the transaction gets the role's own timeout back.
+    const [{ timeout }]: Array<{ timeout: string }> = await em.query(
+      `SELECT t.timeout, set_config('jit', 'off', true),
+              set_config('statement_timeout', (extract(epoch FROM t.timeout::interval) * 2000)::bigint::text, true)
+       FROM (SELECT current_setting('statement_timeout') AS timeout) t`,
     );
     const [{ affected, call_tasks: callTasks }]: Array<{ affected: number; call_tasks: number }> = await em.query(
       `WITH affected AS MATERIALIZED (${AFFECTED_WITH_TRAITS}),
@@ -95,6 +97,7 @@ export class ImpactRepository {
        SELECT (SELECT count(*) FROM affected)::int AS affected, (SELECT count(*) FROM tasks)::int AS call_tasks`,
       [scope.areaIds, scope.elementIds, incidentId, since, priorityFlags],
     );
+    await em.query(`SELECT set_config('statement_timeout', $1, true)`, [timeout]);
     await em.query(`UPDATE incidents SET affected = $2 WHERE id = $1`, [incidentId, affected]);
     // A million fresh rows: without statistics the planner would take them for a handful and
     // choose nested loops for everything that reads the impact next (planning, call lists).
