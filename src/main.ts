@@ -30,6 +30,18 @@ function serveWorkerMetrics(port: number, logger: JsonLogger): void {
 /** Beyond the grace period for running jobs, what closing the rest (pools, sessions, Redis) may take. */
 const CLOSE_SLACK_SECONDS = 4;
 
+/** Set once a signal has asked the process to stop. */
+let stopping = false;
+
+/**
+ * While stopping, a command still pending on a Redis connection the shutdown closes (with Redis
+ * hung, a BullMQ worker that could not close leaves some of its own without a handler) rejects
+ * with ioredis's "Connection is closed.": an expected consequence of the stop, not a crash.
+ */
+function cutOffByStop(err: unknown, isStopping: boolean): boolean {
+  return isStopping && err instanceof Error && err.message === 'Connection is closed.';
+}
+
 /**
  * SIGTERM / SIGINT close the app (running jobs get SHUTDOWN_GRACE_SECONDS), then the process exits,
  * whatever its dependencies are doing: an unreachable Redis, PostgreSQL, SMSC or relay can make a
@@ -39,6 +51,7 @@ const CLOSE_SLACK_SECONDS = 4;
  */
 function stopOnSignals(app: Promise<INestApplicationContext>, graceSeconds: number, logger: JsonLogger): void {
   const stop = (signal: NodeJS.Signals) => {
+    stopping = true;
     logger.log({ msg: 'stopping', signal, graceSeconds }, 'Main');
     const deadline = setTimeout(() => {
       logger.error({ msg: 'still closing at the shutdown deadline; exiting', seconds: graceSeconds + CLOSE_SLACK_SECONDS }, 'Main');
@@ -82,6 +95,10 @@ async function main(role: string | undefined): Promise<void> {
   process.on('warning', (warning) => logger.warn({ msg: 'node warning', name: warning.name, warning: warning.message }, 'Main'));
   for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
     process.on(event, (err: unknown) => {
+      if (event === 'unhandledRejection' && cutOffByStop(err, stopping)) {
+        logger.warn({ msg: 'a Redis command was cut off by the stop', err: (err as Error).message }, 'Main');
+        return;
+      }
       logger.fatal({ msg: event, err }, 'Main');
       process.exit(1);
     });
