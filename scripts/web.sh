@@ -31,7 +31,7 @@ case "${1:-}" in
   install) install ;;
   build) # (prints the console's script sizes when it builds)
     install
-    if [ ! -f dist/index.html ] || [ -n "$(find src index.html vite.config.ts package-lock.json -newer dist/index.html -print -quit)" ]; then
+    if [ ! -f dist/index.html ] || [ -n "$(find src public index.html vite.config.ts package-lock.json -newer dist/index.html -print -quit)" ]; then
       npm run build >&2
     fi
     ;;

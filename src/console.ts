@@ -22,6 +22,8 @@ export function serveConsole(app: INestApplication): void {
     return;
   }
   app.use('/console/assets', express.static(join(dir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false }));
+  // The console's icon (web/public), which the status page shows too.
+  app.use('/console/favicon.svg', (_req: Request, res: Response) => res.sendFile(join(dir, 'favicon.svg'), { maxAge: '1d' }));
   app.use('/console', (req: Request, res: Response, next: () => void) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     res.setHeader('Cache-Control', 'no-cache');

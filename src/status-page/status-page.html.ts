@@ -72,6 +72,7 @@ function page(locale: PageLocale, title: string, body: string, refresh = false):
   return `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 ${refresh ? `<meta http-equiv="refresh" content="${REFRESH_SECONDS}">` : ''}<title>${esc(title)}</title>
 <link rel="stylesheet" href="/status/assets/page.css"><script src="/status/assets/page.js" defer></script>
+<link rel="icon" type="image/svg+xml" href="/console/favicon.svg">
 </head><body>${body}</body></html>`;
 }
 

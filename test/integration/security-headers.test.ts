@@ -55,6 +55,10 @@ describe('security headers', () => {
       expectSecurityHeaders(asset.headers);
     }
     expect((await get('/status/assets/other.js')).status).toBe(404);
+    // Its icon is the console's.
+    expect(html).toContain('<link rel="icon" type="image/svg+xml" href="/console/favicon.svg">');
+    const icon = await get('/console/favicon.svg');
+    expect([icon.status, icon.headers.get('content-type')]).toEqual([200, 'image/svg+xml']);
   });
 
   it('should send it on the page of an unknown code too', async () => {
