@@ -4,15 +4,17 @@ import { DataSource, EntityManager } from 'typeorm';
 import { execute } from '../common/sql';
 import { AFFECTED, ResolvedScope } from '../incidents/affected';
 import { OPEN_STATUSES } from '../incidents/incident.errors';
+import { CallReason, UndeliveredReason } from './call-list';
 
 export interface CallTaskRow {
   subscriber_id: number;
   name: string;
+  erased: boolean;
   phone: string | null;
   email: string | null;
   tier: string;
   flags: string[];
-  reasons: string[];
+  reasons: CallReason[];
   priority: number;
   affected_since: Date;
   outcome: string | null;
@@ -54,12 +56,19 @@ const traits = (flags: string) => `CROSS JOIN LATERAL (SELECT
 /** Lower is called first: tier, then flagged, then hit repeatedly (`r.others`: their other recent incidents, or null). */
 const PRIORITY = `t.tier_rank * 4 + CASE WHEN t.flagged THEN 0 ELSE 2 END + CASE WHEN r.others IS NOT NULL THEN 0 ELSE 1 END`;
 
-/** Why a customer is on the list, in words; `unreachable` is the reason given when no message reaches them. */
-const reasons = (flags: string, unreachable: string) => `array_remove(ARRAY[
-                CASE WHEN s.tier <> 'residential' THEN s.tier || ' customer' END,
-                CASE WHEN t.flagged THEN 'flagged: ' || array_to_string(ARRAY(SELECT unnest(s.flags) INTERSECT SELECT unnest(${flags}::text[])), ', ') END,
-                CASE WHEN r.others IS NOT NULL THEN 'hit by ' || (r.others + 1) || ' incidents in 90 days' END,
-                CASE WHEN t.unreachable THEN ${unreachable} END], NULL)`;
+/**
+ * Why a customer is on the list, as a jsonb array of CallReason (codes, never words: each reader
+ * words them in its own language); `unreachable` is the reason given when no message reaches them.
+ */
+const reasons = (flags: string, unreachable: string) => `to_jsonb(array_remove(ARRAY[
+                CASE WHEN s.tier <> 'residential' THEN jsonb_build_object('code', s.tier) END,
+                CASE WHEN t.flagged THEN jsonb_build_object('code', 'flagged', 'flags',
+                  ARRAY(SELECT unnest(s.flags) INTERSECT SELECT unnest(${flags}::text[]) ORDER BY 1)) END,
+                CASE WHEN r.others IS NOT NULL THEN jsonb_build_object('code', 'repeat_incidents', 'count', r.others + 1, 'days', 90) END,
+                CASE WHEN t.unreachable THEN ${unreachable} END], NULL))`;
+
+const UNREACHABLE = `'{"code": "unreachable"}'::jsonb`;
+const OPTED_OUT = `'{"code": "opted_out"}'::jsonb`;
 
 /** \`r.others\`: how many other incidents (not cancelled) hit subscriber \`s\` in the 90 days before incident \`o\` began, or null. */
 const REPEATS = `CROSS JOIN LATERAL (
@@ -90,14 +99,12 @@ export const REPEATERS = `me AS (SELECT id, started_at FROM incidents WHERE id =
  * another incident in the last 90 days (\`repeaters\`), and people no message can reach.
  */
 export const INSERT_CALL_TASKS = `INSERT INTO call_tasks (incident_id, subscriber_id, priority, flagged, repeat, unreachable, reasons, affected_since)
-       SELECT $3, s.id, ${PRIORITY}, t.flagged, r.others IS NOT NULL, t.unreachable, ${reasons('$5', `'no reachable channel'`)}, $4
+       SELECT $3, s.id, ${PRIORITY}, t.flagged, r.others IS NOT NULL, t.unreachable, ${reasons('$5', UNREACHABLE)}, $4
        FROM affected s
        CROSS JOIN LATERAL (SELECT s.tier_rank, s.flagged, s.unreachable) t
        LEFT JOIN repeaters r ON r.subscriber_id = s.id
        WHERE s.tier <> 'residential' OR t.flagged OR r.others IS NOT NULL OR t.unreachable
        ON CONFLICT (incident_id, subscriber_id) DO NOTHING`;
-
-export const OPTED_OUT_REASON = 'opted out of SMS (STOP), no other channel';
 
 @Injectable()
 export class CallListRepository {
@@ -128,7 +135,7 @@ export class CallListRepository {
          FROM incident_impact ii JOIN incidents i ON i.id = ii.incident_id
          WHERE ii.subscriber_id = ANY($1::int[]) AND ii.removed_at IS NULL AND i.status = ANY($2::incident_status[]))
        INSERT INTO call_tasks (incident_id, subscriber_id, priority, flagged, repeat, unreachable, reasons, affected_since)
-       SELECT o.incident_id, s.id, ${PRIORITY}, t.flagged, r.others IS NOT NULL, true, ${reasons('$3', '$4::text')}, o.added_at
+       SELECT o.incident_id, s.id, ${PRIORITY}, t.flagged, r.others IS NOT NULL, true, ${reasons('$3', OPTED_OUT)}, o.added_at
        FROM open_impact o
        JOIN subscribers s ON s.id = o.subscriber_id
        ${traits('$3')}
@@ -136,9 +143,9 @@ export class CallListRepository {
        WHERE t.unreachable
        ORDER BY o.incident_id, s.id
        ON CONFLICT (incident_id, subscriber_id) DO UPDATE
-         SET unreachable = true, reasons = call_tasks.reasons || $4::text
+         SET unreachable = true, reasons = call_tasks.reasons || jsonb_build_array(${OPTED_OUT})
          WHERE NOT call_tasks.unreachable`,
-      [subscriberIds, OPEN_STATUSES, priorityFlags, OPTED_OUT_REASON],
+      [subscriberIds, OPEN_STATUSES, priorityFlags],
     );
   }
 
@@ -148,7 +155,7 @@ export class CallListRepository {
    */
   async addUndelivered(
     em: EntityManager,
-    failed: Array<{ incidentId: number; subscriberId: number; reason: string }>,
+    failed: Array<{ incidentId: number; subscriberId: number; reason: UndeliveredReason }>,
     priorityFlags: string[],
   ): Promise<number> {
     if (failed.length === 0) return 0;
@@ -156,11 +163,11 @@ export class CallListRepository {
       em,
       `WITH failed AS (
          SELECT f.incident_id, f.subscriber_id, f.reason, ii.added_at, i.started_at
-         FROM unnest($1::int[], $2::int[], $3::text[]) AS f(incident_id, subscriber_id, reason)
+         FROM unnest($1::int[], $2::int[], $3::jsonb[]) AS f(incident_id, subscriber_id, reason)
          JOIN incident_impact ii ON ii.incident_id = f.incident_id AND ii.subscriber_id = f.subscriber_id AND ii.removed_at IS NULL
          JOIN incidents i ON i.id = f.incident_id)
        INSERT INTO call_tasks AS c (incident_id, subscriber_id, priority, flagged, repeat, unreachable, reasons, affected_since)
-       SELECT o.incident_id, s.id, ${PRIORITY}, t.flagged, r.others IS NOT NULL, t.unreachable, ${reasons('$4', `'no reachable channel'`)} || o.reason,
+       SELECT o.incident_id, s.id, ${PRIORITY}, t.flagged, r.others IS NOT NULL, t.unreachable, ${reasons('$4', UNREACHABLE)} || jsonb_build_array(o.reason),
               o.added_at
        FROM failed o
        JOIN subscribers s ON s.id = o.subscriber_id
@@ -168,9 +175,9 @@ export class CallListRepository {
        ${REPEATS}
        ORDER BY o.incident_id, s.id -- rows locked in key order: batches of two channels never deadlock here
        ON CONFLICT (incident_id, subscriber_id) DO UPDATE
-         SET reasons = c.reasons || excluded.reasons[cardinality(excluded.reasons)]
-         WHERE NOT excluded.reasons[cardinality(excluded.reasons)] = ANY(c.reasons)`,
-      [failed.map((f) => f.incidentId), failed.map((f) => f.subscriberId), failed.map((f) => f.reason), priorityFlags],
+         SET reasons = c.reasons || jsonb_build_array(excluded.reasons -> -1)
+         WHERE NOT c.reasons @> jsonb_build_array(excluded.reasons -> -1)`,
+      [failed.map((f) => f.incidentId), failed.map((f) => f.subscriberId), failed.map((f) => JSON.stringify(f.reason)), priorityFlags],
     );
   }
 
@@ -199,7 +206,7 @@ export class CallListRepository {
       where.push(`(c.priority, c.affected_since, c.subscriber_id) > ($${n - 2}, $${n - 1}::timestamptz, $${n})`);
     }
     return this.db.query(
-      `SELECT c.subscriber_id, s.name, s.phone, s.email, s.tier, s.flags, c.reasons, c.priority, c.affected_since,
+      `SELECT c.subscriber_id, s.name, s.erased_at IS NOT NULL AS erased, s.phone, s.email, s.tier, s.flags, c.reasons, c.priority, c.affected_since,
               c.outcome, c.callback_at, c.note, c.attempts, c.last_called_at,
               coalesce(s.timezone, a.effective_timezone) AS tz, s.quiet_start, s.quiet_end
        FROM call_tasks c

@@ -2,15 +2,31 @@ import { QuietWindow } from '../common/validation';
 import { nextAllowedAt } from '../notifications/quiet-hours';
 import { CallTaskRow } from './call-list.repository';
 
+/** Why a customer is on the call list: a code and its parameters, put into words by each reader in its own language. */
+export type CallReason =
+  | { code: 'vip' | 'business' | 'unreachable' | 'opted_out' }
+  | { code: 'flagged'; flags: string[] }
+  /** `count` incidents (this one among them) hit them in `days` days. */
+  | { code: 'repeat_incidents'; count: number; days: number }
+  /** A message the channel refused for good; `attempts` when it was given up after retrying. */
+  | UndeliveredReason
+  /** A reason stored as an English sentence before reasons had codes, and not one of theirs. */
+  | { code: 'other'; text: string };
+
+export type UndeliveredReason = { code: 'undelivered'; channel: 'sms' | 'email'; error: string | null; attempts?: number };
+
+export const REASON_CODES = ['vip', 'business', 'flagged', 'repeat_incidents', 'unreachable', 'opted_out', 'undelivered', 'other'] as const satisfies ReadonlyArray<CallReason['code']>;
+
 export interface CallListEntry {
   subscriberId: number;
   name: string;
+  /** Erased since the call (the list keeps finished calls): no name, no contacts. */
+  erased: boolean;
   phone: string | null;
   email: string | null;
   tier: string;
   flags: string[];
-  reason: string;
-  reasons: string[];
+  reasons: CallReason[];
   callableFrom: string;
   callableNow: boolean;
   timezone: string;

@@ -50,11 +50,11 @@ export class CallsService {
       return {
         subscriberId: row.subscriber_id,
         name: row.name,
+        erased: row.erased,
         phone: row.phone,
         email: row.email,
         tier: row.tier,
         flags: row.flags,
-        reason: row.reasons.join('; '),
         reasons: row.reasons,
         callableFrom: DateTime.fromMillis(callable.at, { zone: callable.zone }).toISO({ suppressMilliseconds: true })!,
         callableNow: callable.at <= now,

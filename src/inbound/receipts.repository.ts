@@ -79,7 +79,7 @@ export class ReceiptsRepository {
         // Those whose text turned out undelivered now (not those already known to be), for the call list.
         const undelivered = changed
           .filter((r) => r.target !== 'delivered')
-          .map((r) => ({ incidentId: r.incident_id, subscriberId: r.subscriber_id, reason: `text did not get through: ${r.error}` }));
+          .map((r) => ({ incidentId: r.incident_id, subscriberId: r.subscriber_id, reason: { code: 'undelivered' as const, channel: 'sms' as const, error: r.error } }));
         if (target.callList) await this.callList.addUndelivered(em, undelivered, this.config.callListFlags);
         if (unmatched === 0) break;
       }

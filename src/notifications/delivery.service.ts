@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { UndeliveredReason } from '../calls/call-list';
 import { CallListRepository } from '../calls/call-list.repository';
 import { Clock } from '../common/clock';
 import { UnsubscribeLinks } from '../email/unsubscribe-links';
@@ -173,7 +174,7 @@ export class DeliveryService {
 
     const messages: SentMessage[] = [];
     // DESIGN: people whose texts did not get through deserve a call (by email only when they take no texts).
-    const undelivered: Array<{ incidentId: number; subscriberId: number; reason: string }> = [];
+    const undelivered: Array<{ incidentId: number; subscriberId: number; reason: UndeliveredReason }> = [];
     let sent = 0;
     let retry = 0;
     let failed = 0;
@@ -200,7 +201,8 @@ export class DeliveryService {
         const error = outcome.status === 'retry' ? `gave up after ${attempts} attempts: ${outcome.error}` : outcome.error;
         messages.push({ ...p.message, state: 'failed', error, attempts, providerIds: [] });
         if (t.channel === 'sms' || !t.sms_ok) {
-          undelivered.push({ incidentId: t.incident_id, subscriberId: t.subscriber_id, reason: `${t.channel === 'sms' ? 'text' : 'email'} did not get through: ${error}` });
+          const gaveUp = outcome.status === 'retry' ? { attempts } : {};
+          undelivered.push({ incidentId: t.incident_id, subscriberId: t.subscriber_id, reason: { code: 'undelivered', channel: t.channel, error: outcome.error, ...gaveUp } });
         }
         updates.set(t.id, { ...this.unchanged(t, now), state: 'idle', suppressed: `delivery failed: ${error}`, attempts, lastError: error });
       } else {

@@ -84,7 +84,7 @@ export class RetentionRepository {
     await em.query(`UPDATE inbound_messages SET sender = NULL, body = NULL WHERE subscriber_id = $1 OR sender = ANY($2::text[])`, [id, numbers]);
     await em.query(`UPDATE inbound_replies SET ${EMPTY_ANSWER} WHERE subscriber_id = $1`, [id]);
     await em.query(`UPDATE feedback SET body = NULL WHERE subscriber_id = $1 AND body IS NOT NULL`, [id]);
-    await em.query(`UPDATE call_tasks SET note = NULL, reasons = '{}' WHERE subscriber_id = $1`, [id]);
+    await em.query(`UPDATE call_tasks SET note = NULL, reasons = '[]' WHERE subscriber_id = $1`, [id]);
     await em.query(`UPDATE call_attempts SET note = NULL WHERE subscriber_id = $1 AND note IS NOT NULL`, [id]);
     await em.query(`DELETE FROM inbound_quarantine WHERE sender = ANY($1::text[])`, [numbers]);
     await em.query(`DELETE FROM inbound_mo_parts WHERE sender = ANY($1::text[])`, [numbers]);

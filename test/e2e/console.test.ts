@@ -213,8 +213,13 @@ describe('console in Chromium', () => {
   }, 180_000); // the whole NOC flow: 40-50 s alone on the shared 2-core machine, past 60 s beside other suites
 
   it('should show a manager only their incidents and call list, log a call and mark the row, and no admin pages', async () => {
+    // Dina (medical) joins the list; she is called, then erased: the finished call stays, without her name.
+    const [dina] = await engine.api.db.query(`SELECT id FROM subscribers WHERE name = 'Dina Kim'`);
+    expect((await engine.api.patch(`/v1/subscribers/${dina.id}`, { flags: ['medical'] })).status).toBe(200);
     const mine = await expectCreated(engine.api, '/v1/incidents', { title: 'Fibre cut, City A1', kind: 'outage', scope: { areaCodes: ['CITY-A1'] } });
     expect(mine.manager.name).toBe('Ирина Смирнова');
+    expect((await engine.api.post(`/v1/incidents/${mine.id}/calls`, { subscriberId: dina.id, outcome: 'reached' })).status).toBe(201);
+    expect((await engine.api.request('DELETE', `/v1/subscribers/${dina.id}`)).status).toBe(200);
     const page = await signIn(keys.manager);
     const nav = page.getByRole('navigation');
     await nav.getByRole('link', { name: 'My incidents' }).waitFor();
@@ -242,7 +247,23 @@ describe('console in Chromium', () => {
     await waitForText(anna.getByText(/^called:/), 'called: reached');
     expect(await anna.getAttribute('data-called')).toBe('true');
     const list = (await engine.api.get(`/v1/incidents/${mine.id}/call-list?status=all`)).body;
-    expect(list.find((e: { name: string }) => e.name === 'Анна Петрова')).toMatchObject({ outcome: 'reached', note: 'Knows about it, no further calls.' });
+    expect(list.find((e: { name: string }) => e.name === 'Анна Петрова')).toMatchObject({
+      outcome: 'reached', note: 'Knows about it, no further calls.', reasons: [{ code: 'vip' }, { code: 'repeat_incidents', count: 2, days: 90 }],
+    });
+    expect(list.find((e: { name: string }) => e.name === 'Boris Ivanov')).toMatchObject({ reasons: [{ code: 'business' }] });
+    expect(list.find((e: { subscriberId: number }) => e.subscriberId === dina.id)).toMatchObject({ name: '', erased: true, outcome: 'reached' });
+    const erased = rows.filter({ hasText: '(erased)' });
+    expect(await erased.getAttribute('data-called')).toBe('true');
+    expect(await erased.getByRole('button').count()).toBe(0); // nobody to call: no number, no Log call
+    expect(await anna.textContent()).toContain('VIP customer; hit by 2 incidents in 90 days');
+    // In Russian every reason is Russian, put into words by the console from the codes.
+    await page.getByText('RU', { exact: true }).first().click();
+    const ruRows = page.getByRole('table', { name: 'Обзвон' }).getByRole('row');
+    await waitForText(ruRows.filter({ hasText: 'Анна Петрова' }).getByRole('cell').nth(2), 'VIP-клиент; повторные аварии: 2 за 90 дн.');
+    expect(await ruRows.filter({ hasText: 'Boris Ivanov' }).getByRole('cell').nth(2).textContent()).toBe('бизнес-клиент');
+    expect(await ruRows.filter({ hasText: '(данные удалены)' }).count()).toBe(1);
+    await page.getByText('EN', { exact: true }).first().click();
+    await page.getByRole('table', { name: 'Call list' }).waitFor();
     await shootBoth(page, 'call-list');
 
     // Two replies to this incident (as the inbound path stores them) and one to another manager's.

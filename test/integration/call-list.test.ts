@@ -1,3 +1,4 @@
+import { CallReasonCodes1765200300000 } from '../../migrations/1765200300000-CallReasonCodes';
 import { TestApi } from '../support/api';
 import { expectCreated, seedTopology, SubscriberKey } from '../support/topology';
 
@@ -31,11 +32,11 @@ describe('call list', () => {
     const res = await list('', managerKey);
     expect(res.status).toBe(200);
     expect(res.body.map((e: any) => nameOf(e.subscriberId))).toEqual(['s1', 's2', 's3', 's4']);
-    expect(res.body.map((e: any) => e.reason)).toEqual([
-      'vip customer',
-      'business customer',
-      'flagged: sensitive',
-      'no reachable channel',
+    expect(res.body.map((e: any) => e.reasons)).toEqual([
+      [{ code: 'vip' }],
+      [{ code: 'business' }],
+      [{ code: 'flagged', flags: ['sensitive'] }],
+      [{ code: 'unreachable' }],
     ]);
     expect(res.headers.get('x-total-count')).toBe('4');
   });
@@ -53,9 +54,10 @@ describe('call list', () => {
     const names = res.body.map((e: any) => nameOf(e.subscriberId));
     // s3 is flagged; s4 and s5 were both hit before and tie on time affected, so id decides.
     expect(names).toEqual(['s1', 's2', 's3', 's4', 's5']);
-    expect(res.body[3].reason).toBe('hit by 2 incidents in 90 days; no reachable channel');
-    expect(res.body[4].reason).toBe('hit by 2 incidents in 90 days');
-    expect(res.body[0].reasons).toEqual(['vip customer', 'hit by 2 incidents in 90 days']);
+    const repeat = { code: 'repeat_incidents', count: 2, days: 90 };
+    expect(res.body[3].reasons).toEqual([repeat, { code: 'unreachable' }]);
+    expect(res.body[4].reasons).toEqual([repeat]);
+    expect(res.body[0].reasons).toEqual([{ code: 'vip' }, repeat]);
   });
 
   it('should page through the list with a cursor', async () => {
@@ -111,5 +113,38 @@ describe('call list', () => {
     expect((await list('', otherKey)).status).toBe(403);
     expect((await api.post(`/v1/incidents/${incidentId}/calls`, { subscriberId: ids.s3, outcome: 'reached' }, otherKey)).status).toBe(403);
     expect((await list('', await api.keyFor('noc'))).status).toBe(200);
+  });
+
+  it('should read reasons stored as English sentences back into codes when migrating, and keep an unknown one as text', async () => {
+    const migration = new CallReasonCodes1765200300000();
+    const stored = () => api.db.query(`SELECT reasons FROM call_tasks WHERE incident_id = $1 ORDER BY subscriber_id`, [incidentId]);
+    const codes = await stored();
+    const runner = api.db.createQueryRunner();
+    try {
+      await migration.down(runner);
+      expect((await stored()).map((r: { reasons: string[] }) => r.reasons)).toEqual([
+        ['vip customer'], ['business customer'], ['flagged: sensitive'], ['no reachable channel'],
+      ]);
+      await api.db.query(`UPDATE call_tasks SET reasons = $3 WHERE incident_id = $1 AND subscriber_id = $2`, [incidentId, ids.s1, [
+        'vip customer', 'flagged: sensitive, medical', 'hit by 3 incidents in 90 days', 'opted out of SMS (STOP), no other channel',
+        'text did not get through: EXPIRED err:001 (part 2 of 2)', 'email did not get through: gave up after 12 attempts: 451 4.3.0 try later',
+        'text did not get through: null', 'called twice before',
+      ]]);
+      await migration.up(runner);
+    } finally {
+      await runner.release();
+    }
+    const s1 = (await list('?status=all')).body.find((e: any) => e.subscriberId === ids.s1);
+    expect(s1.reasons).toEqual([
+      { code: 'vip' },
+      { code: 'flagged', flags: ['sensitive', 'medical'] },
+      { code: 'repeat_incidents', count: 3, days: 90 },
+      { code: 'opted_out' },
+      { code: 'undelivered', channel: 'sms', error: 'EXPIRED err:001 (part 2 of 2)' },
+      { code: 'undelivered', channel: 'email', error: '451 4.3.0 try later', attempts: 12 },
+      { code: 'undelivered', channel: 'sms', error: null },
+      { code: 'other', text: 'called twice before' },
+    ]);
+    expect((await stored()).slice(1)).toEqual(codes.slice(1)); // the others came back as they were
   });
 });

@@ -190,20 +190,21 @@ describe('SMS replies', () => {
       const callList = async () => {
         const res = await engine.api.get(`/v1/incidents/${incident.id}/call-list?status=all`);
         expect(res.status).toBe(200);
-        return new Map<number, { reasons: string[]; callableFrom: string }>(res.body.map((e: any) => [e.subscriberId, e]));
+        return new Map<number, { reasons: object[]; callableFrom: string }>(res.body.map((e: any) => [e.subscriberId, e]));
       };
+      const repeat = { code: 'repeat_incidents', count: 2, days: 90 };
       const before = await callList();
-      expect(before.get(ids.s1)?.reasons).toEqual(['hit by 2 incidents in 90 days']);
+      expect(before.get(ids.s1)?.reasons).toEqual([repeat]);
       expect(before.has(ids.s2)).toBe(false);
 
       await reply(phone('s1'), 'STOP'); // still has email: stays as it was
-      expect((await callList()).get(ids.s1)?.reasons).toEqual(['hit by 2 incidents in 90 days']);
+      expect((await callList()).get(ids.s1)?.reasons).toEqual([repeat]);
 
       expect((await engine.api.patch(`/v1/subscribers/${ids.s2}`, { channels: { email: false } })).status).toBe(200);
       await reply(phone('s2'), 'STOP');
       expect(await lastInbound(phone('s2'))).toMatchObject({ outcome: 'opted_out' });
       const after = await callList();
-      expect(after.get(ids.s2)).toMatchObject({ reasons: ['opted out of SMS (STOP), no other channel'], callableFrom: expect.any(String) });
+      expect(after.get(ids.s2)).toMatchObject({ reasons: [{ code: 'opted_out' }], callableFrom: expect.any(String) });
       expect(after.has(ids.s5)).toBe(false);
 
       // Already on the list for another reason: the new one is added, once.
@@ -212,7 +213,7 @@ describe('SMS replies', () => {
       await reply(phone('s1'), 'STOP');
       await reply(phone('s1'), 'START');
       await reply(phone('s1'), 'STOP');
-      expect((await callList()).get(ids.s1)?.reasons).toEqual(['hit by 2 incidents in 90 days', 'opted out of SMS (STOP), no other channel']);
+      expect((await callList()).get(ids.s1)?.reasons).toEqual([repeat, { code: 'opted_out' }]);
       const lists = await engine.api.db.query(`SELECT incident_id FROM call_tasks WHERE subscriber_id = $1 AND unreachable ORDER BY 1`, [ids.s2]);
       expect(lists).toEqual([{ incident_id: incident.id }]); // open incidents only
     });
@@ -393,7 +394,7 @@ describe('delivery receipts', () => {
     // A text that did not get through puts the customer on the incident's call list, with why.
     const calls = await engine.api.get(`/v1/incidents/${incidentId}/call-list?limit=50`);
     const s1 = calls.body.find((c: { subscriberId: number }) => c.subscriberId === ids.s1);
-    expect(s1.reasons).toContain('text did not get through: EXPIRED err:001 (part 2 of 2)');
+    expect(s1.reasons).toContainEqual({ code: 'undelivered', channel: 'sms', error: 'EXPIRED err:001 (part 2 of 2)' });
   });
 
   it('should mark a message delivered when the receipts of its two parts are applied at once by two workers', async () => {

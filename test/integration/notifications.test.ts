@@ -264,9 +264,9 @@ describe('notification engine: refused and failing hand-overs', () => {
       { subscriber_id: ids.s5, state: 'accepted', error: null, attempts: 1 },
     ]);
     const calls = await engine.api.get(`/v1/incidents/${incident.id}/call-list?limit=50`);
-    const reasons = new Map(calls.body.map((c: { subscriberId: number; reasons: string[] }) => [c.subscriberId, c.reasons]));
-    expect(reasons.get(ids.s1)).toContain('text did not get through: ESME_RINVDSTADR');
-    expect(reasons.get(ids.s2)).toContain('text did not get through: gave up after 12 attempts: ESME_RTHROTTLED');
+    const reasons = new Map(calls.body.map((c: { subscriberId: number; reasons: object[] }) => [c.subscriberId, c.reasons]));
+    expect(reasons.get(ids.s1)).toContainEqual({ code: 'undelivered', channel: 'sms', error: 'ESME_RINVDSTADR' });
+    expect(reasons.get(ids.s2)).toContainEqual({ code: 'undelivered', channel: 'sms', error: 'ESME_RTHROTTLED', attempts: 12 });
     expect(reasons.has(ids.s5)).toBe(false);
     engine.sms.rule = undefined;
   });

@@ -233,7 +233,7 @@ describe('retention and erasure', () => {
         const res = await api.get(`/v1/incidents/${cut}/call-list?status=${status}`, managerKey);
         expect(res.status).toBe(200);
         const counts = { total: Number(res.headers.get('x-total-count')), pending: Number(res.headers.get('x-pending-count')) };
-        return { ids: res.body.map((e: { subscriberId: number }) => e.subscriberId), counts };
+        return { ids: res.body.map((e: { subscriberId: number }) => e.subscriberId), entries: res.body, counts };
       };
       const before = { all: await list('all'), pending: await list('pending'), stats: (await counts(cut)).stats.callList };
       expect(before.pending.ids).toContain(waiting.id);
@@ -244,6 +244,10 @@ describe('retention and erasure', () => {
 
       const after = { all: await list('all'), pending: await list('pending'), stats: (await counts(cut)).stats.callList };
       expect(after.all.ids).toEqual(before.all.ids.filter((id: number) => id !== waiting.id)); // the finished call stays, in its place
+      expect(after.all.entries.find((e: { subscriberId: number }) => e.subscriberId === called.id)).toMatchObject({
+        name: '', erased: true, phone: null, email: null, reasons: [], outcome: 'reached',
+      });
+      expect(before.all.entries.find((e: { subscriberId: number }) => e.subscriberId === called.id)).toMatchObject({ erased: false });
       expect(after.pending.ids).toEqual(before.pending.ids.filter((id: number) => id !== waiting.id));
       const expected = { total: before.all.counts.total - 1, pending: before.all.counts.pending - 1 };
       expect([after.all.counts, after.pending.counts, after.stats]).toEqual([expected, expected, expected]);

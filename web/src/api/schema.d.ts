@@ -1129,16 +1129,39 @@ export interface components {
             /** @description when these were counted: reused for up to 5 s per incident */
             countsAt: string;
         };
+        CallReasonDto: {
+            /** @enum {string} */
+            code: "vip" | "business" | "flagged" | "repeat_incidents" | "unreachable" | "opted_out" | "undelivered" | "other";
+            /** @description flagged: the subscriber flags that put them on the list */
+            flags?: string[];
+            /** @description repeat_incidents: how many incidents hit them, this one among them */
+            count?: number;
+            /** @description repeat_incidents: within how many days */
+            days?: number;
+            /**
+             * @description undelivered: which channel refused the message
+             * @enum {string}
+             */
+            channel?: "sms" | "email";
+            /** @description undelivered: what the channel said */
+            error?: string | null;
+            /** @description undelivered: given up after this many attempts */
+            attempts?: number;
+            /** @description other: a reason stored in English before reasons had codes */
+            text?: string;
+        };
         CallEntryDto: {
             subscriberId: number;
+            /** @description empty when the customer was erased */
             name: string;
+            /** @description erased since the call: a finished call stays on the list (status=all), without name or contacts */
+            erased: boolean;
             phone: string | null;
             email: string | null;
             tier: string;
             flags: string[];
             /** @description why this customer is on the list */
-            reason: string;
-            reasons: string[];
+            reasons: components["schemas"]["CallReasonDto"][];
             /** @description now, or the end of their quiet hours in their own zone (or the callback time) */
             callableFrom: string;
             callableNow: boolean;

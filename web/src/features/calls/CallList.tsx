@@ -7,6 +7,7 @@ import { TranslationKey, useI18n } from '../../lib/i18n';
 import { useCallList } from './api';
 import { callableText } from './callable';
 import { LogCallModal } from './LogCallModal';
+import { reasonsText } from './reasons';
 
 /** The ranked call list: who to call, why, when they can be called in their own time, and what came of it. */
 export function CallList({ incidentId, title }: { incidentId: number; title: string }) {
@@ -35,18 +36,21 @@ export function CallList({ incidentId, title }: { incidentId: number; title: str
           {
             key: 'name', header: t('calls.customer'), cell: (e) => (
               <Stack gap={0}>
-                <Text size="sm" fw={600}>{e.name}</Text>
+                {e.erased
+                  // A finished call to someone erased since stays on the list (status=all), without name or number.
+                  ? <Text size="sm" fs="italic" c="dimmed">{t('calls.erased')}</Text>
+                  : <Text size="sm" fw={600}>{e.name}</Text>}
                 {e.outcome && <Badge size="xs" color="green" variant="light" style={{ maxWidth: 'none' }}>{t('calls.called')}: {t(`outcome.${e.outcome}` as TranslationKey)}</Badge>}
                 {e.note && <Text size="xs" c="dimmed">{e.note}</Text>}
               </Stack>
             ),
           },
           { key: 'tier', header: t('calls.tier'), cell: (e) => t(`tier.${e.tier}` as TranslationKey) },
-          { key: 'reason', header: t('calls.reason'), hiddenOnPhone: true, cell: (e) => <Text size="sm">{e.reason}</Text> },
+          { key: 'reason', header: t('calls.reason'), hiddenOnPhone: true, cell: (e) => <Text size="sm">{reasonsText(e.reasons, lang) || '—'}</Text> },
           { key: 'local', header: t('calls.localTime'), hiddenOnPhone: true, cell: (e) => `${formatTime(new Date().toISOString(), lang, e.timezone)} (${zoneCity(e.timezone)})` },
           { key: 'from', header: t('calls.callableFrom'), cell: (e) => callableText(e, lang) },
           { key: 'phone', header: t('calls.phone'), cell: (e) => (e.phone ? <Anchor href={`tel:${e.phone}`}>{e.phone}</Anchor> : '—') },
-          { key: 'log', header: '', cell: (e) => <Button size="xs" variant="light" onClick={() => setLogging(e)} aria-label={`${t('calls.logCall')}: ${e.name}`}>{t('calls.logCall')}</Button> },
+          { key: 'log', header: '', cell: (e) => !e.erased && <Button size="xs" variant="light" onClick={() => setLogging(e)} aria-label={`${t('calls.logCall')}: ${e.name}`}>{t('calls.logCall')}</Button> },
         ]}
       />
       {list.hasNextPage && <Button variant="default" onClick={() => list.fetchNextPage()} loading={list.isFetchingNextPage}>…</Button>}
