@@ -15,6 +15,27 @@ export type CallReason =
 
 export type UndeliveredReason = { code: 'undelivered'; channel: 'sms' | 'email'; error: string | null; attempts?: number };
 
+/** A reason in the English the list spoke before codes: the v1 contract's `reason` joins these with '; '. */
+export function inEnglish(r: CallReason): string {
+  switch (r.code) {
+    case 'vip':
+    case 'business':
+      return `${r.code} customer`;
+    case 'unreachable':
+      return 'no reachable channel';
+    case 'opted_out':
+      return 'opted out of SMS (STOP), no other channel';
+    case 'flagged':
+      return `flagged: ${r.flags.join(', ')}`;
+    case 'repeat_incidents':
+      return `hit by ${r.count} incidents in ${r.days} days`;
+    case 'undelivered':
+      return `${r.channel === 'sms' ? 'text' : 'email'} did not get through: ${r.attempts ? `gave up after ${r.attempts} attempts: ` : ''}${r.error ?? 'null'}`;
+    case 'other':
+      return r.text;
+  }
+}
+
 export const REASON_CODES = ['vip', 'business', 'flagged', 'repeat_incidents', 'unreachable', 'opted_out', 'undelivered', 'other'] as const satisfies ReadonlyArray<CallReason['code']>;
 
 export interface CallListEntry {
@@ -27,6 +48,8 @@ export interface CallListEntry {
   tier: string;
   flags: string[];
   reasons: CallReason[];
+  /** The reasons in English, joined: the v1 contract's field, for clients that do not word the codes. */
+  reason: string;
   callableFrom: string;
   callableNow: boolean;
   timezone: string;

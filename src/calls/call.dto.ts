@@ -31,6 +31,8 @@ export class CallEntryDto {
   @ApiProperty() tier: string;
   @ApiProperty({ type: [String] }) flags: string[];
   @ApiProperty({ type: [CallReasonDto], description: 'why this customer is on the list' }) reasons: CallReasonDto[];
+  @ApiProperty({ description: "the reasons in English, joined by '; ' (the v1 contract's field; the console words `reasons` in the viewer's language)" })
+  reason: string;
   @ApiProperty({ description: 'now, or the end of their quiet hours in their own zone (or the callback time)' })
   callableFrom: string;
   @ApiProperty() callableNow: boolean;

@@ -7,7 +7,7 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/errors';
 import { FieldReader } from '../common/validation';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { callableFrom, CallListEntry } from './call-list';
+import { callableFrom, CallListEntry, inEnglish } from './call-list';
 import { CallListCursor, CallListRepository } from './call-list.repository';
 
 export const OUTCOMES = ['reached', 'no_answer', 'voicemail', 'callback_requested', 'wrong_number'] as const;
@@ -56,6 +56,7 @@ export class CallsService {
         tier: row.tier,
         flags: row.flags,
         reasons: row.reasons,
+        reason: row.reasons.map(inEnglish).join('; '),
         callableFrom: DateTime.fromMillis(callable.at, { zone: callable.zone }).toISO({ suppressMilliseconds: true })!,
         callableNow: callable.at <= now,
         timezone: callable.zone,

@@ -58,6 +58,9 @@ describe('call list', () => {
     expect(res.body[3].reasons).toEqual([repeat, { code: 'unreachable' }]);
     expect(res.body[4].reasons).toEqual([repeat]);
     expect(res.body[0].reasons).toEqual([{ code: 'vip' }, repeat]);
+    // The v1 contract's `reason`: the same reasons in English, joined.
+    expect(res.body[0].reason).toBe('vip customer; hit by 2 incidents in 90 days');
+    expect(res.body[3].reason).toBe('hit by 2 incidents in 90 days; no reachable channel');
   });
 
   it('should page through the list with a cursor', async () => {

@@ -1162,6 +1162,8 @@ export interface components {
             flags: string[];
             /** @description why this customer is on the list */
             reasons: components["schemas"]["CallReasonDto"][];
+            /** @description the reasons in English, joined by '; ' (the v1 contract's field; the console words `reasons` in the viewer's language) */
+            reason: string;
             /** @description now, or the end of their quiet hours in their own zone (or the callback time) */
             callableFrom: string;
             callableNow: boolean;
