@@ -3,7 +3,7 @@ import { maskEmail } from '../common/mask';
 import { ChannelPort, DeliveryOutcome, OutboundMessage } from '../notifications/channel.port';
 import { composedMail, EmailIdentity, isSingleAddress } from './email-message';
 import { EmailMime } from './email-mime';
-import { smtpPoolConnections, smtpRelayUnreachable, smtpRelayWaits, smtpSendSeconds } from './email.metrics';
+import { smtpRelayUnreachable, smtpRelayWaits, smtpSendSeconds } from './email.metrics';
 import { acceptedOutcome, failureOutcome, relayUnreachable } from './smtp-outcome';
 import { MailSender, SmtpEnvelope } from './smtp-pool';
 
@@ -12,7 +12,7 @@ const RELAY_RETRY_MS = 1000;
 const RELAY_RETRY_MAX_MS = 10_000;
 
 export interface EmailAdapterOptions extends EmailIdentity {
-  /** Messages of one batch in flight at once: the pool's connection count. */
+  /** Messages of one batch in flight at once: what the pool carries at once (SMTP_POOL_SIZE × MESSAGES_PER_OPEN_CONNECTION). */
   concurrency: number;
   /**
    * How long a batch waits for an unreachable relay (refused, reset, timed out, not resolvable)
@@ -36,8 +36,6 @@ export class EmailAdapter implements ChannelPort {
     private readonly transport: MailSender,
     private readonly opts: EmailAdapterOptions,
   ) {
-    smtpPoolConnections.set({ state: 'max' }, opts.concurrency);
-    smtpPoolConnections.set({ state: 'in_use' }, 0);
     this.mime = new EmailMime(opts);
   }
 
@@ -75,10 +73,9 @@ export class EmailAdapter implements ChannelPort {
     this.transport.close();
   }
 
-  /** One SMTP transaction, timed, with the pool's use and the relay's reachability kept up to date. */
+  /** One SMTP transaction, timed, with the relay's reachability kept up to date. */
   private async timed<T>(transaction: () => Promise<T>): Promise<T> {
     const end = smtpSendSeconds.startTimer();
-    smtpPoolConnections.inc({ state: 'in_use' });
     let error: unknown;
     try {
       return await transaction();
@@ -86,7 +83,6 @@ export class EmailAdapter implements ChannelPort {
       error = e ?? new Error('failed');
       throw e;
     } finally {
-      smtpPoolConnections.dec({ state: 'in_use' });
       const result = sendResult(error);
       end({ result });
       smtpRelayUnreachable.set(result === 'unreachable' ? 1 : 0);

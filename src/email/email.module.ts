@@ -5,11 +5,11 @@ import { NoopChannel } from '../notifications/noop.channel';
 import { EmailAdapter } from './email.adapter';
 import { SettingsRepository } from '../settings/settings.repository';
 import { UnsubscribeLinks } from './unsubscribe-links';
-import { SmtpPool } from './smtp-pool';
+import { MESSAGES_PER_OPEN_CONNECTION, SmtpPool } from './smtp-pool';
 
 export function createEmailAdapter(smtp: SmtpConfig): EmailAdapter {
   return new EmailAdapter(new SmtpPool(smtp), {
-    from: smtp.from, messageIdDomain: smtp.messageIdDomain, concurrency: smtp.poolSize, relayWaitMs: smtp.relayWaitSeconds * 1000,
+    from: smtp.from, messageIdDomain: smtp.messageIdDomain, concurrency: smtp.poolSize * MESSAGES_PER_OPEN_CONNECTION, relayWaitMs: smtp.relayWaitSeconds * 1000,
   });
 }
 

@@ -1,115 +1,146 @@
+import type { Socket } from 'net';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { ConnectionOptions } from 'tls';
 import { SmtpConfig } from '../config/app-config';
+import { smtpPoolConnections } from './email.metrics';
+import { SmtpEnvelope, SmtpError, SmtpSession, Transaction } from './smtp-session';
+
+export type { SmtpEnvelope } from './smtp-session';
 
 /** As nodemailer's pool: a connection is replaced after this many messages, and quits after this long idle. */
 const MESSAGES_PER_CONNECTION = 100;
 const IDLE_MS = 4 * 60_000;
 
-export interface SmtpEnvelope {
-  from: string;
-  to: string[];
-}
+/**
+ * Messages an open connection carries at once: one whose data is on the wire and the next, whose
+ * commands leave with that data's final dot (RFC 2920). A caller keeps the pool busy with
+ * SMTP_POOL_SIZE × this many messages in flight.
+ */
+export const MESSAGES_PER_OPEN_CONNECTION = 2;
 
 /** What the email adapter needs of the relay: one message at a time per call, and a way to stop. */
 export interface MailSender {
-  /** Resolves with the relay's reply to the message; rejects with nodemailer's SMTP error (code, responseCode, response). */
+  /** Resolves with the relay's reply to the message; rejects with an SMTP error shaped as nodemailer's (code, responseCode, response). */
   send(envelope: SmtpEnvelope, message: string | Buffer): Promise<{ response: string }>;
   close(): void;
 }
 
-/** One pooled connection: how many messages it carried, whether it is still there. */
-interface Pooled {
-  smtp: SMTPConnection;
+interface Pending extends Transaction {
+  /** Sent once more already, after its connection was lost. */
+  again: boolean;
+  /** Handed to a connection that had carried a message before. */
+  reused: boolean;
+}
+
+interface Connection {
+  session: SmtpSession;
+  /** Messages handed to it so far. */
   sent: number;
-  alive: boolean;
+  lastUsed: number;
   idle?: NodeJS.Timeout;
 }
 
 /**
- * Up to `poolSize` SMTP connections to the relay, each carrying one message at a time, opened on
- * demand (STARTTLS and AUTH per config) and kept for the next message. It is nodemailer's own
- * SMTPConnection, as its pool uses it, without the pool's per-message machinery (a MailMessage,
- * a stream for the text, abort signals, ids): the message is our own MIME, written as it is.
- * Errors are SMTPConnection's, so the adapter reads them as before.
+ * Up to `poolSize` SMTP connections to the relay, opened on demand and kept for the next message.
+ * nodemailer's SMTPConnection sets each one up (greeting, EHLO, STARTTLS and AUTH per config);
+ * then our SmtpSession writes the mail transactions on its socket, pipelined when the relay
+ * offers it. A message goes to an idle connection, else to a new one, else to an open one with
+ * room (MESSAGES_PER_OPEN_CONNECTION), else waits. Errors are shaped as nodemailer's.
  */
 export class SmtpPool implements MailSender {
-  private readonly idle: Pooled[] = [];
-  /** Callers waiting for a free slot (one per connection). */
-  private readonly waiting: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
-  private busy = 0;
+  private readonly connections = new Set<Connection>();
+  private readonly waiting: Pending[] = [];
   private closed = false;
   /** Messages started in the current second, for SMTP_RATE_PER_SECOND. */
   private rate = { since: 0, count: 0 };
+  private rateTimer?: NodeJS.Timeout;
 
   /** `tls`: options for the TLS socket, as nodemailer's (a test relay's own certificate). */
   constructor(
     private readonly smtp: SmtpConfig,
     private readonly tls?: ConnectionOptions,
-  ) {}
-
-  async send(envelope: SmtpEnvelope, message: string | Buffer): Promise<{ response: string }> {
-    await this.take();
-    try {
-      await this.throttle();
-      for (let again = true; ; again = false) {
-        const conn = this.idle.pop() ?? (await this.connect());
-        const reused = conn.sent > 0;
-        try {
-          const response = await this.transact(conn, envelope, message);
-          this.release(conn);
-          return { response };
-        } catch (e) {
-          await this.afterFailure(conn, e);
-          // A kept connection the relay ended just as it was used: once more on a new one, as
-          // nodemailer's pool requeues such a message (the Message-ID stays the same).
-          if (!(again && reused && !this.closed && droppedConnection(e))) throw e;
-        }
-      }
-    } finally {
-      this.give();
-    }
+  ) {
+    smtpPoolConnections.set({ state: 'max' }, smtp.poolSize);
+    smtpPoolConnections.set({ state: 'in_use' }, 0);
   }
 
-  /** Idle connections quit at once, waiting callers fail; a message on the wire finishes (the adapter waits for it). */
+  send(envelope: SmtpEnvelope, message: string | Buffer): Promise<{ response: string }> {
+    if (this.closed) return Promise.reject(poolClosed());
+    return new Promise((resolve, reject) => {
+      const tx: Pending = {
+        envelope, message, dataWritten: false, again: false, reused: false,
+        finish: (error, response) => {
+          // A kept connection the relay ended before this message went out: once more on a new
+          // one, as nodemailer's pool requeues such a message.
+          if (error && !tx.again && tx.reused && !tx.dataWritten && !this.closed && droppedConnection(error)) {
+            tx.again = true;
+            this.waiting.unshift(tx);
+          } else if (error) reject(error);
+          else resolve({ response: response! });
+          this.dispatch();
+        },
+      };
+      this.waiting.push(tx);
+      this.dispatch();
+    });
+  }
+
+  /** Waiting messages fail, connections quit once the messages handed to them are answered. */
   close(): void {
     this.closed = true;
-    for (const w of this.waiting.splice(0)) w.reject(poolClosed());
-    for (const conn of this.idle.splice(0)) this.drop(conn, true);
+    clearTimeout(this.rateTimer);
+    for (const tx of this.waiting.splice(0)) tx.finish(poolClosed());
+    this.dispatch();
   }
 
-  private take(): Promise<void> {
-    if (this.closed) return Promise.reject(poolClosed());
-    if (this.busy < this.smtp.poolSize) {
-      this.busy++;
-      return Promise.resolve();
+  private dispatch(): void {
+    while (this.waiting.length && this.mayStart()) {
+      const conn = this.pick();
+      if (!conn) break;
+      const tx = this.waiting.shift()!;
+      this.rate.count++;
+      tx.reused = conn.sent > 0;
+      conn.sent++;
+      conn.lastUsed = Date.now();
+      conn.session.add(tx);
     }
-    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
+    let inUse = 0;
+    for (const conn of this.connections) {
+      if (conn.session.load > 0) inUse++;
+      else if (this.closed || conn.sent >= MESSAGES_PER_CONNECTION) this.retire(conn);
+    }
+    smtpPoolConnections.set({ state: 'in_use' }, inUse);
   }
 
-  /** The slot goes straight to the next waiting caller, if any. */
-  private give(): void {
-    const next = this.waiting.shift();
-    if (next) next.resolve();
-    else this.busy--;
+  /** An idle connection, else a new one, else the least busy open one with room. */
+  private pick(): Connection | undefined {
+    let best: Connection | undefined;
+    for (const conn of this.connections) {
+      const { session } = conn;
+      if (!session.ready || conn.sent >= MESSAGES_PER_CONNECTION || session.load >= MESSAGES_PER_OPEN_CONNECTION) continue;
+      if (!best || session.load < best.session.load) best = conn;
+    }
+    if (best?.session.load === 0 || this.connections.size >= this.smtp.poolSize) return best;
+    return this.open();
   }
 
-  private async throttle(): Promise<void> {
+  private mayStart(): boolean {
     const limit = this.smtp.ratePerSecond;
-    if (!limit) return;
-    for (;;) {
-      const now = Date.now();
-      if (now - this.rate.since >= 1000) this.rate = { since: now, count: 0 };
-      if (this.rate.count < limit) {
-        this.rate.count++;
-        return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, this.rate.since + 1000 - now));
-    }
+    if (!limit) return true;
+    const now = Date.now();
+    if (now - this.rate.since >= 1000) this.rate = { since: now, count: 0 };
+    if (this.rate.count < limit) return true;
+    this.rateTimer ??= setTimeout(() => {
+      this.rateTimer = undefined;
+      this.dispatch();
+    }, this.rate.since + 1000 - now);
+    return false;
   }
 
-  private connect(): Promise<Pooled> {
+  private open(): Connection {
     const { smtp } = this;
+    const conn: Connection = { session: new SmtpSession(smtp.timeoutMs, () => this.ended(conn)), sent: 0, lastUsed: Date.now() };
+    this.connections.add(conn);
     const connection = new SMTPConnection({
       host: smtp.host,
       port: smtp.port,
@@ -121,108 +152,75 @@ export class SmtpPool implements MailSender {
       socketTimeout: smtp.timeoutMs,
       tls: this.tls,
     });
-    const conn: Pooled = { smtp: connection, sent: 0, alive: true };
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      const settle = (err?: Error | null) => {
-        if (settled) return;
-        settled = true;
-        if (!err) {
-          corkReplies(connection);
-          return resolve(conn);
-        }
-        this.drop(conn);
-        reject(err);
-      };
-      // After the handshake an error reaches the message's own callback, or finds the connection idle: it is gone either way.
-      connection.on('error', (err: Error) => (settled ? (conn.alive = false) : settle(err)));
-      connection.once('end', () => {
-        this.forget(conn);
-        settle(Object.assign(new Error('Connection closed unexpectedly'), { code: 'ECONNECTION' }));
-      });
-      connection.connect((err) => {
-        if (err) return settle(err);
-        // As nodemailer's pool: log in when the relay offers AUTH.
-        if (!smtp.user || !connection.allowsAuth) return settle();
-        connection.login({ user: smtp.user, pass: smtp.password }, (loginErr) => settle(loginErr));
-      });
+    let settled = false;
+    const settle = (err?: Error | null) => {
+      if (settled) return;
+      settled = true;
+      if (err) {
+        connection.close();
+        return conn.session.fail(err as SmtpError);
+      }
+      const { _supportedExtensions: offered } = connection as unknown as { _supportedExtensions: string[] };
+      conn.session.attach(takeSocket(connection), { pipelining: offered.includes('PIPELINING'), smtputf8: offered.includes('SMTPUTF8') });
+      conn.idle = setTimeout(() => this.idle(conn), IDLE_MS).unref();
+      this.dispatch();
+    };
+    connection.on('error', (err: Error) => settle(err));
+    connection.once('end', () => settle(Object.assign(new Error('Connection closed unexpectedly'), { code: 'ECONNECTION' })));
+    connection.connect((err) => {
+      if (err) return settle(err);
+      // As nodemailer's pool: log in when the relay offers AUTH.
+      if (!smtp.user || !connection.allowsAuth) return settle();
+      connection.login({ user: smtp.user, pass: smtp.password }, (loginErr) => settle(loginErr));
     });
+    return conn;
   }
 
-  private transact(conn: Pooled, envelope: SmtpEnvelope, message: string | Buffer): Promise<string> {
+  /** An idle connection says goodbye after IDLE_MS; one used since is looked at again then. */
+  private idle(conn: Connection): void {
+    const left = conn.lastUsed + IDLE_MS - Date.now();
+    if (conn.session.load === 0 && left <= 0) return this.retire(conn);
+    conn.idle = setTimeout(() => this.idle(conn), Math.max(left, 1000)).unref();
+  }
+
+  /** Never handed a message again; quits once its messages are answered. */
+  private retire(conn: Connection): void {
+    this.connections.delete(conn);
     clearTimeout(conn.idle);
-    conn.sent++;
-    return new Promise((resolve, reject) => conn.smtp.send(envelope, message, (err, info) => (err ? reject(err) : resolve(info!.response))));
+    conn.session.quit();
   }
 
-  private release(conn: Pooled): void {
-    if (!conn.alive || this.closed || conn.sent >= MESSAGES_PER_CONNECTION) return this.drop(conn, true);
-    if (conn.idle) conn.idle.refresh();
-    else {
-      conn.idle = setTimeout(() => this.retire(conn), IDLE_MS);
-      conn.idle.unref();
-    }
-    this.idle.push(conn);
-  }
-
-  /** A connection left idle for IDLE_MS says goodbye. */
-  private retire(conn: Pooled): void {
-    if (this.idle.includes(conn)) this.drop(conn, true);
-  }
-
-  /** The connection has ended (the relay closed it, it failed, or we did): never handed out again. */
-  private forget(conn: Pooled): void {
-    conn.alive = false;
+  /** The session is over: its messages are finished (or handed back), a new connection may open. */
+  private ended(conn: Connection): void {
+    this.connections.delete(conn);
     clearTimeout(conn.idle);
-    const i = this.idle.indexOf(conn);
-    if (i >= 0) this.idle.splice(i, 1);
+    this.dispatch();
   }
+}
 
-  /**
-   * A refusal of this message leaves the session usable once reset (as nodemailer's pool does);
-   * anything else (no reply, 421, a broken session) ends the connection.
-   */
-  private async afterFailure(conn: Pooled, e: unknown): Promise<void> {
-    const { code, responseCode } = (e ?? {}) as { code?: string; responseCode?: number };
-    if (conn.alive && (code === 'EENVELOPE' || code === 'EMESSAGE') && responseCode !== 421) {
-      const reset = await new Promise<boolean>((resolve) => conn.smtp.reset((err) => resolve(!err)));
-      if (reset) return this.release(conn);
-    }
-    this.drop(conn);
-  }
-
-  private drop(conn: Pooled, politely = false): void {
-    const alive = conn.alive;
-    this.forget(conn);
-    if (politely && alive) conn.smtp.quit();
-    else conn.smtp.close();
-  }
+/**
+ * Takes the socket of a set-up SMTPConnection: its own listeners come off (the ones its close()
+ * removes), so from here on only the session reads and writes it.
+ */
+function takeSocket(connection: SMTPConnection): Socket {
+  const c = connection as unknown as Record<'_onSocketData' | '_onSocketTimeout' | '_onSocketClose' | '_onSocketEnd' | '_onSocketError', (...args: unknown[]) => void>;
+  const socket = connection._socket as Socket;
+  socket.setTimeout(0);
+  socket.removeListener('data', c._onSocketData);
+  socket.removeListener('timeout', c._onSocketTimeout);
+  socket.removeListener('close', c._onSocketClose);
+  socket.removeListener('end', c._onSocketEnd);
+  socket.removeListener('error', c._onSocketError);
+  connection.removeAllListeners();
+  connection.on('error', () => undefined);
+  // nodemailer renaming its listeners would leave two readers on one socket.
+  if (socket.listenerCount('data') || socket.listenerCount('timeout')) throw new Error("nodemailer's SMTPConnection kept its socket listeners");
+  return socket;
 }
 
 /** The relay ended the session without a reply to the message (not a 4xx / 5xx about it). */
-function droppedConnection(e: unknown): boolean {
-  const { code, responseCode } = (e ?? {}) as { code?: string; responseCode?: number };
-  return responseCode === 421 || ((code === 'ECONNECTION' || code === 'ESOCKET') && responseCode === undefined);
+function droppedConnection(e: SmtpError): boolean {
+  return e.responseCode === 421 || ((e.code === 'ECONNECTION' || e.code === 'ESOCKET') && e.responseCode === undefined);
 }
 
-const poolClosed = () => Object.assign(new Error('Connection pool was closed'), { code: 'ECLOSED' });
-
-/**
- * SMTPConnection answers the 354 to DATA with two writes, each a system call: the message, then the
- * final dot (a tick later, through its dot-stuffing stream). With the socket corked from a reply's
- * arrival until the ticks its handling schedules have run, they leave in one.
- */
-function corkReplies(connection: SMTPConnection): void {
-  const socket = connection._socket;
-  if (!socket) return;
-  let corked = false;
-  socket.prependListener('data', () => {
-    if (corked) return;
-    corked = true;
-    socket.cork();
-    setImmediate(() => {
-      corked = false;
-      socket.uncork();
-    });
-  });
-}
+const poolClosed = (): SmtpError => Object.assign(new Error('Connection pool was closed'), { code: 'ECLOSED' });
