@@ -14,6 +14,7 @@ import { awakeToldSeconds, batchPhaseSeconds, firstHandedOverSeconds, messagesCo
 import { ClaimedThread, NotificationsRepository, SentMessage, ThreadUpdate } from './notifications.repository';
 import { nextAllowedAt } from './quiet-hours';
 import { TemplateService } from './templates/template.service';
+import { SharedVars, sharedVars } from './templates/template-vars';
 
 const HOUR = 3_600_000;
 /** Kinds a subscriber flagged 24/7 gets at night during an outage; the rest wait for morning. */
@@ -33,9 +34,12 @@ type WakeAt = (t: ClaimedThread, at: number) => number;
 
 interface Planned {
   thread: ClaimedThread;
-  message: Omit<SentMessage, 'state' | 'error' | 'attempts' | 'providerIds'>;
+  /** Written once its outcome is known (state, error, attempts, providerIds and provider are set then). */
+  message: SentMessage;
   outbound: OutboundMessage;
 }
+
+type Counted = 'accepted' | 'failed' | 'untried' | 'temporary';
 
 /**
  * Renders and sends one batch of a channel's due threads: claims them (row locks held by this
@@ -121,17 +125,16 @@ export class DeliveryService {
     const updates = new Map<string, ThreadUpdate>();
     const planned: Planned[] = [];
     const smsHistory = new Map<number, Date[]>();
+    const shared = new Map<string, SharedVars>();
     let deferred = 0;
     for (const t of threads) {
-      const keep = this.unchanged(t, now);
-      const wake = (at: number) => new Date(wakeAt(t, at));
       if (t.due_version > t.incident.version) {
         // Marked due for a version committed after this claim read the incident: look again at once.
-        updates.set(t.id, { ...keep, state: 'due' });
+        updates.set(t.id, this.unchanged(t, now, { state: 'due' }));
         continue;
       }
       if (!(t.channel === 'sms' ? t.sms_ok : t.email_ok)) {
-        updates.set(t.id, { ...keep, state: 'idle', suppressed: `${t.channel} not allowed or no address` });
+        updates.set(t.id, this.unchanged(t, now, { state: 'idle', suppressed: `${t.channel} not allowed or no address` }));
         continue;
       }
       const decision = decide(
@@ -142,14 +145,14 @@ export class DeliveryService {
       );
       if (decision.action === 'none') {
         const timer = decision.recheckAt;
-        updates.set(t.id, { ...keep, toldVersion: t.incident.version, state: timer ? 'due' : 'idle', sendAfter: timer ? wake(timer.getTime()) : now });
+        updates.set(t.id, this.unchanged(t, now, { toldVersion: t.incident.version, state: timer ? 'due' : 'idle', sendAfter: timer ? new Date(wakeAt(t, timer.getTime())) : now }));
         continue;
       }
       const bypass = t.quiet_bypass && t.incident.kind === 'outage' && NIGHT_KINDS.includes(decision.kind);
       const quiet = wakeAt(t, now.getTime()) > now.getTime();
       if (quiet && !bypass) {
         // Came due in waking hours but reached us at night (a backlog): wait for morning.
-        updates.set(t.id, { ...keep, state: 'due', sendAfter: wake(now.getTime()) });
+        updates.set(t.id, this.unchanged(t, now, { state: 'due', sendAfter: new Date(wakeAt(t, now.getTime())) }));
         deferred++;
         continue;
       }
@@ -159,13 +162,13 @@ export class DeliveryService {
         if (history.length >= policy.smsDailyCap) {
           // Over the cap: the content waits (and coalesces with later changes) until a slot frees.
           const free = new Date(history[policy.smsDailyCap - 1]).getTime() + 24 * HOUR;
-          updates.set(t.id, { ...keep, state: 'due', sendAfter: wake(free) });
+          updates.set(t.id, this.unchanged(t, now, { state: 'due', sendAfter: new Date(wakeAt(t, free)) }));
           deferred++;
           continue;
         }
         smsHistory.set(t.subscriber_id, [now, ...history]);
       }
-      planned.push(this.render(t, decision.kind, now, quiet && bypass));
+      planned.push(this.render(t, decision.kind, now, quiet && bypass, shared));
     }
 
     const decided = Date.now();
@@ -178,7 +181,13 @@ export class DeliveryService {
     let sent = 0;
     let retry = 0;
     let failed = 0;
-    const counted: Array<{ outcome: 'accepted' | 'failed' | 'untried' | 'temporary'; kind: MessageKind }> = [];
+    // Outcomes by kind, counted into the metrics once per (outcome, kind) after the loop.
+    const counted = new Map<MessageKind, Partial<Record<Counted, number>>>();
+    const count = (outcome: Counted, kind: MessageKind) => {
+      let byOutcome = counted.get(kind);
+      if (!byOutcome) counted.set(kind, (byOutcome = {}));
+      byOutcome[outcome] = (byOutcome[outcome] ?? 0) + 1;
+    };
     const acceptedIncidents = new Set<number>();
     for (const p of planned) {
       const t = p.thread;
@@ -188,28 +197,32 @@ export class DeliveryService {
       if (outcome.status === 'retry' && outcome.untried) {
         // Never handed over (the channel was slower than the batch, or had no SMSC bind): due again now, not a try.
         retry++;
-        counted.push({ outcome: 'untried', kind: p.message.kind });
-        updates.set(t.id, { ...this.unchanged(t, now), state: 'due' });
+        count('untried', p.message.kind);
+        updates.set(t.id, this.unchanged(t, now, { state: 'due' }));
       } else if (outcome.status === 'retry' && attempts < MAX_ATTEMPTS) {
         retry++;
-        counted.push({ outcome: 'temporary', kind: p.message.kind });
+        count('temporary', p.message.kind);
         const delay = Math.min(RETRY_DELAY_MS * 2 ** t.attempts, RETRY_DELAY_MAX_MS);
-        updates.set(t.id, { ...this.unchanged(t, now), state: 'due', sendAfter: new Date(now.getTime() + delay), attempts, lastError: outcome.error });
+        updates.set(t.id, this.unchanged(t, now, { state: 'due', sendAfter: new Date(now.getTime() + delay), attempts, lastError: outcome.error }));
       } else if (outcome.status !== 'accepted') {
         failed++;
-        counted.push({ outcome: 'failed', kind: p.message.kind });
+        count('failed', p.message.kind);
         const error = outcome.status === 'retry' ? `gave up after ${attempts} attempts: ${outcome.error}` : outcome.error;
-        messages.push({ ...p.message, state: 'failed', error, attempts, providerIds: [] });
+        messages.push(Object.assign(p.message, { state: 'failed', error, attempts }));
         if (t.channel === 'sms' || !t.sms_ok) {
           const gaveUp = outcome.status === 'retry' ? { attempts } : {};
           undelivered.push({ incidentId: t.incident_id, subscriberId: t.subscriber_id, reason: { code: 'undelivered', channel: t.channel, error: outcome.error, ...gaveUp } });
         }
-        updates.set(t.id, { ...this.unchanged(t, now), state: 'idle', suppressed: `delivery failed: ${error}`, attempts, lastError: error });
+        updates.set(t.id, this.unchanged(t, now, { state: 'idle', suppressed: `delivery failed: ${error}`, attempts, lastError: error }));
       } else {
         sent++;
-        counted.push({ outcome: 'accepted', kind: p.message.kind });
+        count('accepted', p.message.kind);
         acceptedIncidents.add(t.incident_id);
-        messages.push({ ...p.message, state: 'accepted', error: null, attempts, providerIds: outcome.providerIds, provider: outcome.provider });
+        const m = p.message;
+        m.attempts = attempts;
+        m.providerIds = outcome.providerIds;
+        m.provider = outcome.provider;
+        messages.push(m);
         updates.set(t.id, this.told(t, p.message.kind, now, wakeAt));
       }
     }
@@ -219,10 +232,16 @@ export class DeliveryService {
     // Where a batch's time goes: claim and read, decide and render, channel, record.
     const phases = { claim: loaded - started, decide: decided - loaded, send: handed - decided, record: started + ms - handed };
     for (const [phase, phaseMs] of Object.entries(phases)) batchPhaseSeconds.observe({ channel, phase }, phaseMs / 1000);
-    // Handed over: what the channel tried (not what came back untried), whatever its answer.
-    countBy(counted.filter((c) => c.outcome !== 'untried'), (c) => ({ channel, kind: c.kind, outcome: 'handed_over' }), messagesCounter);
-    countBy(counted.filter((c) => c.outcome === 'accepted' || c.outcome === 'failed'), (c) => ({ channel, kind: c.kind, outcome: c.outcome }), messagesCounter);
-    countBy(counted.filter((c) => c.outcome === 'untried' || c.outcome === 'temporary'), (c) => ({ channel, reason: c.outcome }), retriesCounter);
+    const retries: Partial<Record<'untried' | 'temporary', number>> = {};
+    for (const [kind, n] of counted) {
+      // Handed over: what the channel tried (not what came back untried), whatever its answer.
+      const handed = (n.accepted ?? 0) + (n.failed ?? 0) + (n.temporary ?? 0);
+      if (handed > 0) messagesCounter.inc({ channel, kind, outcome: 'handed_over' }, handed);
+      if (n.accepted) messagesCounter.inc({ channel, kind, outcome: 'accepted' }, n.accepted);
+      if (n.failed) messagesCounter.inc({ channel, kind, outcome: 'failed' }, n.failed);
+      for (const reason of ['untried', 'temporary'] as const) if (n[reason]) retries[reason] = (retries[reason] ?? 0) + n[reason];
+    }
+    for (const [reason, n] of Object.entries(retries)) retriesCounter.inc({ channel, reason }, n);
     this.logger.debug({ msg: 'batch delivered', channel, threads: threads.length, sent, deferred, retry, failed, ms, phases });
     const incidents = [...new Set(threads.map((t) => t.incident_id))];
     return [{ status: 'done', threads: threads.length, sent, deferred, retry, failed, ms, incidents }, [...acceptedIncidents]];
@@ -244,11 +263,13 @@ export class DeliveryService {
     };
   }
 
-  private unchanged(t: ClaimedThread, now: Date): ThreadUpdate {
-    return {
+  /** The thread as claimed (idle from now, no error), with `change` over it. */
+  private unchanged(t: ClaimedThread, now: Date, change?: Partial<ThreadUpdate>): ThreadUpdate {
+    const update: ThreadUpdate = {
       id: t.id, state: 'idle', sendAfter: now, toldVersion: t.told_version, toldKind: t.told_kind, toldEtr: t.told_etr, toldAt: t.told_at,
       reassurances: t.reassurances, suppressed: null, attempts: t.attempts, lastError: null,
     };
+    return change ? Object.assign(update, change) : update;
   }
 
   /** The thread after telling `kind`: and when to look at it again (reassurance or follow-up). */
@@ -259,33 +280,43 @@ export class DeliveryService {
       reassurances: t.reassurances + (kind === 'reassurance' ? 1 : 0), suppressed: null, attempts: 0, lastError: null,
     };
     const open = t.incident.status !== 'resolved' && t.incident.status !== 'cancelled';
-    if (open) return { ...update, state: 'due', sendAfter: new Date(wakeAt(t, now.getTime() + p.reassuranceHours * HOUR)) };
-    if ((kind === 'restored' || kind === 'summary') && t.channel === 'sms') {
-      const at = now.getTime() + p.followupHours * HOUR;
-      return { ...update, state: 'due', sendAfter: new Date(wakeAt(t, at)) };
+    if (open) {
+      update.state = 'due';
+      update.sendAfter = new Date(wakeAt(t, now.getTime() + p.reassuranceHours * HOUR));
+    } else if ((kind === 'restored' || kind === 'summary') && t.channel === 'sms') {
+      update.state = 'due';
+      update.sendAfter = new Date(wakeAt(t, now.getTime() + p.followupHours * HOUR));
     }
     return update;
   }
 
-  private render(t: ClaimedThread, kind: MessageKind, now: Date, quietBypass: boolean): Planned {
+  /**
+   * The thread's message. What does not depend on the reader (the incident's words and times in
+   * their language and zone) is computed once per batch for all readers who share it, in `shared`.
+   */
+  private render(t: ClaimedThread, kind: MessageKind, now: Date, quietBypass: boolean, shared: Map<string, SharedVars>): Planned {
     const unsubscribeUrl = t.channel === 'email' ? this.unsubscribe.unsubscribeUrl(t.subscriber_id) : undefined;
     const i = t.incident;
-    const rendered = this.templates.render({
-      kind,
-      locale: t.locale,
-      channel: t.channel,
-      timezone: t.timezone,
-      now,
-      subscriberName: t.name,
-      incident: {
-        code: i.code, title: inLocale(i.title, i.titles, t.locale), kind: i.kind, status: i.status, startedAt: i.started_at, etr: i.etr,
-        previousEtr: t.told_etr, etrSlips: i.etr_slips, resolvedAt: i.resolved_at,
-        publicMessage: inLocale(i.public_message, i.public_messages, t.locale),
-      },
-      manager: i.manager_name ? { name: i.manager_name, phone: i.manager_phone! } : null,
-      statusUrl: statusUrl(this.config.publicBaseUrl, i.code, t.locale),
-      unsubscribeUrl,
-    });
+    const key = `${t.incident_id}|${kind}|${t.locale}|${t.channel}|${t.timezone}|${t.told_etr?.getTime()}`;
+    let vars = shared.get(key);
+    if (!vars) {
+      vars = sharedVars({
+        kind,
+        locale: t.locale,
+        channel: t.channel,
+        timezone: t.timezone,
+        now,
+        incident: {
+          code: i.code, title: inLocale(i.title, i.titles, t.locale), kind: i.kind, status: i.status, startedAt: i.started_at, etr: i.etr,
+          previousEtr: t.told_etr, etrSlips: i.etr_slips, resolvedAt: i.resolved_at,
+          publicMessage: inLocale(i.public_message, i.public_messages, t.locale),
+        },
+        manager: i.manager_name ? { name: i.manager_name, phone: i.manager_phone! } : null,
+        statusUrl: statusUrl(this.config.publicBaseUrl, i.code, t.locale),
+      });
+      shared.set(key, vars);
+    }
+    const rendered = this.templates.renderFor(vars, { kind, locale: t.locale, channel: t.channel, subscriberName: t.name, unsubscribeUrl });
     const serial = kind === 'reassurance' ? `:${t.reassurances + 1}` : '';
     const recipient = t.channel === 'sms' ? t.phone! : t.email!;
     const dedupeKey = `${t.id}:${i.version}:${kind}${serial}`;
@@ -294,7 +325,7 @@ export class DeliveryService {
       message: {
         id: t.message_id, threadId: t.id, incidentId: t.incident_id, subscriberId: t.subscriber_id, channel: t.channel, kind,
         version: i.version, dedupeKey, recipient, subject: rendered.subject ?? null,
-        body: rendered.text, quietBypass,
+        body: rendered.text, quietBypass, state: 'accepted', error: null, attempts: 0, providerIds: [],
       },
       outbound: { messageId: t.message_id, key: dedupeKey, channel: t.channel, to: recipient, ...rendered, unsubscribeUrl },
     };
@@ -308,17 +339,4 @@ export class DeliveryService {
       : messages.map((m) => ({ messageId: m.messageId, status: 'retry', error: `no ${channel} channel configured` }));
     return new Map(outcomes.map((o) => [o.messageId, o]));
   }
-}
-
-/** Adds one to the counter per item, under the labels it maps to: one inc per distinct label set. */
-function countBy<T, L extends Record<string, string>>(items: T[], labels: (item: T) => L, counter: { inc(labels: L, value: number): void }): void {
-  const counts = new Map<string, { labels: L; n: number }>();
-  for (const item of items) {
-    const l = labels(item);
-    const key = JSON.stringify(l);
-    const entry = counts.get(key);
-    if (entry) entry.n++;
-    else counts.set(key, { labels: l, n: 1 });
-  }
-  for (const { labels: l, n } of counts.values()) counter.inc(l, n);
 }

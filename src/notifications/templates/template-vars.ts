@@ -34,20 +34,37 @@ export const TEMPLATE_VARIABLES = {
 } as const;
 export type TemplateVariable = keyof typeof TEMPLATE_VARIABLES;
 
+export type AllVars = TemplateVars & Record<TemplateVariable, string | boolean>;
+export type SharedVars = Omit<Record<TemplateVariable, string | boolean>, 'name' | 'unsubscribeUrl'>;
+
 /** The values of every variable for one message; times in the subscriber's zone and language. */
-export function templateVars(input: RenderInput): TemplateVars & Record<TemplateVariable, string | boolean> {
+export function templateVars(input: RenderInput): AllVars {
+  return { ...sharedVars(input), name: input.subscriberName.trim(), unsubscribeUrl: input.unsubscribeUrl ?? '' };
+}
+
+/**
+ * `shared` with one reader's name and unsubscribe link over it, as a prototype chain: a batch of
+ * texts computes the rest once (by incident, kind, language, zone, previous ETR) and copies nothing.
+ */
+export function readerVars(shared: SharedVars, subscriberName: string, unsubscribeUrl: string | undefined): AllVars {
+  const vars: Record<string, string | boolean> = Object.create(shared);
+  vars.name = subscriberName.trim();
+  vars.unsubscribeUrl = unsubscribeUrl ?? '';
+  return vars as AllVars;
+}
+
+/** Every variable but those of the reader (name, unsubscribe link). */
+export function sharedVars(input: Omit<RenderInput, 'subscriberName' | 'unsubscribeUrl'>): SharedVars {
   const { incident: i, locale, timezone: zone, now } = input;
   const etr = i.etr?.getTime();
   const previous = i.previousEtr?.getTime();
   return {
-    name: input.subscriberName.trim(),
     code: i.code,
     title: i.title,
     kindWord: kindWord(i.kind, locale),
     status: statusWord(i.status, locale),
     publicMessage: i.publicMessage ?? '',
     statusUrl: input.statusUrl,
-    unsubscribeUrl: input.unsubscribeUrl ?? '',
     etr: etrPhrase(i.etr, now, zone, locale),
     previousEtr: etrPhrase(i.previousEtr, now, zone, locale),
     slips: String(i.etrSlips),

@@ -5,6 +5,7 @@ import { join } from 'path';
 import { detectEncoding, splitText } from '../../sms/segmentation';
 import { sampleInput, sampleVariants } from './template-sample';
 import { TemplateService } from './template.service';
+import { sharedVars } from './template-vars';
 import { MESSAGE_KINDS, RenderInput, TEMPLATE_CHANNELS, TEMPLATE_LOCALES } from './template.types';
 
 const DEFAULTS = join(__dirname, '../../../config/templates');
@@ -36,6 +37,18 @@ describe(TemplateService.name, () => {
         } else {
           expect(message.subject).toBeUndefined();
           expect(message.html).toBeUndefined();
+        }
+      }
+    });
+
+    it.each(COMBOS)('should render $channel/$locale/$kind from variables shared by a batch exactly as on its own, each reader with their name and link', ({ kind, locale, channel }) => {
+      for (const input of sampleVariants(sampleInput(kind, locale, channel, BASE_URL))) {
+        const shared = sharedVars(input);
+        for (const reader of [{ subscriberName: ' Анна ', unsubscribeUrl: `${BASE_URL}/u/1` }, { subscriberName: 'Bob', unsubscribeUrl: `${BASE_URL}/u/2` }]) {
+          const own = { ...input, ...reader, unsubscribeUrl: channel === 'email' ? reader.unsubscribeUrl : undefined };
+          const message = sut.renderFor(shared, own);
+          expect(message).toEqual(sut.render(own));
+          if (channel === 'email') expect(message.text).toContain(reader.subscriberName.trim());
         }
       }
     });
@@ -128,6 +141,16 @@ describe(TemplateService.name, () => {
 
     it('should start from a copy of the defaults', () => {
       expect(() => load()).not.toThrow();
+    });
+
+    it('should give each reader their own text from shared variables when an SMS template names the reader', () => {
+      writeFileSync(join(dir, 'sms/en/notice.txt'), '{{name}}, sorry: an outage. {{statusUrl}}');
+      const input = sampleInput('notice', 'en', 'sms', BASE_URL);
+      const shared = sharedVars(input);
+      const texts = ['Ann', 'Bob', 'Ann'].map((name) => load().renderFor(shared, { ...input, subscriberName: name }).text);
+      const one = load();
+      expect(['Ann', 'Bob'].map((name) => one.renderFor(shared, { ...input, subscriberName: name }).text)).toEqual(texts.slice(0, 2));
+      expect(texts).toEqual([`Ann, sorry: an outage. ${BASE_URL}/s/7KQF-M2XA/en`, `Bob, sorry: an outage. ${BASE_URL}/s/7KQF-M2XA/en`, `Ann, sorry: an outage. ${BASE_URL}/s/7KQF-M2XA/en`]);
     });
 
     it('should refuse an unknown variable, naming the file and line', () => {
