@@ -73,8 +73,8 @@ const OPTED_OUT = `'{"code": "opted_out"}'::jsonb`;
 /** \`r.others\`: how many other incidents (not cancelled) hit subscriber \`s\` in the 90 days before incident \`o\` began, or null. */
 const REPEATS = `CROSS JOIN LATERAL (
          SELECT nullif(count(DISTINCT x.incident_id), 0)::int AS others
-         FROM incident_impact x JOIN incidents xi ON xi.id = x.incident_id
-         WHERE x.subscriber_id = s.id AND xi.id <> o.incident_id AND xi.status <> 'cancelled'
+         FROM incidents xi JOIN incident_impact x ON x.incident_id = xi.id AND x.subscriber_id = s.id
+         WHERE xi.id <> o.incident_id AND xi.status <> 'cancelled'
            AND xi.started_at > o.started_at - interval '90 days') r`;
 
 /**
@@ -132,8 +132,8 @@ export class CallListRepository {
       em,
       `WITH open_impact AS (
          SELECT ii.incident_id, ii.subscriber_id, ii.added_at, i.started_at
-         FROM incident_impact ii JOIN incidents i ON i.id = ii.incident_id
-         WHERE ii.subscriber_id = ANY($1::int[]) AND ii.removed_at IS NULL AND i.status = ANY($2::incident_status[]))
+         FROM incidents i JOIN incident_impact ii ON ii.incident_id = i.id AND ii.subscriber_id = ANY($1::int[])
+         WHERE ii.removed_at IS NULL AND i.status = ANY($2::incident_status[]))
        INSERT INTO call_tasks (incident_id, subscriber_id, priority, flagged, repeat, unreachable, reasons, affected_since)
        SELECT o.incident_id, s.id, ${PRIORITY}, t.flagged, r.others IS NOT NULL, true, ${reasons('$3', OPTED_OUT)}, o.added_at
        FROM open_impact o

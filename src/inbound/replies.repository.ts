@@ -137,12 +137,23 @@ export class RepliesRepository {
     return rows.length > 0;
   }
 
-  /** The incident these subscribers were most recently found affected by, with its manager. */
+  /**
+   * The incident these subscribers were most recently found affected by (the newest added_at),
+   * with its manager. The impact has no index by subscriber: incidents are probed through its key
+   * newest impact_added_at first (it bounds the added_at of an incident's rows), the first found
+   * gives a time, and only incidents whose rows may be as new as that are compared.
+   */
   async latestIncident(em: EntityManager, subscriberIds: number[]) {
     const rows: Array<{ incident_id: number; subscriber_id: number; manager_id: number | null }> = await em.query(
-      `SELECT ii.incident_id, ii.subscriber_id, i.manager_id
-       FROM incident_impact ii JOIN incidents i ON i.id = ii.incident_id
-       WHERE ii.subscriber_id = ANY($1::int[])
+      `WITH first AS (
+         SELECT hit.added_at FROM incidents i
+         CROSS JOIN LATERAL (SELECT max(ii.added_at) AS added_at FROM incident_impact ii
+                             WHERE ii.incident_id = i.id AND ii.subscriber_id = ANY($1::int[])) hit
+         WHERE i.impact_added_at IS NOT NULL AND hit.added_at IS NOT NULL
+         ORDER BY i.impact_added_at DESC LIMIT 1)
+       SELECT ii.incident_id, ii.subscriber_id, i.manager_id
+       FROM incidents i JOIN incident_impact ii ON ii.incident_id = i.id AND ii.subscriber_id = ANY($1::int[])
+       WHERE i.impact_added_at >= (SELECT added_at FROM first)
        ORDER BY ii.added_at DESC, ii.incident_id DESC LIMIT 1`,
       [subscriberIds],
     );

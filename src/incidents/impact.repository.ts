@@ -98,7 +98,7 @@ export class ImpactRepository {
       [scope.areaIds, scope.elementIds, incidentId, since, priorityFlags],
     );
     await em.query(`SELECT set_config('statement_timeout', $1, true)`, [timeout]);
-    await em.query(`UPDATE incidents SET affected = $2 WHERE id = $1`, [incidentId, affected]);
+    await em.query(`UPDATE incidents SET affected = $2, impact_added_at = $3 WHERE id = $1`, [incidentId, affected, since]);
     // A million fresh rows: without statistics the planner would take them for a handful and
     // choose nested loops for everything that reads the impact next (planning, call lists).
     if (affected > 10_000) await em.query(`ANALYZE incident_impact`);
@@ -125,7 +125,13 @@ export class ImpactRepository {
          AND NOT EXISTS (SELECT 1 FROM subscribers s WHERE s.id = ii.subscriber_id AND ${AFFECTED})`,
       [scope.areaIds, scope.elementIds, incidentId, now],
     );
-    await em.query(`UPDATE incidents SET affected = affected + $2 - $3 WHERE id = $1`, [incidentId, added, removed]);
+    // impact_added_at bounds every row's added_at (see ImpactWithoutSubscriberIndex): rows added now raise it.
+    await em.query(
+      `UPDATE incidents SET affected = affected + $2 - $3,
+              impact_added_at = CASE WHEN $2 > 0 THEN greatest(impact_added_at, $4) ELSE impact_added_at END
+       WHERE id = $1`,
+      [incidentId, added, removed, now],
+    );
     return { added, removed };
   }
 
