@@ -29,7 +29,7 @@ import { Client } from 'pg';
 import { freePort, PeerProcess, ServiceProcess } from '../support/processes';
 import { pickScope } from './impact.bench';
 import {
-  arg, BENCH_ADMIN_KEY, clearIncidents, measured, ownCpuSeconds, PeerCounter, PostgresCpu, rawSmpp, report, reportBatchPhases,
+  arg, BENCH_ADMIN_KEY, clearIncidents, measured, ownCpuSeconds, PeerCounter, PostgresCpu, rawSmpp, report, reportBatchPhases, reportReceiptBatches,
   seededDatabase, Sent, spread, timedEnough, untilNothingDue,
 } from './support';
 
@@ -160,23 +160,27 @@ async function main(): Promise<void> {
     return started;
   };
 
-  /** (e): parts marked delivered a second, from the first to the last receipt applied. */
+  /** (e): parts marked delivered a second, from the last poll before the first receipt applied to the poll that saw the last. */
   const receiptsOf = async (parts: number, delayS: number) => {
     const applied = async () => (await db.query(`SELECT count(*)::int AS n FROM message_parts WHERE state = 'delivered'`)).rows[0].n as number;
     let first: number | undefined;
-    let last = { at: Date.now(), n: await applied() };
+    let polledAt = Date.now();
+    let last = { at: polledAt, n: await applied() };
     for (let quiet = 0; last.n < parts && quiet < (delayS + 30) * 2; ) {
       await new Promise((r) => setTimeout(r, 500));
       const n = await applied();
+      const at = Date.now();
       if (n === last.n) quiet++;
       else {
-        first ??= last.at;
+        // Not the start of the wait: the receipts come delayS after their parts, long after it.
+        first ??= polledAt;
         quiet = 0;
-        last = { at: Date.now(), n };
+        last = { at, n };
       }
+      polledAt = at;
     }
     const perSecond = first === undefined ? 0 : last.n / ((last.at - first) / 1000);
-    console.log(`  receipts: ${last.n} of ${parts} parts delivered → ${Math.round(perSecond)}/s`);
+    console.log(`  receipts: ${last.n} of ${parts} parts delivered in ${first === undefined ? 0 : ((last.at - first) / 1000).toFixed(1)} s → ${Math.round(perSecond)}/s`);
     return { perSecond, applied: last.n };
   };
 
@@ -233,6 +237,7 @@ async function main(): Promise<void> {
       const receiptCpu = cpuMeter();
       const receipts = await receiptsOf(again.parts, delayS);
       console.log(`    CPU, ms per 1,000 receipts: ${cpuLine(receiptCpu()(receipts.applied))}`);
+      reportReceiptBatches(worker!.lines);
       return { ...receipts, parts: again.parts };
     };
     const receipts = emailOnly ? undefined : await receiptsPhase();

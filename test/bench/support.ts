@@ -248,6 +248,14 @@ export function reportBatchPhases(lines: Array<Record<string, unknown>>): void {
   }
 }
 
+/** The receipt writes' sizes and times, from the worker's debug lines (BENCH_LOG_LEVEL=debug); nothing at info. */
+export function reportReceiptBatches(lines: Array<Record<string, unknown>>): void {
+  const writes = lines.filter((l) => l.msg === 'receipts written') as Array<{ receipts: number; ms: number }>;
+  if (writes.length === 0) return;
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  report('receipt writes: count / median receipts / median ms', `${writes.length} / ${median(writes.map((w) => w.receipts))} / ${median(writes.map((w) => w.ms))}`);
+}
+
 /** A message as the engine sent it (read back from the messages table). */
 export interface Sent {
   recipient: string;
