@@ -38,8 +38,8 @@ let stopping = false;
  * hung, a BullMQ worker that could not close leaves some of its own without a handler) rejects
  * with ioredis's "Connection is closed.": an expected consequence of the stop, not a crash.
  */
-function cutOffByStop(err: unknown, isStopping: boolean): boolean {
-  return isStopping && err instanceof Error && err.message === 'Connection is closed.';
+function cutOffByStop(err: unknown): boolean {
+  return stopping && err instanceof Error && err.message === 'Connection is closed.';
 }
 
 /**
@@ -95,7 +95,7 @@ async function main(role: string | undefined): Promise<void> {
   process.on('warning', (warning) => logger.warn({ msg: 'node warning', name: warning.name, warning: warning.message }, 'Main'));
   for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
     process.on(event, (err: unknown) => {
-      if (event === 'unhandledRejection' && cutOffByStop(err, stopping)) {
+      if (event === 'unhandledRejection' && cutOffByStop(err)) {
         logger.warn({ msg: 'a Redis command was cut off by the stop', err: (err as Error).message }, 'Main');
         return;
       }
