@@ -8,7 +8,7 @@ export const DEPLOYMENT_KEY = 'deployment-admin-key-0123456789abcdef';
 
 /**
  * The built api and worker as processes over a test database, texting over SMPP to the SMSC
- * simulator (receipts 100 ms after each text), as a deployment runs them: the tests of the
+ * simulator (every text delivered, its receipt 100 ms after it), as a deployment runs them: the tests of the
  * managed forms of PostgreSQL and Redis point them at PgBouncer, a Redis Cluster, a Sentinel.
  */
 export class Deployment {
@@ -25,7 +25,7 @@ export class Deployment {
   /** `env` for both roles (REDIS_URL and a fresh QUEUE_PREFIX unless given), then each role's own. */
   static async start(database: TestDatabase, env: Record<string, string>, own: { api?: Record<string, string>; worker?: Record<string, string> } = {}): Promise<Deployment> {
     const simHttp = await freePort();
-    const sim = await PeerProcess.start('smsc-simulator', { SMSC_SIM_PORT: '0', SMSC_SIM_HTTP_PORT: String(simHttp), SMSC_SIM_RECEIPT_DELAY_MS: '100' }, /SMPP on (\d+)/);
+    const sim = await PeerProcess.start('smsc-simulator', { SMSC_SIM_PORT: '0', SMSC_SIM_HTTP_PORT: String(simHttp), SMSC_SIM_RECEIPT_DELAY_MS: '100', SMSC_SIM_OUTCOMES: 'DELIVRD=100' }, /SMPP on (\d+)/);
     const port = await freePort();
     const common = {
       NODE_ENV: 'test', LOG_LEVEL: 'info', DATABASE_URL: database.url, REDIS_URL: process.env.REDIS_URL!, QUEUE_PREFIX: `test-${randomBytes(4).toString('hex')}`,
