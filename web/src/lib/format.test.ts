@@ -24,8 +24,17 @@ describe(formatTime.name, () => {
 });
 
 describe(zoneCity.name, () => {
-  it('should name the city of a zone', () => {
-    expect(zoneCity('America/Argentina/Buenos_Aires')).toBe('Buenos Aires');
+  it('should name the city of a zone in the viewer\'s language', () => {
+    expect(zoneCity('America/Argentina/Buenos_Aires', 'en')).toBe('Buenos Aires');
+    expect(zoneCity('Asia/Novosibirsk', 'en')).toBe('Novosibirsk');
+    expect(zoneCity('Asia/Novosibirsk', 'ru')).toBe('Новосибирск');
+    expect(zoneCity('Europe/Kaliningrad', 'ru')).toBe('Калининград');
+    expect(zoneCity('America/New_York', 'ru')).toBe('Нью-Йорк');
+  });
+
+  it('should name a zone it has no Russian name for by its IANA name', () => {
+    expect(zoneCity('Pacific/Port_Moresby', 'ru')).toBe('Port Moresby');
+    expect(zoneCity('UTC', 'ru')).toBe('UTC');
   });
 });
 

@@ -20,9 +20,28 @@ export function formatTime(iso: string, lang: Lang, timeZone?: string): string {
   return new Intl.DateTimeFormat(locale(lang), { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(new Date(iso));
 }
 
-/** The last part of an IANA zone, readable: "Asia/Novosibirsk" → "Novosibirsk". */
-export function zoneCity(zone: string): string {
-  return zone.split('/').pop()!.replace(/_/g, ' ');
+/**
+ * Russian names of the zones' cities. Browsers do not all carry them (Chromium's ICU names
+ * Asia/Novosibirsk "Novosibirsk" in Russian too), so the console keeps its own: Russia's zones and
+ * its neighbours' capitals; any other zone is named from its IANA name.
+ */
+const RU_CITIES: Record<string, string> = {
+  Kaliningrad: 'Калининград', Moscow: 'Москва', Simferopol: 'Симферополь', Kirov: 'Киров', Volgograd: 'Волгоград',
+  Astrakhan: 'Астрахань', Saratov: 'Саратов', Ulyanovsk: 'Ульяновск', Samara: 'Самара', Yekaterinburg: 'Екатеринбург',
+  Omsk: 'Омск', Novosibirsk: 'Новосибирск', Barnaul: 'Барнаул', Tomsk: 'Томск', Novokuznetsk: 'Новокузнецк',
+  Krasnoyarsk: 'Красноярск', Irkutsk: 'Иркутск', Chita: 'Чита', Yakutsk: 'Якутск', Khandyga: 'Хандыга',
+  Vladivostok: 'Владивосток', 'Ust-Nera': 'Усть-Нера', Magadan: 'Магадан', Sakhalin: 'Сахалин',
+  Srednekolymsk: 'Среднеколымск', Kamchatka: 'Камчатка', Anadyr: 'Анадырь',
+  Minsk: 'Минск', Kiev: 'Киев', Kyiv: 'Киев', Chisinau: 'Кишинёв', Riga: 'Рига', Vilnius: 'Вильнюс', Tallinn: 'Таллин',
+  Helsinki: 'Хельсинки', Tbilisi: 'Тбилиси', Yerevan: 'Ереван', Baku: 'Баку', Almaty: 'Алматы', Astana: 'Астана',
+  Tashkent: 'Ташкент', Bishkek: 'Бишкек', Dushanbe: 'Душанбе', Ashgabat: 'Ашхабад', Ulaanbaatar: 'Улан-Батор',
+  London: 'Лондон', Berlin: 'Берлин', New_York: 'Нью-Йорк',
+};
+
+/** A zone's city in the viewer's language: "Asia/Novosibirsk" → "Novosibirsk" / "Новосибирск". */
+export function zoneCity(zone: string, lang: Lang): string {
+  const last = zone.split('/').pop()!;
+  return (lang === 'ru' && RU_CITIES[last]) || last.replace(/_/g, ' ');
 }
 
 export function formatCount(n: number, lang: Lang): string {

@@ -25,7 +25,7 @@ export function AuditLog() {
     validate: (v) => (rangeError(v) ? { to: t('audit.toAfterFrom') } : {}),
   });
   const rows = log.data?.pages.flatMap((p) => p.items) ?? [];
-  const zone = zoneCity(Intl.DateTimeFormat().resolvedOptions().timeZone);
+  const zone = zoneCity(Intl.DateTimeFormat().resolvedOptions().timeZone, lang);
 
   const apply = (next: AuditForm) => setSearch(searchOf(formToFilter(next)));
   const clear = () => setSearch(new URLSearchParams());

@@ -47,7 +47,7 @@ export function CallList({ incidentId, title }: { incidentId: number; title: str
           },
           { key: 'tier', header: t('calls.tier'), cell: (e) => t(`tier.${e.tier}` as TranslationKey) },
           { key: 'reason', header: t('calls.reason'), hiddenOnPhone: true, cell: (e) => <Text size="sm">{reasonsText(e.reasons, lang) || '—'}</Text> },
-          { key: 'local', header: t('calls.localTime'), hiddenOnPhone: true, cell: (e) => `${formatTime(new Date().toISOString(), lang, e.timezone)} (${zoneCity(e.timezone)})` },
+          { key: 'local', header: t('calls.localTime'), hiddenOnPhone: true, cell: (e) => `${formatTime(new Date().toISOString(), lang, e.timezone)} (${zoneCity(e.timezone, lang)})` },
           { key: 'from', header: t('calls.callableFrom'), cell: (e) => callableText(e, lang) },
           { key: 'phone', header: t('calls.phone'), cell: (e) => (e.phone ? <Anchor href={`tel:${e.phone}`}>{e.phone}</Anchor> : '—') },
           { key: 'log', header: '', cell: (e) => !e.erased && <Button size="xs" variant="light" onClick={() => setLogging(e)} aria-label={`${t('calls.logCall')}: ${e.name}`}>{t('calls.logCall')}</Button> },
