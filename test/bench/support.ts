@@ -14,7 +14,7 @@ import { isQuietAt } from '../../src/notifications/quiet-hours';
 import { encodeSms } from '../../src/sms/segmentation';
 import { destinationAddress, relativeValidity, sourceAddress } from '../../src/sms/sms-addresses';
 import { withDatabase } from '../support/db';
-import { cpuSeconds } from '../support/processes';
+import { cpuSeconds, Watched } from '../support/processes';
 
 export const BENCH_ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
 
@@ -177,6 +177,15 @@ process.on('exit', (code) => {
   console.log(`\n${failed.length} FAIL line(s): ${failed.join('; ')}`);
   if (code === 0) process.exitCode = 1;
 });
+
+// Interrupted (Ctrl-C, a timeout's SIGTERM): the api, workers and peers it started stop too, or
+// they would go on sending into the kept database and load the machine under the next run.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.log(`\n${signal}: stopping the processes this bench started`);
+    void Watched.stopAll().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  });
+}
 
 /**
  * One line of the report: the figure, its target and whether it holds. A FAIL line, wherever it

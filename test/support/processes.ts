@@ -61,7 +61,9 @@ export function machineCpuSeconds(): { total: number; idle: number } {
  * A child process with its stdout lines and its peak RSS (sampled until it stops). Its stderr goes
  * to ours, or with `captureStderr` through onLine like stdout.
  */
-class Watched {
+export class Watched {
+  /** Every child still running, for stopAll. */
+  private static readonly running = new Set<Watched>();
   protected readonly child: ChildProcess;
   private peakKb = 0;
   private readonly sampler: NodeJS.Timeout;
@@ -78,7 +80,11 @@ class Watched {
     });
     // 'close', not 'exit': by then every line it wrote has been read.
     this.exited = new Promise((resolve) => this.child.once('close', (code) => resolve(code)));
-    this.exited.then(() => (this.closed = true));
+    Watched.running.add(this);
+    this.exited.then(() => {
+      this.closed = true;
+      Watched.running.delete(this);
+    });
     createInterface({ input: this.child.stdout! }).on('line', (line) => this.onLine(line));
     if (captureStderr) createInterface({ input: this.child.stderr! }).on('line', (line) => this.onLine(line));
     this.sampler = setInterval(() => (this.peakKb = Math.max(this.peakKb, this.hwmKb())), 200);
@@ -110,6 +116,11 @@ class Watched {
 
   get peakMb(): number {
     return Math.max(this.peakKb, this.hwmKb()) / 1024;
+  }
+
+  /** Stops every child still running (a bench interrupted leaves no api, worker or peer behind). */
+  static async stopAll(): Promise<void> {
+    await Promise.all([...Watched.running].map((w) => w.stop()));
   }
 
   async stop(): Promise<void> {
