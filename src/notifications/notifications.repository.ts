@@ -354,8 +354,9 @@ export class NotificationsRepository {
            AS u(id, thread_id, incident_id, subscriber_id, channel, kind, incident_version, dedupe_key, recipient, subject, body,
                 quiet_bypass, state, error, attempts, parts)
          -- one row per thread, version and kind: a try again after a failure (a version planned
-         -- twice) takes over the failed row; an accepted one is never written over
-         ON CONFLICT (dedupe_key) DO UPDATE
+         -- twice) takes over the failed row; an accepted one is never written over. The key leads
+         -- with the incident, so this one index also serves every read of an incident's messages
+         ON CONFLICT (incident_id, dedupe_key) DO UPDATE
            SET state = excluded.state, error = excluded.error, attempts = m.attempts + excluded.attempts, parts = excluded.parts,
                sent_at = excluded.sent_at, updated_at = excluded.updated_at, body = excluded.body, subject = excluded.subject
            WHERE m.state IN ('sending', 'failed')
