@@ -285,6 +285,52 @@ describe('notification engine: refused and failing hand-overs', () => {
     expect(message).toEqual({ state: 'accepted', attempts: 1 });
     engine.sms.rule = undefined;
   });
+
+  it('should store each message with its own words and its parts under the SMSC ids in order, a refused text with none', async () => {
+    engine.setNow('2026-11-29T07:00:00Z'); // 14:00 in Novosibirsk, 10:00 in Moscow
+    // Ids of the message's own (other incidents' reassurances go in the same batches), three parts for s1 on another SMSC.
+    const partCount: Record<string, number> = { [phone('s1')]: 3, [phone('s5')]: 1 };
+    engine.sms.rule = (m) => {
+      if (m.to === phone('s2')) return { messageId: m.messageId, status: 'failed', error: 'ESME_RINVDSTADR' };
+      const n = partCount[m.to];
+      if (!n) return undefined;
+      const providerIds = Array.from({ length: n }, (_, i) => `m${m.messageId}-${i + 1}`);
+      return { messageId: m.messageId, status: 'accepted', providerIds, parts: n, provider: m.to === phone('s1') ? 'smsc-b' : undefined };
+    };
+    const incident = await declare(engine, { scope: { areaCodes: ['CITY-A1'] }, etr: '2026-11-29T12:00:00Z' });
+    await engine.settle();
+    engine.sms.rule = undefined;
+
+    const rows = await engine.api.db.query(
+      `SELECT m.id::text, m.subscriber_id, m.channel::text, m.recipient, m.subject, m.body, m.state::text, m.parts,
+              m.thread_id = t.id AS own_thread,
+              coalesce(array_agg(p.provider_id || '@' || p.smsc || '#' || p.part ORDER BY p.part) FILTER (WHERE p.part IS NOT NULL), '{}') AS parts_stored
+       FROM messages m JOIN notification_threads t ON t.incident_id = m.incident_id AND t.subscriber_id = m.subscriber_id AND t.channel = m.channel
+       LEFT JOIN message_parts p ON p.message_id = m.id
+       WHERE m.incident_id = $1 GROUP BY m.id, t.id ORDER BY m.channel, m.subscriber_id`,
+      [incident.id],
+    );
+    const sms = rows.filter((r: { channel: string }) => r.channel === 'sms');
+    expect(sms.map((r: { subscriber_id: number }) => r.subscriber_id)).toEqual(expect.arrayContaining([ids.s1, ids.s5]));
+    for (const r of sms) {
+      const expected = {
+        [ids.s1]: { state: 'accepted', parts: 3, stored: [1, 2, 3].map((i) => `m${r.id}-${i}@smsc-b#${i}`) },
+        [ids.s2]: { state: 'failed', parts: null, stored: [] },
+        [ids.s5]: { state: 'accepted', parts: 1, stored: [`m${r.id}-1@default#1`] },
+      }[r.subscriber_id];
+      expect({ state: r.state, parts: r.parts, stored: r.parts_stored }).toEqual(expected);
+    }
+    const emails = rows.filter((r: { channel: string }) => r.channel === 'email');
+    expect(emails.length).toBeGreaterThan(0);
+    for (const r of rows) {
+      // Each row keeps what its own reader was sent, and its thread's incident, subscriber and channel.
+      const sent = (r.channel === 'sms' ? engine.sms : engine.email).to(r.recipient).filter((m) => m.text === r.body);
+      expect(sent).not.toHaveLength(0);
+      expect(r.subject).toBe(r.channel === 'email' ? sent[0].subject : null);
+      expect(r.own_thread).toBe(true);
+    }
+    expect(new Set(emails.map((r: { body: string }) => r.body)).size).toBe(emails.length); // emails carry their reader's name and link
+  });
 });
 
 
