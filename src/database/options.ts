@@ -26,6 +26,9 @@ export function dataSourceOptions(url = process.env.DATABASE_URL, timeouts?: Dat
     entities: [join(__dirname, '..', '**', '*.entity.{ts,js}')],
     migrations: [join(__dirname, '..', '..', 'migrations', '*.{ts,js}')],
     migrationsTableName: 'migrations',
+    // Each migration in its own transaction, as the tests and the demo run them: the CLI's default
+    // ("all" in one) refuses a migration that runs outside a transaction (CREATE INDEX CONCURRENTLY).
+    migrationsTransactionMode: 'each',
     extra: {
       max: Number(process.env.DATABASE_POOL_SIZE ?? 20),
       application_name: `outage-notifier-${process.env.ROLE ?? 'cli'}`,
