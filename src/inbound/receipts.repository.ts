@@ -20,8 +20,11 @@ export interface ReceiptsApplied {
   matched: number;
   /** Ids given up on: no part had them within the grace period. */
   unknown: string[];
-  /** Receipts still waiting for their part, across all workers, by SMSC. */
-  pending: Record<string, number>;
+  /**
+   * Receipts still waiting for their part, across all workers, by SMSC: counted when this batch
+   * added or claimed some, else undefined (nothing this batch did changed them).
+   */
+  pending?: Record<string, number>;
   lags: ReceiptLag[];
   /** Messages that reached a final state, by channel, kind and that state. */
   settled: Array<{ channel: string; kind: string; state: string; n: number }>;
@@ -50,17 +53,19 @@ export class ReceiptsRepository {
   ) {}
 
   /**
-   * Applies a batch of receipts (and retries the waiting ones) in one transaction: per target
-   * one UPDATE of the parts, then their messages locked and updated; receipts that found no part
-   * wait in pending_receipts until `giveUpBefore`, then come back as unknown.
+   * Applies a batch of receipts (and, with `retryWaiting`, the waiting ones) in one transaction:
+   * per target one statement updates the parts and locks their messages, a second settles the
+   * messages; receipts that found no part wait in pending_receipts until `giveUpBefore`, then come
+   * back as unknown. A batch that matches all its receipts and retries none is BEGIN, those two
+   * statements and COMMIT: the window of receipts in flight waits on these round trips.
    *
    * Another worker may be sweeping at the same moment: the waiting receipts are claimed first
    * (locked, skipping those another transaction holds), and only those claimed are retried,
    * deleted once matched and given up on, so each is applied and counted by one worker.
    */
-  apply(receipts: ReceiptRow[], at: Date, receivedAt: Date, giveUpBefore: Date): Promise<ReceiptsApplied> {
+  apply(receipts: ReceiptRow[], at: Date, receivedAt: Date, giveUpBefore: Date, retryWaiting = true): Promise<ReceiptsApplied> {
     return this.db.transaction(async (em) => {
-      const claimed: string[] = (
+      const claimed: string[] = !retryWaiting ? [] : (
         await em.query(`SELECT id FROM pending_receipts ORDER BY id FOR UPDATE SKIP LOCKED`)
       ).map((p: { id: string }) => p.id);
       const matched = new Set<number>();
@@ -102,9 +107,15 @@ export class ReceiptsRepository {
         `DELETE FROM pending_receipts WHERE id = ANY($1::bigint[]) AND received_at < $2 RETURNING candidates[1] AS id`,
         [claimed, giveUpBefore],
       );
-      const counts: Array<{ smsc: string; n: number }> = await em.query(`SELECT smsc, count(*)::int AS n FROM pending_receipts GROUP BY smsc`);
-      return { matched: matched.size, unknown: expired.map((e) => e.id), pending: Object.fromEntries(counts.map((c) => [c.smsc, c.n])), lags, settled: [...settled.values()] };
+      const pending = waiting.length > 0 || claimed.length > 0 ? await this.pendingBySmsc(em) : undefined;
+      return { matched: matched.size, unknown: expired.map((e) => e.id), pending, lags, settled: [...settled.values()] };
     });
+  }
+
+  /** Receipts waiting for their part, all workers', by SMSC (none: {}). */
+  async pendingBySmsc(em: Pick<EntityManager, 'query'> = this.db): Promise<Record<string, number>> {
+    const counts: Array<{ smsc: string; n: number }> = await em.query(`SELECT smsc, count(*)::int AS n FROM pending_receipts GROUP BY smsc`);
+    return Object.fromEntries(counts.map((c) => [c.smsc, c.n]));
   }
 
   /**
@@ -115,7 +126,9 @@ export class ReceiptsRepository {
    * how many receipts found nothing, and the lag of each part a final receipt settled.
    *
    * The parts are locked in provider_id order before the UPDATE writes them (it joins only rows
-   * already locked), so two batches touching the same parts wait for each other, never deadlock.
+   * already locked), then the owners of those that changed in id order, so two batches touching
+   * the same parts or owners wait for each other, never deadlock. The owners are locked here, and
+   * read only by the next statement (see settleOwners).
    */
   private async updateParts(em: EntityManager, t: Target, receipts: ReceiptRow[], claimed: string[], exclude: number[], at: Date) {
     const [row]: Array<{ keys: string[]; owners: string[]; unmatched: number; lags: ReceiptLag[] }> = await em.query(
@@ -130,7 +143,10 @@ export class ReceiptsRepository {
        ),
        hit AS (
          SELECT DISTINCT ON (r.key) r.key, x.provider_id, x.smsc, r.bind, r.state, r.error, r.final, r.ord
-         FROM r JOIN ${t.parts} x ON x.provider_id = r.candidate AND x.smsc = r.smsc
+         FROM r CROSS JOIN LATERAL (
+           -- By key, as below (= ANY of an array): joined, the planner hashed the whole parts table for every batch.
+           SELECT p.provider_id, p.smsc FROM ${t.parts} p WHERE p.provider_id = r.candidate AND p.smsc = r.smsc OFFSET 0
+         ) x
          WHERE NOT (r.key = ANY($6::bigint[]))
          ORDER BY r.key, r.rank
        ),
@@ -139,16 +155,21 @@ export class ReceiptsRepository {
        ),
        locked AS (
          SELECT l.* FROM latest l JOIN ${t.parts} x ON x.provider_id = l.provider_id AND x.smsc = l.smsc
+         WHERE x.provider_id = ANY (ARRAY(SELECT provider_id FROM latest))
          ORDER BY x.provider_id, x.smsc FOR UPDATE OF x
        ),
        changed AS (
          UPDATE ${t.parts} x SET state = l.state, error = l.error, updated_at = $8
          FROM locked l
-         WHERE x.provider_id = l.provider_id AND x.smsc = l.smsc AND (l.final OR x.state IN ('accepted', 'enroute'))
+         WHERE x.provider_id = ANY (ARRAY(SELECT provider_id FROM locked))
+           AND x.provider_id = l.provider_id AND x.smsc = l.smsc AND (l.final OR x.state IN ('accepted', 'enroute'))
          RETURNING x.${t.owner} AS owner, l.smsc, l.bind, l.final
+       ),
+       owners AS (
+         SELECT o.id FROM ${t.owners} o WHERE o.id = ANY (ARRAY(SELECT DISTINCT owner FROM changed)) ORDER BY o.id FOR UPDATE
        )
        SELECT (SELECT coalesce(array_agg(key::text), '{}') FROM hit) AS keys,
-              (SELECT coalesce(array_agg(DISTINCT owner::text), '{}') FROM changed) AS owners,
+              (SELECT coalesce(array_agg(id::text), '{}') FROM owners) AS owners,
               (SELECT count(DISTINCT key)::int FROM r WHERE NOT (key = ANY($6::bigint[]))) - (SELECT count(*)::int FROM hit) AS unmatched,
               (SELECT coalesce(json_agg(json_build_object('smsc', c.smsc, 'bind', c.bind, 'seconds', extract(epoch FROM $8 - o.sent_at))), '[]')
                FROM changed c JOIN ${t.owners} o ON o.id = c.owner WHERE c.final AND o.sent_at IS NOT NULL) AS lags`,
@@ -168,11 +189,10 @@ export class ReceiptsRepository {
    *
    * Another worker may be applying the receipt of a sibling part at the same moment, unseen by
    * this transaction until it commits. So the owners are locked first, in id order (no deadlock
-   * between batches), in a statement of their own: whichever transaction comes second waits here,
-   * and its next statement, under a new snapshot (READ COMMITTED), reads both parts.
+   * between batches), by the statement that updated the parts: whichever transaction comes second
+   * waits there, and this statement, under a new snapshot (READ COMMITTED), reads both parts.
    */
-  private async settleOwners(em: EntityManager, t: Target, ownerIds: string[], at: Date) {
-    await em.query(`SELECT id FROM ${t.owners} WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`, [ownerIds]);
+  private settleOwners(em: EntityManager, t: Target, ownerIds: string[], at: Date) {
     return returning<{ incident_id: number; subscriber_id: number; channel: string; kind: string; target: string; error: string }>(
       em,
       `UPDATE ${t.owners} m
@@ -199,11 +219,5 @@ export class ReceiptsRepository {
        ${t.callList ? 'RETURNING m.incident_id, m.subscriber_id, m.channel, m.kind, s.target, s.error' : ''}`,
       [ownerIds, at],
     );
-  }
-
-  /** Whether any receipt still waits for its part (then the service sweeps again soon). */
-  async anyPending(): Promise<boolean> {
-    const [row] = await this.db.query(`SELECT EXISTS (SELECT 1 FROM pending_receipts) AS any`);
-    return row.any;
   }
 }
