@@ -101,6 +101,17 @@ describe(loadConfig.name, () => {
     expect(errorFor({ SMSC_PLAIN_TEXT_RECEIPTS: 'maybe' }).variable).toBe('SMSC_PLAIN_TEXT_RECEIPTS');
   });
 
+  it('should open one receiver bind besides SMSC_BINDS unless SMSC_RECEIVER_BINDS says otherwise, 0 to 32', () => {
+    expect(loadConfig({ ...VALID }).smsc.receiverBinds).toBe(1);
+    expect(loadConfig({ ...VALID, SMSC_RECEIVER_BINDS: '0' }).smsc.receiverBinds).toBe(0);
+    expect(loadConfig({ ...VALID, SMSC_RECEIVER_BINDS: '4', SMSC_ROUTES: '[{"name":"a"},{"name":"b","receiverBinds":2}]' }).smscRoutes.map((r) => r.receiverBinds)).toEqual([4, 2]);
+    for (const bad of ['-1', '33', 'two', '1.5']) {
+      const e = errorFor({ SMSC_RECEIVER_BINDS: bad });
+      expect([e.variable, e.message]).toEqual(['SMSC_RECEIVER_BINDS', expect.stringContaining(`between 0 and 32, got "${bad}"`)]);
+    }
+    expect(errorFor({ SMSC_ROUTES: '[{"name":"a","receiverBinds":40}]' }).variable).toBe('SMSC_ROUTES[0].receiverBinds');
+  });
+
   it('should make the SMSC_* settings the one route named default when SMSC_ROUTES is unset', () => {
     const sut = loadConfig({ ...VALID, SMSC_HOST: 'smsc.example.net', SMSC_WINDOW: '20' });
     expect(sut.smscRoutes).toEqual([{ ...sut.smsc, name: 'default', prefixes: [], weight: 1 }]);

@@ -14,6 +14,12 @@ export interface SmscConfig {
   bindMode: 'transceiver' | 'transmitter-receiver';
   /** Binds (pairs) kept open per worker process. */
   binds: number;
+  /**
+   * Receive-only binds (bind_receiver) besides `binds`, per worker process: receipts and replies
+   * only. The SMSC keeps a window of unanswered deliver_sm per bind and a receipt is answered only
+   * once written, so each bind that can receive adds a window of receipts in flight.
+   */
+  receiverBinds: number;
   /** Outstanding submit_sm per bind. */
   window: number;
   /** Messages a second for the whole account and per bind (what the SMSC grants); 0 = no limit. */
@@ -283,7 +289,7 @@ function oneOf<T extends string>(env: Env, name: string, values: readonly T[], f
 /** SmscConfig's fields and what they default to without SMSC_* variables. */
 const SMSC_DEFAULTS: SmscConfig = {
   host: '127.0.0.1', port: 2775, systemId: 'outage', password: 'secret', sourceAddress: 'Outages', systemType: '',
-  bindMode: 'transceiver', binds: 1, window: 50, maxRate: 100, bindMaxRate: 0, gsmDataCoding: 0, longMessages: 'udh',
+  bindMode: 'transceiver', binds: 1, receiverBinds: 1, window: 50, maxRate: 100, bindMaxRate: 0, gsmDataCoding: 0, longMessages: 'udh',
   validityMinutes: 360, responseTimeoutMs: 10_000, enquireLinkSeconds: 30, retryBudgetSeconds: 30, plainTextReceipts: false,
 };
 
@@ -311,6 +317,7 @@ function smscConfig(env: Env, name: (field: keyof SmscConfig) => string = smscVa
     systemType: env[name('systemType')]?.trim() ?? base.systemType,
     bindMode: oneOf(env, name('bindMode'), ['transceiver', 'transmitter-receiver'], base.bindMode),
     binds: integer(env, name('binds'), base.binds, 1, 32),
+    receiverBinds: integer(env, name('receiverBinds'), base.receiverBinds, 0, 32),
     window: integer(env, name('window'), base.window, 1, 1000),
     maxRate: integer(env, name('maxRate'), base.maxRate, 0, 100_000),
     bindMaxRate: integer(env, name('bindMaxRate'), base.bindMaxRate, 0, 100_000),

@@ -19,6 +19,7 @@ export function createSmsAdapter(smsc: SmscConfig, name = DEFAULT_SMSC): SmsAdap
     systemType: smsc.systemType,
     bindMode: smsc.bindMode,
     binds: smsc.binds,
+    receiverBinds: smsc.receiverBinds,
     window: smsc.window,
     maxRate: smsc.maxRate,
     bindMaxRate: smsc.bindMaxRate,

@@ -18,6 +18,8 @@ export interface SmscClientOptions {
   bindMode: 'transceiver' | 'transmitter-receiver';
   /** Binds (pairs in transmitter-receiver mode) kept open at once. */
   binds: number;
+  /** Receive-only binds besides those (receipts and replies): each adds the SMSC's window of unanswered deliver_sm. */
+  receiverBinds?: number;
   /** Outstanding submit_sm per bind. */
   window: number;
   /** Messages a second for the whole SMSC account, and per bind; 0 = no limit. */
@@ -153,6 +155,9 @@ export class SmscClient {
     for (let i = 0; i < opts.binds; i++) {
       for (const mode of modes) this.slots.push(new Slot(`${mode}#${i + 1}`, mode, new TokenBucket(mode === 'receiver' ? 0 : opts.bindMaxRate), opts.name));
     }
+    // Numbered after the pairs' receivers, so every bind has a label of its own.
+    const pairs = modes.includes('receiver') ? opts.binds : 0;
+    for (let i = 1; i <= (opts.receiverBinds ?? 0); i++) this.slots.push(new Slot(`receiver#${pairs + i}`, 'receiver', new TokenBucket(0), opts.name));
   }
 
   /** Where receipts and MO messages go; the deliver_sm is acknowledged when the handler resolves. */

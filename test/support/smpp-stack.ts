@@ -35,6 +35,23 @@ export interface SmppStackOptions {
 }
 
 /**
+ * A worker whose SMS channel is the real SMPP adapter (to the SMSC of the environment the api set,
+ * SMSC_PORT and all), its email channel recorded and its clock fixed at `now`; `onStarted` gets its
+ * close before it binds, so a failed start is closed too.
+ */
+export async function startSmppWorker(now: string | Date, onStarted: (close: () => Promise<void>) => void): Promise<INestApplicationContext> {
+  const worker = await Test.createTestingModule({ imports: [WorkerModule] })
+    .overrideProvider(EMAIL_CHANNEL)
+    .useValue(new RecordingChannel('email'))
+    .setLogger(new JsonLogger(process.env.TEST_WORKER_LOG ?? 'error'))
+    .compile();
+  worker.get(Clock).now = () => new Date(now);
+  onStarted(() => worker.close());
+  await worker.init();
+  return worker;
+}
+
+/**
  * The api, and a worker whose SMS channel is the real SMPP adapter bound to an SMSC simulator in
  * this process (its email channel recorded, its clock fixed at `now`), over the seeded topology.
  * Resolves once the worker has bound; `stop` closes all three, as does a failure on the way.
@@ -54,14 +71,7 @@ export async function startSmppStack(now: string | Date, opts: SmppStackOptions 
     });
     started.push(() => api.stop());
     if (opts.apiClock) api.setNow(new Date(now).toISOString());
-    const worker = await Test.createTestingModule({ imports: [WorkerModule] })
-      .overrideProvider(EMAIL_CHANNEL)
-      .useValue(new RecordingChannel('email'))
-      .setLogger(new JsonLogger(process.env.TEST_WORKER_LOG ?? 'error'))
-      .compile();
-    worker.get(Clock).now = () => new Date(now);
-    started.push(() => worker.close());
-    await worker.init();
+    const worker = await startSmppWorker(now, (close) => started.push(close));
     const ids = await seedTopology(api);
     await waitOverSmpp(async () => (sim.stats().bound.transceiver ?? 0) > 0, 'the worker to bind');
     return { sim, api, worker, ids, stop };

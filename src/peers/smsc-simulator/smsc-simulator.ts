@@ -89,8 +89,8 @@ export interface SmscSimulator {
   httpUrl: string;
   stats(): SimStats;
   messages(): SimMessage[];
-  /** Drops every connection now. */
-  dropConnections(): number;
+  /** Drops every connection now, or only those bound as `mode`. */
+  dropConnections(mode?: 'transceiver' | 'transmitter' | 'receiver'): number;
   /** Writes a PDU the codec cannot parse to every bound session. */
   sendMalformed(): number;
   /** Current connections stop answering anything (enquire_link included); new ones behave. */
@@ -430,11 +430,11 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
       return { sessions: sessions.size, bound, receiptsWaiting: receipts.length, moUnanswered, ...stats };
     },
     messages: () => messages,
-    dropConnections() {
-      const n = sessions.size;
-      for (const s of sessions) s.session.destroy();
-      stats.disconnects += n;
-      return n;
+    dropConnections(mode) {
+      const dropped = [...sessions].filter((s) => mode === undefined || s.mode === mode);
+      for (const s of dropped) s.session.destroy();
+      stats.disconnects += dropped.length;
+      return dropped.length;
     },
     sendMalformed() {
       let n = 0;
