@@ -1,11 +1,12 @@
 /**
- * npm run bench:e2e [-- --subscribers 2000000 --affected 1000000 --workers 1 --email-workers 0 --steps 3]
+ * npm run bench:e2e [-- --subscribers 2000000 --affected 1000000 --workers 1 --email-workers 0 --steps 3 --receiver-binds N]
  *
  * The whole product on this machine: the demo operator seeded (kept between runs in
  * outage_bench_<n>_<migrations>), api and `--workers` workers as real processes with CHANNELS=live (with
  * `--email-workers N`, N more workers take the email queue, WORKER_QUEUES, and the others the rest), the SMSC
  * simulator (acknowledging at once, receipts after 500 ms) and the SMTP sink as their own
- * processes. An incident hitting about `--affected` subscribers is declared, then its ETR moves
+ * processes. Each worker holds one transceiver and SMSC_RECEIVER_BINDS receive-only binds (the
+ * engine's default, or `--receiver-binds N`), as a deployment sets them. An incident hitting about `--affected` subscribers is declared, then its ETR moves
  * later, then it is resolved; each step runs until nothing due now is left. `--steps 1` stops after the
  * declare (the notice step holds every figure issue 15 judges; the other two steps are mostly emails).
  * Times, from the simulator's clock: declare answered → first submit_sm; → 50 %, 99 %, 100 % of
@@ -25,6 +26,7 @@ import { randomBytes } from 'crypto';
 import IORedis from 'ioredis';
 import { cpus } from 'os';
 import { Client } from 'pg';
+import { loadConfig } from '../../src/config/app-config';
 import { pickScope } from './impact.bench';
 import { freePort, PeerProcess, ServiceProcess } from '../support/processes';
 import {
@@ -71,6 +73,7 @@ async function main(): Promise<void> {
   const workerCount = arg('workers', 1);
   const emailWorkers = arg('email-workers', 0, 0);
   const steps = arg('steps', 3);
+  const receiverBindsArg = process.argv.includes('--receiver-binds') ? String(arg('receiver-binds', 1, 0)) : undefined;
   if (steps !== 1 && steps !== 3) throw new Error('--steps must be 1 (declare only) or 3 (declare, ETR change, resolve)');
   const url = await seededDatabase(`outage_bench_${subscribers}`, subscribers);
   const db = new Client({ connectionString: url });
@@ -102,9 +105,11 @@ async function main(): Promise<void> {
     ADMIN_API_KEY: BENCH_ADMIN_KEY, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
     DEFAULT_TIMEZONE: ZONE, DEFAULT_QUIET_HOURS: quiet.setting,
     SMSC_HOST: '127.0.0.1', SMSC_PORT: String(sim.port), SMSC_SYSTEM_ID: 'outage', SMSC_PASSWORD: 'secret', SMSC_BINDS: '1', SMSC_WINDOW: String(WINDOW),
-    SMSC_MAX_RATE: '0', SMSC_BIND_MAX_RATE: '0',
+    SMSC_MAX_RATE: '0', SMSC_BIND_MAX_RATE: '0', ...(receiverBindsArg === undefined ? {} : { SMSC_RECEIVER_BINDS: receiverBindsArg }),
     SMTP_HOST: '127.0.0.1', SMTP_PORT: String(sink.port), SMTP_STARTTLS: 'off', SMTP_RATE_PER_SECOND: '0',
   };
+  // What the workers read (an engine without the setting has none).
+  const receiverBinds = (loadConfig({ ...process.env, ...env }).smsc.receiverBinds as number | undefined) ?? 0;
   let api: ServiceProcess | undefined = new ServiceProcess('api', env);
   const lanes: Record<string, string> = emailWorkers ? { WORKER_QUEUES: 'notifications,deliveries-sms,incidents' } : {};
   let workers: ServiceProcess[] = [
@@ -270,7 +275,8 @@ async function main(): Promise<void> {
     const redisGrowth = (redisPeak - redisBefore) / 1048576;
 
     console.log(`\nbench:e2e — ${subscribers.toLocaleString('en')} subscribers, ${declared.result.body.affected.toLocaleString('en')} affected, ` +
-      `${workerCount} worker(s)${emailWorkers ? ` + ${emailWorkers} for email` : ''}, ${cpus().length} cores, SMPP window ${WINDOW}, receipts after 500 ms`);
+      `${workerCount} worker(s)${emailWorkers ? ` + ${emailWorkers} for email` : ''}, ${cpus().length} cores, SMPP window ${WINDOW}, ` +
+      `1 transceiver + ${receiverBinds} receiver bind(s) a worker${receiverBindsArg === undefined ? ' (default)' : ''}, receipts after 500 ms`);
     report('declare (api answer)', s(declared.ms));
     report('default quiet hours (chosen for ~30 % asleep)', quiet.setting);
     report('asleep now (preview)', `${preview.body.inQuietHoursNow} of ${preview.body.affected}`);

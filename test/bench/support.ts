@@ -300,7 +300,7 @@ export class PeerCounter {
   private samples: Array<{ at: number; n: number }> = [];
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly statsUrl: string, private readonly field: 'submitted' | 'received') {}
+  constructor(private readonly statsUrl: string, private readonly field: 'submitted' | 'received' | 'receiptsAcked') {}
 
   async read(): Promise<number> {
     return ((await (await fetch(this.statsUrl)).json()) as Record<string, number>)[this.field];
