@@ -412,9 +412,17 @@ export class BoardPoller {
     this.ms.push(Number(process.hrtime.bigint() - started) / 1e6);
   }
 
+  /**
+   * A refresh every `everyMs`, none while one is still loading (as the console's queries do): queued
+   * behind slow refreshes, they piled up through a 2M send-out (a refresh a second, each 2-3 s) and
+   * stop() waited minutes for the backlog after the sending was over.
+   */
   start(everyMs: number): void {
+    let loading = false;
     this.timer = setInterval(() => {
-      this.inFlight = this.inFlight.then(() => this.round());
+      if (loading) return;
+      loading = true;
+      this.inFlight = this.round().finally(() => (loading = false));
     }, everyMs);
   }
 
