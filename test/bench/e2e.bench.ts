@@ -108,8 +108,8 @@ async function main(): Promise<void> {
     SMSC_MAX_RATE: '0', SMSC_BIND_MAX_RATE: '0', ...(receiverBindsArg === undefined ? {} : { SMSC_RECEIVER_BINDS: receiverBindsArg }),
     SMTP_HOST: '127.0.0.1', SMTP_PORT: String(sink.port), SMTP_STARTTLS: 'off', SMTP_RATE_PER_SECOND: '0',
   };
-  // What the workers read (an engine without the setting has none).
-  const receiverBinds = (loadConfig({ ...process.env, ...env }).smsc.receiverBinds as number | undefined) ?? 0;
+  // What the workers read: the engine's default unless --receiver-binds set it.
+  const receiverBinds = loadConfig({ ...process.env, ...env }).smsc.receiverBinds;
   let api: ServiceProcess | undefined = new ServiceProcess('api', env);
   const lanes: Record<string, string> = emailWorkers ? { WORKER_QUEUES: 'notifications,deliveries-sms,incidents' } : {};
   let workers: ServiceProcess[] = [
