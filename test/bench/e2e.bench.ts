@@ -179,6 +179,10 @@ async function main(): Promise<void> {
     const noticeDone = Date.now();
     const notice = await simStats();
     const enginePeer = await simCounter.stop();
+    // The checks below read a million rows of tables the send-out just filled: planned on statistics from before it
+    // (autovacuum's ANALYZE may still be running), the per-subscriber EXISTS walked every message of the incident
+    // through (incident_id, dedupe_key) for each subscriber, and a 2M run sat in this query until it was stopped.
+    await db.query(`ANALYZE messages, notification_threads`);
     // Per subscriber, before the ETR change moves the threads: awake at declare and at the last notice (so throughout,
     // with a 12-hour window) → told; asleep at both → still waiting for morning; the few crossing a window's edge
     // in between may be either.
