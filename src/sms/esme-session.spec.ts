@@ -1,6 +1,7 @@
 import { AddressInfo, createServer, Server, Socket } from 'net';
 import { PDU } from 'smpp';
 import { waitFor } from '../../test/support/wait';
+import { DeliverSm } from './deliver-sm';
 import { EsmeSession } from './esme-session';
 import { destinationAddress, relativeValidity, sourceAddress } from './sms-addresses';
 
@@ -41,7 +42,7 @@ describe(EsmeSession.name, () => {
   });
 
   it('should read a submit_sm_resp and the PDU after it when both arrive an octet at a time', async () => {
-    const delivered: PDU[] = [];
+    const delivered: DeliverSm[] = [];
     const smsc = await trickleSmsc((req) => {
       if (req.isResponse()) return []; // our deliver_sm_resp
       if (req.command !== 'submit_sm') return [req.response().toBuffer()];
@@ -54,7 +55,7 @@ describe(EsmeSession.name, () => {
       sut = new EsmeSession(
         'transmitter#1',
         { host: '127.0.0.1', port: smsc.port, systemId: 'outage', password: 'secret', systemType: '', mode: 'transmitter', window: 10, responseTimeoutMs: 10_000, enquireLinkMs: 60_000 },
-        { onBound: () => resolve(), onResumed: () => {}, onClosed: () => {}, onDeliver: (pdu) => void delivered.push(pdu) },
+        { onBound: () => resolve(), onResumed: () => {}, onClosed: () => {}, onDeliver: (d) => void delivered.push(d) },
       );
     });
     await bound;
@@ -65,8 +66,37 @@ describe(EsmeSession.name, () => {
     const submitted = smsc.requests.find((r) => r.command === 'submit_sm')!;
     expect(submitted.destination_addr).toBe('79131234567');
     await waitFor(() => delivered.length > 0, 'the receipt after the answer', 10_000);
-    expect(delivered[0].command).toBe('deliver_sm');
-    expect(delivered[0].sequence_number).toBe(9);
+    expect(delivered[0]).toMatchObject({ esmClass: 0x04, shortMessage: Buffer.from('id:A1 stat:DELIVRD') });
     await waitFor(() => smsc.requests.some((r) => r.command === 'deliver_sm_resp' && r.sequence_number === 9), 'the receipt acknowledged', 10_000);
+  }, 30_000);
+
+  it('should answer each deliver_sm with its own deliver_sm_resp, refuse one its handler rejects, and end the session naming the field of one it cannot read', async () => {
+    const receipt = (sequence: number, text: string) => new PDU('deliver_sm', { sequence_number: sequence, esm_class: 0x04, short_message: Buffer.from(text) }).toBuffer();
+    // message_payload says 300 octets and carries 3.
+    const broken = Buffer.concat([receipt(9, 'id:A3 stat:DELIVRD'), Buffer.from([0x04, 0x24, 0x01, 0x2c, 1, 2, 3])]);
+    broken.writeUInt32BE(broken.length, 0);
+    const smsc = await trickleSmsc((req) => (req.command === 'bind_receiver' ? [req.response().toBuffer(), receipt(7, 'id:A1 stat:DELIVRD'), receipt(8, 'id:A2 stat:DELIVRD'), broken] : []));
+    server = smsc.server;
+    let closedFor = '';
+    const texts: string[] = [];
+    sut = new EsmeSession(
+      'receiver#1',
+      { host: '127.0.0.1', port: smsc.port, systemId: 'outage', password: 'secret', systemType: '', mode: 'receiver', window: 10, responseTimeoutMs: 10_000, enquireLinkMs: 60_000 },
+      {
+        onBound: () => {}, onResumed: () => {},
+        onClosed: (_s, reason) => (closedFor = reason),
+        onDeliver: (d) => {
+          texts.push(d.shortMessage.toString('ascii'));
+          if (d.shortMessage.includes('A2')) throw new Error('cannot store it now');
+        },
+      },
+    );
+
+    await waitFor(() => closedFor !== '', 'the session to end', 10_000);
+
+    expect(closedFor).toMatch(/^PDU error: deliver_sm message_payload \(TLV 0x0424\): length 300 runs past the end of the PDU/);
+    expect(texts).toEqual(['id:A1 stat:DELIVRD', 'id:A2 stat:DELIVRD']);
+    const answers = smsc.requests.filter((r) => r.command === 'deliver_sm_resp').map((r) => [r.sequence_number, r.command_status]);
+    expect(answers).toEqual([[7, 0], [8, 0x64]]); // ESME_RX_T_APPN: the SMSC delivers it again later
   }, 30_000);
 });

@@ -1,5 +1,6 @@
 import { connect, Socket } from 'net';
 import { PDU, PduFields } from 'smpp';
+import { decodeDeliverSm, DELIVER_SM, DeliverSm, deliverSmRespLength, writeDeliverSmResp } from './deliver-sm';
 import { SmppStatus, statusName } from './smpp-status';
 import { SubmitSm, submitSmLength, writeSubmitSm } from './submit-sm';
 
@@ -46,7 +47,7 @@ export interface EsmeSessionHandlers {
   onResumed(session: EsmeSession): void;
   onClosed(session: EsmeSession, reason: string): void;
   /** A deliver_sm (receipt or MO). Resolving acknowledges it; rejecting answers ESME_RX_T_APPN so the SMSC delivers it again. */
-  onDeliver(pdu: PDU, session: EsmeSession): Promise<void> | void;
+  onDeliver(deliver: DeliverSm, session: EsmeSession): Promise<void> | void;
 }
 
 interface Pending {
@@ -58,8 +59,9 @@ interface Pending {
 
 /**
  * One SMPP bind over one TCP connection: connecting → bound → unbinding → closed, never reused —
- * a reconnect builds a new session. The smpp package is the codec for every PDU but the two of
- * the sending hot path: submit_sm (submit-sm.ts) and submit_sm_resp (read here), which are ours.
+ * a reconnect builds a new session. The smpp package is the codec for every PDU but those of the
+ * two hot paths, which are ours: submit_sm (submit-sm.ts) and submit_sm_resp (read here) when
+ * sending, deliver_sm and deliver_sm_resp (deliver-sm.ts) when receiving.
  * The socket, request table, timeouts, window and keepalive are ours too, because the package
  * never calls back a request whose socket closed. Every PDU is written into one output buffer,
  * and what a tick wrote leaves in one socket write at its end.
@@ -305,6 +307,11 @@ export class EsmeSession {
     this.write(pdu.response(status ? { command_status: status } : {}).toBuffer());
   }
 
+  private answerDeliver(sequence: number, status: number): void {
+    if (this.state === 'closed' || !this.socket.writable) return;
+    writeDeliverSmResp(sequence, status, this.output, this.reserve(deliverSmRespLength(status)));
+  }
+
   /** Splits the stream into PDUs; one that cannot be read ends the session, as nothing after it can be trusted. */
   private read(chunk: Buffer): void {
     const data = this.input ? Buffer.concat([this.input, chunk]) : chunk;
@@ -325,26 +332,30 @@ export class EsmeSession {
     this.input = o < data.length ? data.subarray(o) : undefined;
   }
 
-  /** submit_sm_resp is read here (a message_id after the header, absent on some refusals); any other PDU by the package. */
+  /** submit_sm_resp is read here (a message_id after the header, absent on some refusals), deliver_sm by deliver-sm.ts; any other PDU by the package. */
   private onPdu(bytes: Buffer): void {
-    if (bytes.readUInt32BE(4) === SUBMIT_SM_RESP) {
+    const commandId = bytes.readUInt32BE(4);
+    if (commandId === SUBMIT_SM_RESP) {
       let end = HEADER;
       while (end < bytes.length && bytes[end] !== 0) end++;
       const messageId = end > HEADER ? bytes.toString('ascii', HEADER, end) : undefined;
       return this.settle(bytes.readUInt32BE(12), { kind: 'response', commandStatus: bytes.readUInt32BE(8), messageId });
+    }
+    if (commandId === DELIVER_SM) {
+      const sequence = bytes.readUInt32BE(12);
+      const deliver = decodeDeliverSm(bytes);
+      return void Promise.resolve()
+        .then(() => this.handlers.onDeliver(deliver, this))
+        .then(
+          () => this.answerDeliver(sequence, SmppStatus.OK),
+          () => this.answerDeliver(sequence, SmppStatus.TEMPORARY_APP_ERROR),
+        );
     }
     const pdu = new PDU(bytes);
     if (pdu.isResponse()) return this.settle(pdu.sequence_number, { kind: 'response', commandStatus: pdu.command_status, messageId: pdu.message_id });
     switch (pdu.command) {
       case 'enquire_link':
         return this.reply(pdu);
-      case 'deliver_sm':
-        return void Promise.resolve()
-          .then(() => this.handlers.onDeliver(pdu, this))
-          .then(
-            () => this.reply(pdu),
-            () => this.reply(pdu, SmppStatus.TEMPORARY_APP_ERROR),
-          );
       case 'unbind':
         this.reply(pdu);
         this.state = 'unbinding';

@@ -1,4 +1,5 @@
 import { PDU } from 'smpp';
+import { decodeDeliverSm, DeliverSm } from './deliver-sm';
 import { encodeGsm7, encodeUcs2 } from './gsm7';
 import { toInboundSms } from './inbound';
 import { concatUdh, encodeSms } from './segmentation';
@@ -22,20 +23,25 @@ describe('smpp package with our encoding', () => {
   });
 });
 
+/** Encoded by the package, read by ours, as on the wire. */
+function deliverSm(fields: ConstructorParameters<typeof PDU>[1]): DeliverSm {
+  return decodeDeliverSm(new PDU('deliver_sm', { sequence_number: 1, ...fields }).toBuffer());
+}
+
 describe(toInboundSms.name, () => {
   it('should surface a receipt with the receipted_message_id TLV', () => {
-    const pdu = wire('deliver_sm', {
+    const deliver = deliverSm({
       esm_class: 0x04,
       data_coding: 0,
       receipted_message_id: '00A1F',
       message_state: 2,
       short_message: encodeGsm7('id:0000002591 sub:001 dlvrd:001 submit date:2511031200 done date:2511031201 stat:DELIVRD err:000 text:'),
     });
-    expect(toInboundSms(pdu)).toMatchObject({ kind: 'receipt', receipt: { messageId: 'a1f', state: 'delivered', idCandidates: expect.arrayContaining(['2591']) } });
+    expect(toInboundSms(deliver)).toMatchObject({ kind: 'receipt', receipt: { messageId: 'a1f', state: 'delivered', idCandidates: expect.arrayContaining(['2591']) } });
   });
 
   it('should surface a Russian reply with the sender in E.164 and its concatenation info', () => {
-    const pdu = wire('deliver_sm', {
+    const deliver = deliverSm({
       source_addr_ton: 1,
       source_addr: '79131234567',
       destination_addr: 'Outages',
@@ -43,18 +49,18 @@ describe(toInboundSms.name, () => {
       data_coding: 0x08,
       short_message: Buffer.concat([concatUdh(9, 2, 1), encodeUcs2('Стоп')]),
     });
-    expect(toInboundSms(pdu)).toMatchObject({ kind: 'mo', from: '+79131234567', to: 'Outages', text: 'Стоп', dataCoding: 8, concat: { reference: 9, total: 2, seq: 1 } });
+    expect(toInboundSms(deliver)).toMatchObject({ kind: 'mo', from: '+79131234567', to: 'Outages', text: 'Стоп', dataCoding: 8, concat: { reference: 9, total: 2, seq: 1 } });
   });
 
   it('should surface a reply, not a receipt, when a subscriber texts the receipt form with esm_class 0', () => {
     const text = 'id:0000002591 sub:001 dlvrd:001 submit date:2511031200 done date:2511031201 stat:DELIVRD err:000 text:';
-    const pdu = wire('deliver_sm', { source_addr_ton: 1, source_addr: '79131234567', destination_addr: 'Outages', esm_class: 0, data_coding: 0, short_message: encodeGsm7(text) });
-    expect(toInboundSms(pdu)).toMatchObject({ kind: 'mo', from: '+79131234567', text });
-    expect(toInboundSms(pdu, { plainTextReceipts: true })).toMatchObject({ kind: 'receipt', receipt: { messageId: '2591', state: 'delivered' } });
+    const deliver = deliverSm({ source_addr_ton: 1, source_addr: '79131234567', destination_addr: 'Outages', esm_class: 0, data_coding: 0, short_message: encodeGsm7(text) });
+    expect(toInboundSms(deliver)).toMatchObject({ kind: 'mo', from: '+79131234567', text });
+    expect(toInboundSms(deliver, { plainTextReceipts: true })).toMatchObject({ kind: 'receipt', receipt: { messageId: '2591', state: 'delivered' } });
   });
 
   it('should read message_payload when short_message is empty', () => {
-    const pdu = wire('deliver_sm', { source_addr: '79131234567', source_addr_ton: 1, data_coding: 0, short_message: Buffer.alloc(0), message_payload: encodeGsm7('STATUS please') });
-    expect(toInboundSms(pdu)).toMatchObject({ kind: 'mo', text: 'STATUS please' });
+    const deliver = deliverSm({ source_addr: '79131234567', source_addr_ton: 1, data_coding: 0, short_message: Buffer.alloc(0), message_payload: encodeGsm7('STATUS please') });
+    expect(toInboundSms(deliver)).toMatchObject({ kind: 'mo', text: 'STATUS please' });
   });
 });

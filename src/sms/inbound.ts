@@ -1,7 +1,7 @@
-import type { DecodedMessage, PDU } from 'smpp';
+import type { DeliverSm } from './deliver-sm';
 import { DeliveryReceipt, parseDeliveryReceipt, ReceiptRules, STRICT_RECEIPTS } from './delivery-receipt';
-import { decodeUcs2 } from './gsm7';
-import { ConcatInfo, UCS2_DATA_CODING } from './segmentation';
+import { decodeGsm7, decodeUcs2 } from './gsm7';
+import { ConcatInfo, readConcat, splitUdh } from './segmentation';
 
 /**
  * What arrives from the SMSC, for the receipts and SMS-replies code to persist. Handlers may batch
@@ -28,49 +28,52 @@ export type InboundSms = (
 
 const TON_INTERNATIONAL = 1;
 
-function readMessage(value: Buffer | DecodedMessage | undefined, dataCoding: number): { text: string; udh?: Buffer[] } {
-  if (!value) return { text: '' };
-  if (Buffer.isBuffer(value)) return { text: dataCoding === UCS2_DATA_CODING ? decodeUcs2(value) : value.toString('latin1') };
-  const { message, udh } = value;
-  // The package decodes GSM (0x00/0x01), Latin-1 and UCS-2; other codings arrive as bytes.
-  return { text: typeof message === 'string' ? message : message.toString('latin1'), udh };
-}
-
-/** The concatenation element from the package's list of UDH information elements ([iei, len, …data]). */
-function concatFrom(udh: Buffer[] | undefined): ConcatInfo | undefined {
-  for (const ie of udh ?? []) {
-    if (ie[0] === 0x00 && ie[1] === 3) return { reference: ie[2], total: ie[3], seq: ie[4] };
-    if (ie[0] === 0x08 && ie[1] === 4) return { reference: ie.readUInt16BE(2), total: ie[4], seq: ie[5] };
+/**
+ * The text by data_coding's low four bits, as the `smpp` package read it before: 0x00 and 0x01
+ * GSM 7-bit (one septet an octet), 0x08 UCS-2, anything else (Latin-1 0x03, binary) octet by octet.
+ */
+function decodeText(bytes: Buffer, dataCoding: number): string {
+  switch (dataCoding & 0x0f) {
+    case 0x00:
+    case 0x01:
+      return decodeGsm7(bytes);
+    case 0x08:
+      return decodeUcs2(bytes);
+    default:
+      return bytes.toString('latin1');
   }
-  return undefined;
 }
 
-function address(addr: string | undefined, ton: number | undefined): string {
-  const a = (addr ?? '').trim();
+/** message_payload when it carries anything, else short_message; the UDH off its front when esm_class says there is one. */
+export function deliverText(d: DeliverSm): { text: string; concat?: ConcatInfo } {
+  const carrier = d.messagePayload?.length ? d.messagePayload : d.shortMessage;
+  const { udh, body } = splitUdh(carrier, d.esmClass);
+  return { text: decodeText(body, d.dataCoding), concat: udh && readConcat(udh) };
+}
+
+function address(addr: string, ton: number): string {
+  const a = addr.trim();
   return ton === TON_INTERNATIONAL && /^\d+$/.test(a) ? `+${a}` : a;
 }
 
-/** A deliver_sm as the package decoded it → a receipt (by esm_class, see isDeliveryReceipt) or an MO message. */
-export function toInboundSms(pdu: PDU, rules: ReceiptRules = STRICT_RECEIPTS, receivedAt = new Date()): InboundSms {
-  const dataCoding = pdu.data_coding ?? 0;
-  const short = readMessage(pdu.short_message, dataCoding);
-  const payload = readMessage(pdu.message_payload, dataCoding);
-  const { text, udh } = payload.text ? payload : short;
+/** A deliver_sm → a receipt (by esm_class, see isDeliveryReceipt) or an MO message. */
+export function toInboundSms(d: DeliverSm, rules: ReceiptRules = STRICT_RECEIPTS, receivedAt = new Date()): InboundSms {
+  const { text, concat } = deliverText(d);
   const receipt = parseDeliveryReceipt({
-    esmClass: pdu.esm_class ?? 0,
+    esmClass: d.esmClass,
     text,
-    receiptedMessageId: pdu.receipted_message_id,
-    messageState: pdu.message_state,
-    networkErrorCode: pdu.network_error_code,
+    receiptedMessageId: d.receiptedMessageId,
+    messageState: d.messageState,
+    networkErrorCode: d.networkErrorCode,
   }, rules);
   if (receipt) return { kind: 'receipt', receipt, receivedAt };
   return {
     kind: 'mo',
-    from: address(pdu.source_addr, pdu.source_addr_ton),
-    to: address(pdu.destination_addr, pdu.dest_addr_ton),
+    from: address(d.sourceAddr, d.sourceAddrTon),
+    to: address(d.destinationAddr, d.destAddrTon),
     text,
-    dataCoding,
-    concat: concatFrom(udh),
+    dataCoding: d.dataCoding,
+    concat,
     receivedAt,
   };
 }

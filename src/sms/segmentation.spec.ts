@@ -130,5 +130,6 @@ describe(readConcat.name, () => {
     expect(readConcat(concatUdh(7, 3, 2))).toEqual({ reference: 7, total: 3, seq: 2 });
     expect(readConcat(Buffer.from([0x06, 0x08, 0x04, 0x12, 0x34, 0x02, 0x01]))).toEqual({ reference: 0x1234, total: 2, seq: 1 });
     expect(readConcat(Buffer.from([0x00]))).toBeUndefined();
+    expect(readConcat(Buffer.from([0x06, 0x08, 0x04, 0x12]))).toBeUndefined(); // an element cut short: an MO's UDH is the sender's to get wrong
   });
 });

@@ -141,6 +141,7 @@ export function readConcat(udh: Buffer): ConcatInfo | undefined {
   while (i + 1 < udh.length) {
     const iei = udh[i];
     const len = udh[i + 1];
+    if (i + 2 + len > udh.length) return undefined; // an element running past the header: not one to trust
     const body = udh.subarray(i + 2, i + 2 + len);
     if (iei === 0x00 && len === 3) return { reference: body[0], total: body[1], seq: body[2] };
     if (iei === 0x08 && len === 4) return { reference: body.readUInt16BE(0), total: body[2], seq: body[3] };

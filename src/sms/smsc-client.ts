@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { PDU } from 'smpp';
+import type { DeliverSm } from './deliver-sm';
 import { BindMode, EsmeSession, RequestResult } from './esme-session';
 import { InboundSms, toInboundSms } from './inbound';
 import { reportBinds, smppReconnects, smppSubmitSeconds, smppThrottled } from './smpp.metrics';
@@ -250,7 +250,7 @@ export class SmscClient {
         },
         onResumed: () => this.pump(),
         onClosed: (_s, reason) => this.onSessionClosed(slot, reason),
-        onDeliver: (pdu) => this.deliver(pdu, slot),
+        onDeliver: (deliver) => this.deliver(deliver, slot),
       },
     );
     slot.session = session;
@@ -275,9 +275,9 @@ export class SmscClient {
     this.pump();
   }
 
-  private async deliver(pdu: PDU, slot: Slot): Promise<void> {
+  private async deliver(deliver: DeliverSm, slot: Slot): Promise<void> {
     this.counters.inbound++;
-    const event = toInboundSms(pdu, { plainTextReceipts: this.opts.plainTextReceipts ?? false });
+    const event = toInboundSms(deliver, { plainTextReceipts: this.opts.plainTextReceipts ?? false });
     event.smsc = this.opts.name;
     event.bind = slot.name;
     await this.inboundHandler(event);
