@@ -60,7 +60,7 @@ describe(EsmeSession.name, () => {
     });
     await bound;
 
-    const result = await sut!.submit(part);
+    const result = await new Promise((resolve) => sut!.submit(part, resolve));
 
     expect(result).toEqual({ kind: 'response', commandStatus: 0, messageId: 'A1' });
     const submitted = smsc.requests.find((r) => r.command === 'submit_sm')!;

@@ -51,7 +51,7 @@ export interface EsmeSessionHandlers {
 }
 
 interface Pending {
-  resolve: (r: RequestResult) => void;
+  done: (r: RequestResult) => void;
   /** Date.now() after which the answer counts as not coming. */
   expiresAt: number;
   command: string;
@@ -123,21 +123,24 @@ export class EsmeSession {
     return this.state === 'bound' && !this.suspect && this.opts.mode !== 'receiver' && this.submitsInFlight < this.opts.window;
   }
 
-  /** Submits one part within the window; never rejects. */
-  submit(part: SubmitSm): Promise<RequestResult> {
+  /**
+   * Submits one part within the window; `done` learns how it ended, once, never during this call
+   * (an answer calls it as it is read: no promise a part on the hot path).
+   */
+  submit(part: SubmitSm, done: (r: RequestResult) => void): void {
     const refused = this.refusal();
-    if (refused) return refused;
+    if (refused) return queueMicrotask(() => done(refused));
     let length: number;
     try {
       length = submitSmLength(part);
     } catch (e) {
-      return Promise.resolve({ kind: 'not-sent', reason: `could not encode submit_sm: ${(e as Error).message}` });
+      return queueMicrotask(() => done({ kind: 'not-sent', reason: `could not encode submit_sm: ${(e as Error).message}` }));
     }
     const sequence = this.nextSequence();
     const at = this.reserve(length); // may start a new output buffer
     writeSubmitSm(part, sequence, length, this.output, at);
     this.submitsInFlight++;
-    return this.answer('submit_sm', sequence);
+    this.expect('submit_sm', sequence, done);
   }
 
   /** Drains in-flight submits (up to drainMs), unbinds, closes. */
@@ -214,16 +217,16 @@ export class EsmeSession {
   }
 
   /** Why nothing can be written now, if so. */
-  private refusal(): Promise<RequestResult> | undefined {
-    if (this.state === 'closed') return Promise.resolve({ kind: 'not-sent', reason: 'session closed' });
-    if (!this.socket.writable) return Promise.resolve({ kind: 'not-sent', reason: 'socket not writable' });
+  private refusal(): RequestResult | undefined {
+    if (this.state === 'closed') return { kind: 'not-sent', reason: 'session closed' };
+    if (!this.socket.writable) return { kind: 'not-sent', reason: 'socket not writable' };
     return undefined;
   }
 
   /** A request other than submit_sm, encoded by the package. */
   private request(command: string, fields: PduFields = {}): Promise<RequestResult> {
     const refused = this.refusal();
-    if (refused) return refused;
+    if (refused) return Promise.resolve(refused);
     const sequence = this.nextSequence();
     let pdu: Buffer;
     try {
@@ -232,14 +235,12 @@ export class EsmeSession {
       return Promise.resolve({ kind: 'not-sent', reason: `could not encode ${command}: ${(e as Error).message}` });
     }
     this.write(pdu);
-    return this.answer(command, sequence);
+    return new Promise((resolve) => this.expect(command, sequence, resolve));
   }
 
-  private answer(command: string, sequence: number): Promise<RequestResult> {
-    return new Promise((resolve) => {
-      this.pending.set(sequence, { resolve, expiresAt: Date.now() + this.opts.responseTimeoutMs, command });
-      this.armTimeout();
-    });
+  private expect(command: string, sequence: number, done: (r: RequestResult) => void): void {
+    this.pending.set(sequence, { done, expiresAt: Date.now() + this.opts.responseTimeoutMs, command });
+    this.armTimeout();
   }
 
   private settle(sequence: number, result: RequestResult): void {
@@ -247,7 +248,7 @@ export class EsmeSession {
     if (!p) return; // an answer after its timeout
     this.pending.delete(sequence);
     if (p.command === 'submit_sm' && --this.submitsInFlight === 0) this.drained?.();
-    p.resolve(result);
+    p.done(result);
   }
 
   private armTimeout(): void {
@@ -377,8 +378,9 @@ export class EsmeSession {
     clearTimeout(this.connectTimer);
     clearInterval(this.keepalive);
     clearTimeout(this.timeoutTimer);
+    // The owner learns of the close before the requests do: a part it sends again must not find this bind still counted.
+    this.handlers.onClosed(this, reason);
     for (const sequence of [...this.pending.keys()]) this.settle(sequence, { kind: 'no-response', reason });
     this.drained?.();
-    this.handlers.onClosed(this, reason);
   }
 }

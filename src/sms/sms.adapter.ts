@@ -90,7 +90,7 @@ export class SmsAdapter implements ChannelPort {
     const dest = destinationAddress(m.to);
     if (!dest) return { messageId: m.messageId, status: 'failed', error: 'InvalidDestination: not an E.164 number' };
     if (sms instanceof MessageTooLong) return { messageId: m.messageId, status: 'failed', error: `${sms.code}: ${sms.message}` };
-    const results = await Promise.all(partPdus(sms).map((pdu) => this.client.submit(toSubmitSm(this.source, dest, this.validity, sms.dataCoding, pdu), deadline)));
+    const results = await this.client.submit(partPdus(sms).map((pdu) => toSubmitSm(this.source, dest, this.validity, sms.dataCoding, pdu)), deadline);
     const outcome = this.combine(m.messageId, results);
     if (outcome.status !== 'accepted') {
       this.logger.debug({ msg: 'sms not accepted', messageId: m.messageId, to: maskPhone(m.to), status: outcome.status, error: outcome.error });

@@ -56,9 +56,18 @@ export type SubmitOutcome =
   | { status: 'retry'; error: string; untried?: boolean; unavailable?: boolean }
   | { status: 'failed'; error: string; commandStatus: number };
 
+/** One message's parts: it is answered once, when the last of them is. */
+interface Submission {
+  outcomes: SubmitOutcome[];
+  left: number;
+  resolve: (o: SubmitOutcome[]) => void;
+}
+
 interface Job {
   part: SubmitSm;
-  resolve: (o: SubmitOutcome) => void;
+  of: Submission;
+  /** This part's place in its message. */
+  index: number;
   unanswered: number;
   transient: number;
   /** Set at the first setback; the part gives up with `retry` after it. */
@@ -189,11 +198,15 @@ export class SmscClient {
     return this.queue.length;
   }
 
-  /** Queues one submit_sm; resolves when it is accepted, refused, or given up on. Never rejects. */
-  submit(part: SubmitSm, deadline?: number): Promise<SubmitOutcome> {
-    if (this.stopping) return Promise.resolve({ status: 'retry', error: 'SMS channel is shutting down' });
+  /**
+   * Queues one message's submit_sm parts; resolves, in the parts' order, once each is accepted,
+   * refused, or given up on. Never rejects.
+   */
+  submit(parts: SubmitSm[], deadline?: number): Promise<SubmitOutcome[]> {
+    if (this.stopping || parts.length === 0) return Promise.resolve(parts.map(() => ({ status: 'retry', error: 'SMS channel is shutting down' })));
     return new Promise((resolve) => {
-      this.queue.push({ part, resolve, unanswered: 0, transient: 0, deadline });
+      const of: Submission = { outcomes: new Array(parts.length), left: parts.length, resolve };
+      for (let index = 0; index < parts.length; index++) this.queue.push({ part: parts[index], of, index, unanswered: 0, transient: 0, deadline });
       this.pump();
     });
   }
@@ -354,7 +367,7 @@ export class SmscClient {
         slot.bucket.tryTake();
         const job = this.queue.shift()!;
         this.counters.submitted++;
-        void slot.session!.submit(job.part).then((r) => this.onResult(job, r, slot, t));
+        slot.session!.submit(job.part, (r) => this.onResult(job, r, slot, t));
       }
     } finally {
       this.pumping = false;
@@ -412,6 +425,8 @@ export class SmscClient {
   private finish(job: Job, outcome: SubmitOutcome): void {
     if (outcome.status === 'accepted') this.counters.accepted++;
     else if (outcome.status === 'failed') this.counters.failed++;
-    job.resolve(outcome);
+    const of = job.of;
+    of.outcomes[job.index] = outcome;
+    if (--of.left === 0) of.resolve(of.outcomes);
   }
 }
