@@ -2,7 +2,7 @@ import { DEFAULT_SMSC } from '../config/app-config';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { execute, returning } from '../common/sql';
+import { arrayLiteral, execute, returning } from '../common/sql';
 import { Localized } from '../incidents/localized-text';
 import { ChannelName } from './channel.port';
 import { MessageKind } from './decide';
@@ -336,7 +336,8 @@ export class NotificationsRepository {
    *
    * Cheaper parameters: the batch's distinct texts go once each, a message naming its subject and
    * body by position (a batch's readers mostly share them), and the threads' times go as epoch
-   * milliseconds (pg turns a Date into text at five times a number's cost).
+   * milliseconds (pg turns a Date into text at five times a number's cost); every array goes as
+   * a literal of our own (arrayLiteral: a third of pg's cost for the same text).
    */
   async record(em: EntityManager, updates: ThreadUpdate[], messages: SentMessage[], now: Date): Promise<void> {
     const parts = messages.flatMap((m) => m.providerIds.map((providerId, i) => ({ providerId, smsc: m.provider ?? DEFAULT_SMSC, dedupeKey: m.dedupeKey, part: i + 1 })));
@@ -348,7 +349,8 @@ export class NotificationsRepository {
       if (i === undefined) textIndex.set(text, (i = texts.push(text)));
       return i;
     };
-    const col = <T, K extends keyof T>(rows: T[], k: K) => rows.map((r) => r[k]);
+    const col = <T, K extends keyof T>(rows: T[], k: K) => arrayLiteral(rows.map((r) => r[k] as string | number | boolean | null));
+    const list = arrayLiteral;
     await em.query(
       `WITH threads AS (
          UPDATE notification_threads t
@@ -385,14 +387,14 @@ export class NotificationsRepository {
        JOIN sent ON sent.dedupe_key = p.dedupe_key
        ON CONFLICT (provider_id, smsc) DO NOTHING`,
       [
-        col(updates, 'id'), col(updates, 'state'), updates.map((u) => u.sendAfter.getTime()), col(updates, 'toldVersion'), col(updates, 'toldKind'),
-        updates.map((u) => epochMs(u.toldEtr)), updates.map((u) => epochMs(u.toldAt)), col(updates, 'reassurances'), col(updates, 'suppressed'),
+        col(updates, 'id'), col(updates, 'state'), list(updates.map((u) => u.sendAfter.getTime())), col(updates, 'toldVersion'), col(updates, 'toldKind'),
+        list(updates.map((u) => epochMs(u.toldEtr))), list(updates.map((u) => epochMs(u.toldAt))), col(updates, 'reassurances'), col(updates, 'suppressed'),
         col(updates, 'attempts'), col(updates, 'lastError'),
         col(messages, 'id'), col(messages, 'threadId'), col(messages, 'incidentId'), col(messages, 'subscriberId'), col(messages, 'channel'),
         col(messages, 'kind'), col(messages, 'version'), col(messages, 'dedupeKey'),
-        col(messages, 'recipient'), messages.map((m) => textAt(m.subject)), messages.map((m) => textAt(m.body)), col(messages, 'quietBypass'),
-        col(messages, 'state'), col(messages, 'error'), col(messages, 'attempts'), messages.map((m) => m.providerIds.length || null),
-        now, texts, parts.map((p) => p.providerId), parts.map((p) => p.dedupeKey), parts.map((p) => p.part), parts.map((p) => p.smsc),
+        col(messages, 'recipient'), list(messages.map((m) => textAt(m.subject))), list(messages.map((m) => textAt(m.body))), col(messages, 'quietBypass'),
+        col(messages, 'state'), col(messages, 'error'), col(messages, 'attempts'), list(messages.map((m) => m.providerIds.length || null)),
+        now, list(texts), list(parts.map((p) => p.providerId)), list(parts.map((p) => p.dedupeKey)), list(parts.map((p) => p.part)), list(parts.map((p) => p.smsc)),
       ],
     );
   }
