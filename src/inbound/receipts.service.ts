@@ -1,7 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { DeliveryReceipt } from '../sms/delivery-receipt';
 import { Batcher } from './batcher';
 import { messagesCounter } from '../notifications/delivery.metrics';
 import { smppReceiptLagSeconds, smppReceiptsUnmatched } from '../sms/smpp.metrics';
@@ -18,8 +17,8 @@ const WRITERS = 2;
 const SWEEP_MS = 1000;
 const LOGGED_IDS = 20;
 
-/** A receipt and the SMSC and bind it came on. */
-export type Receipt = DeliveryReceipt & Pick<ReceiptRow, 'smsc' | 'bind'>;
+/** What a receipt's write reads: the part ids it may match, its state, and the SMSC and bind it came on. */
+export type Receipt = ReceiptRow;
 
 /**
  * Delivery receipts → part and message states, in batches: a receipt's promise (and so the
