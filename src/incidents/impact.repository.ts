@@ -52,7 +52,8 @@ export class ImpactRepository {
    * The scope's affected subscribers, counted per (area, tier, time zone, quiet window). Writes
    * nothing. Subscribers are grouped by their own columns first, which the planner knows the
    * group count of (statistics subscribers_impact_groups) and counts in parallel like a plain
-   * count(*); the area's zone is joined to the ~15,000 groups, not to the million rows.
+   * count(*), reading those columns from the index subscribers_affected_groups alone; the area's
+   * zone is joined to the ~15,000 groups, not to the million rows.
    */
   async impactGroups(scope: ResolvedScope): Promise<ImpactGroup[]> {
     const rows: Array<{ area_id: number; tier: string; tz: string | null; qs: number | null; qe: number | null; n: number }> =
