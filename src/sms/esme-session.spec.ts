@@ -55,7 +55,7 @@ describe(EsmeSession.name, () => {
       sut = new EsmeSession(
         'transmitter#1',
         { host: '127.0.0.1', port: smsc.port, systemId: 'outage', password: 'secret', systemType: '', mode: 'transmitter', window: 10, responseTimeoutMs: 10_000, enquireLinkMs: 60_000 },
-        { onBound: () => resolve(), onResumed: () => {}, onClosed: () => {}, onDeliver: (d) => void delivered.push(d) },
+        { onBound: () => resolve(), onResumed: () => {}, onClosed: () => {}, onUnreadable: () => {}, onDeliver: (d) => void delivered.push(d) },
       );
     });
     await bound;
@@ -70,14 +70,15 @@ describe(EsmeSession.name, () => {
     await waitFor(() => smsc.requests.some((r) => r.command === 'deliver_sm_resp' && r.sequence_number === 9), 'the receipt acknowledged', 10_000);
   }, 30_000);
 
-  it('should answer each deliver_sm with its own deliver_sm_resp, refuse one its handler rejects, and end the session naming the field of one it cannot read', async () => {
+  it('should answer each deliver_sm with its own deliver_sm_resp, refuse one its handler rejects for now, and one it cannot read for good, naming the field, and read on', async () => {
     const receipt = (sequence: number, text: string) => new PDU('deliver_sm', { sequence_number: sequence, esm_class: 0x04, short_message: Buffer.from(text) }).toBuffer();
     // message_payload says 300 octets and carries 3.
     const broken = Buffer.concat([receipt(9, 'id:A3 stat:DELIVRD'), Buffer.from([0x04, 0x24, 0x01, 0x2c, 1, 2, 3])]);
     broken.writeUInt32BE(broken.length, 0);
-    const smsc = await trickleSmsc((req) => (req.command === 'bind_receiver' ? [req.response().toBuffer(), receipt(7, 'id:A1 stat:DELIVRD'), receipt(8, 'id:A2 stat:DELIVRD'), broken] : []));
+    const smsc = await trickleSmsc((req) => (req.command === 'bind_receiver' ? [req.response().toBuffer(), receipt(7, 'id:A1 stat:DELIVRD'), receipt(8, 'id:A2 stat:DELIVRD'), broken, receipt(10, 'id:A4 stat:DELIVRD')] : []));
     server = smsc.server;
     let closedFor = '';
+    const unreadable: string[] = [];
     const texts: string[] = [];
     sut = new EsmeSession(
       'receiver#1',
@@ -85,6 +86,7 @@ describe(EsmeSession.name, () => {
       {
         onBound: () => {}, onResumed: () => {},
         onClosed: (_s, reason) => (closedFor = reason),
+        onUnreadable: (_s, reason) => void unreadable.push(reason),
         onDeliver: (d) => {
           texts.push(d.shortMessage.toString('ascii'));
           if (d.shortMessage.includes('A2')) throw new Error('cannot store it now');
@@ -92,11 +94,14 @@ describe(EsmeSession.name, () => {
       },
     );
 
-    await waitFor(() => closedFor !== '', 'the session to end', 10_000);
+    const answers = () => smsc.requests.filter((r) => r.command === 'deliver_sm_resp').map((r) => [r.sequence_number, r.command_status]);
+    await waitFor(() => answers().length === 4, 'four answers', 10_000).catch((e) => { throw new Error(`${e.message}: ${JSON.stringify({ answers: answers(), unreadable, texts, closedFor })}`); });
 
-    expect(closedFor).toMatch(/^PDU error: deliver_sm message_payload \(TLV 0x0424\): length 300 runs past the end of the PDU/);
-    expect(texts).toEqual(['id:A1 stat:DELIVRD', 'id:A2 stat:DELIVRD']);
-    const answers = smsc.requests.filter((r) => r.command === 'deliver_sm_resp').map((r) => [r.sequence_number, r.command_status]);
-    expect(answers).toEqual([[7, 0], [8, 0x64]]); // ESME_RX_T_APPN: the SMSC delivers it again later
+    // ESME_RX_T_APPN: the SMSC delivers it again later; ESME_RX_P_APPN: it does not (the same octets would fail again).
+    expect(answers()).toEqual([[7, 0], [8, 0x64], [9, 0x65], [10, 0]]);
+    expect(unreadable).toEqual([expect.stringMatching(/^deliver_sm message_payload \(TLV 0x0424\): length 300 runs past the end of the PDU/)]);
+    expect(texts).toEqual(['id:A1 stat:DELIVRD', 'id:A2 stat:DELIVRD', 'id:A4 stat:DELIVRD']);
+    expect(closedFor).toBe('');
+    expect(sut!.state).toBe('bound');
   }, 30_000);
 });

@@ -1,6 +1,6 @@
 import { connect, Socket } from 'net';
 import { PDU, PduFields } from 'smpp';
-import { decodeDeliverSm, DELIVER_SM, DeliverSm, deliverSmRespLength, writeDeliverSmResp } from './deliver-sm';
+import { decodeDeliverSm, DELIVER_SM, DeliverSm, deliverSmRespLength, InvalidDeliverSm, writeDeliverSmResp } from './deliver-sm';
 import { SmppStatus, statusName } from './smpp-status';
 import { SubmitSm, submitSmLength, writeSubmitSm } from './submit-sm';
 
@@ -48,6 +48,8 @@ export interface EsmeSessionHandlers {
   onClosed(session: EsmeSession, reason: string): void;
   /** A deliver_sm (receipt or MO). Resolving acknowledges it; rejecting answers ESME_RX_T_APPN so the SMSC delivers it again. */
   onDeliver(deliver: DeliverSm, session: EsmeSession): Promise<void> | void;
+  /** A deliver_sm whose fields cannot be read (why, naming the field): it is answered ESME_RX_P_APPN and the session goes on. */
+  onUnreadable(session: EsmeSession, reason: string): void;
 }
 
 interface Pending {
@@ -313,7 +315,7 @@ export class EsmeSession {
     writeDeliverSmResp(sequence, status, this.output, this.reserve(deliverSmRespLength(status)));
   }
 
-  /** Splits the stream into PDUs; one that cannot be read ends the session, as nothing after it can be trusted. */
+  /** Splits the stream into PDUs; one that cannot be framed or read ends the session, as nothing after it can be trusted (a deliver_sm is refused instead, see onPdu). */
   private read(chunk: Buffer): void {
     const data = this.input ? Buffer.concat([this.input, chunk]) : chunk;
     let o = 0;
@@ -344,7 +346,16 @@ export class EsmeSession {
     }
     if (commandId === DELIVER_SM) {
       const sequence = bytes.readUInt32BE(12);
-      const deliver = decodeDeliverSm(bytes);
+      let deliver: DeliverSm;
+      try {
+        deliver = decodeDeliverSm(bytes);
+      } catch (e) {
+        if (!(e instanceof InvalidDeliverSm)) throw e;
+        // Its length was right, so the stream is still in step: refuse this one for good (the SMSC would
+        // only send the same octets again, and ending the session would bring them back on every bind).
+        this.handlers.onUnreadable(this, e.message);
+        return this.answerDeliver(sequence, SmppStatus.PERMANENT_APP_ERROR);
+      }
       return void Promise.resolve()
         .then(() => this.handlers.onDeliver(deliver, this))
         .then(

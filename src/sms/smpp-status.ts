@@ -80,6 +80,7 @@ export const SmppStatus = {
   MESSAGE_QUEUE_FULL: 0x0014,
   THROTTLED: 0x0058,
   TEMPORARY_APP_ERROR: 0x0064,
+  PERMANENT_APP_ERROR: 0x0065,
 } as const;
 
 /** The status's spec name; vendor codes (0x0400–0x04FF and others) by their hex value. */

@@ -264,6 +264,7 @@ export class SmscClient {
         onResumed: () => this.pump(),
         onClosed: (_s, reason) => this.onSessionClosed(slot, reason),
         onDeliver: (deliver) => this.deliver(deliver, slot),
+        onUnreadable: (_s, reason) => this.logger.warn({ msg: 'deliver_sm unreadable: refused for good (ESME_RX_P_APPN)', bind: slot.name, reason }),
       },
     );
     slot.session = session;
