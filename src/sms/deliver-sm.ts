@@ -7,6 +7,8 @@
  * package encodes. Every other PDU of the receive side still goes through the package.
  */
 
+import { PDU_HEADER, TAG_MESSAGE_PAYLOAD } from './submit-sm';
+
 /** A deliver_sm as the receive path needs it; the buffers are views of the PDU's octets. */
 export interface DeliverSm {
   sourceAddrTon: number;
@@ -28,10 +30,8 @@ export interface DeliverSm {
 
 export const DELIVER_SM = 0x00000005;
 export const DELIVER_SM_RESP = 0x80000005;
-const HEADER = 16;
 const TAG_RECEIPTED_MESSAGE_ID = 0x001e;
 const TAG_NETWORK_ERROR_CODE = 0x0423;
-const TAG_MESSAGE_PAYLOAD = 0x0424;
 const TAG_MESSAGE_STATE = 0x0427;
 
 export class InvalidDeliverSm extends Error {
@@ -48,25 +48,27 @@ export class InvalidDeliverSm extends Error {
  */
 export function decodeDeliverSm(pdu: Buffer): DeliverSm {
   const end = pdu.length;
-  let o = HEADER;
+  let o = PDU_HEADER;
   const octet = (field: string): number => {
     if (o >= end) throw new InvalidDeliverSm(field, `the PDU ends at octet ${end}`);
     return pdu[o++];
   };
-  const cString = (field: string): string => {
+  const nulOf = (field: string): number => {
     const nul = pdu.indexOf(0, o);
     if (nul < 0) throw new InvalidDeliverSm(field, `no NUL before the end of the PDU (octet ${end})`);
+    return nul;
+  };
+  const cString = (field: string): string => {
+    const nul = nulOf(field);
     const s = pdu.toString('ascii', o, nul);
     o = nul + 1;
     return s;
   };
   const skipCString = (field: string): void => {
-    const nul = pdu.indexOf(0, o);
-    if (nul < 0) throw new InvalidDeliverSm(field, `no NUL before the end of the PDU (octet ${end})`);
-    o = nul + 1;
+    o = nulOf(field) + 1;
   };
 
-  if (end < HEADER) throw new InvalidDeliverSm('header', `${end} octets, a header is ${HEADER}`);
+  if (end < PDU_HEADER) throw new InvalidDeliverSm('header', `${end} octets, a header is ${PDU_HEADER}`);
   skipCString('service_type');
   const sourceAddrTon = octet('source_addr_ton');
   octet('source_addr_npi');
@@ -130,7 +132,7 @@ function tlvName(tag: number): string {
 
 /** Octets of a deliver_sm_resp: an empty message_id after the header, no body at all when refused (as the package writes it). */
 export function deliverSmRespLength(commandStatus: number): number {
-  return commandStatus === 0 ? HEADER + 1 : HEADER;
+  return commandStatus === 0 ? PDU_HEADER + 1 : PDU_HEADER;
 }
 
 /** Writes the deliver_sm_resp at `offset` (room for deliverSmRespLength octets is the caller's to give); returns the offset after it. */
@@ -140,6 +142,6 @@ export function writeDeliverSmResp(sequence: number, commandStatus: number, out:
   out.writeUInt32BE(DELIVER_SM_RESP, offset + 4);
   out.writeUInt32BE(commandStatus, offset + 8);
   out.writeUInt32BE(sequence, offset + 12);
-  if (length > HEADER) out[offset + HEADER] = 0; // message_id '' (SMPP 3.4: unused, set to NULL)
+  if (length > PDU_HEADER) out[offset + PDU_HEADER] = 0; // message_id '' (SMPP 3.4: unused, set to NULL)
   return offset + length;
 }

@@ -2,7 +2,7 @@ import { connect, Socket } from 'net';
 import { PDU, PduFields } from 'smpp';
 import { decodeDeliverSm, DELIVER_SM, DeliverSm, deliverSmRespLength, InvalidDeliverSm, writeDeliverSmResp } from './deliver-sm';
 import { SmppStatus, statusName } from './smpp-status';
-import { SubmitSm, submitSmLength, writeSubmitSm } from './submit-sm';
+import { PDU_HEADER, SubmitSm, submitSmLength, writeSubmitSm } from './submit-sm';
 
 export type BindMode = 'transceiver' | 'transmitter' | 'receiver';
 export type SessionState = 'connecting' | 'bound' | 'unbinding' | 'closed';
@@ -10,7 +10,6 @@ export type SessionState = 'connecting' | 'bound' | 'unbinding' | 'closed';
 export const INTERFACE_VERSION_34 = 0x34;
 const ESME_RINVBNDSTS = 0x0004;
 const MAX_SEQUENCE = 0x7fffffff;
-const HEADER = 16;
 /** The package's limit, kept: a longer command_length is a broken stream, not a PDU. */
 const MAX_PDU = 16384;
 const SUBMIT_SM_RESP = 0x80000004;
@@ -321,7 +320,7 @@ export class EsmeSession {
     let o = 0;
     while (data.length - o >= 4) {
       const length = data.readUInt32BE(o);
-      if (length < HEADER || length > MAX_PDU) return this.destroy(`PDU error: command_length ${length}`);
+      if (length < PDU_HEADER || length > MAX_PDU) return this.destroy(`PDU error: command_length ${length}`);
       if (data.length - o < length) break;
       const pdu = data.subarray(o, o + length);
       o += length;
@@ -339,9 +338,9 @@ export class EsmeSession {
   private onPdu(bytes: Buffer): void {
     const commandId = bytes.readUInt32BE(4);
     if (commandId === SUBMIT_SM_RESP) {
-      let end = HEADER;
+      let end = PDU_HEADER;
       while (end < bytes.length && bytes[end] !== 0) end++;
-      const messageId = end > HEADER ? bytes.toString('ascii', HEADER, end) : undefined;
+      const messageId = end > PDU_HEADER ? bytes.toString('ascii', PDU_HEADER, end) : undefined;
       return this.settle(bytes.readUInt32BE(12), { kind: 'response', commandStatus: bytes.readUInt32BE(8), messageId });
     }
     if (commandId === DELIVER_SM) {

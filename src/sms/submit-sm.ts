@@ -25,7 +25,8 @@ export interface SubmitSm {
 
 export const SUBMIT_SM = 0x00000004;
 export const TAG_MESSAGE_PAYLOAD = 0x0424;
-const HEADER = 16;
+/** command_length, command_id, command_status, sequence_number: the octets every PDU starts with. */
+export const PDU_HEADER = 16;
 const MAX_SHORT_MESSAGE = 254;
 const MAX_TLV_VALUE = 0xffff;
 
@@ -64,7 +65,7 @@ export function submitSmLength(m: SubmitSm): number {
   const fixed = 14;
   const strings = m.source.addr.length + 1 + m.dest.addr.length + 1 + m.validityPeriod.length + 1;
   const tlv = m.messagePayload ? 4 + m.messagePayload.length : 0;
-  return HEADER + fixed + strings + m.shortMessage.length + tlv;
+  return PDU_HEADER + fixed + strings + m.shortMessage.length + tlv;
 }
 
 /**
