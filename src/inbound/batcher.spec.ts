@@ -1,3 +1,4 @@
+import { waitFor } from '../../test/support/wait';
 import { Batcher } from './batcher';
 
 describe(Batcher.name, () => {
@@ -20,7 +21,7 @@ describe(Batcher.name, () => {
       { maxItems: 100 },
     );
     const first = sut.add(1);
-    await new Promise((r) => setTimeout(r, 5));
+    await waitFor(() => writes.length === 1, 'the first write to start', 10_000); // under load 5 ms was not always enough
     const later = [sut.add(2), sut.add(3)];
     await new Promise((r) => setTimeout(r, 5));
     sut.add(4);
