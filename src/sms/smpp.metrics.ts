@@ -53,6 +53,13 @@ export const smppThrottled = new Counter({
   labelNames,
 });
 
+/** Each is sent again (see SubmitOutcome): one the SMSC did take reaches the handset twice. */
+export const smppUnanswered = new Counter({
+  name: 'outage_smpp_submit_unanswered_total',
+  help: 'submit_sm written but never answered (timed out, or the session was lost): sent again, so the SMSC may have it twice',
+  labelNames,
+});
+
 export const smppReconnects = new Counter({
   name: 'outage_smpp_reconnects_total',
   help: 'Sessions lost (or never bound) and opened again',

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { DeliverSm } from './deliver-sm';
 import { BindMode, EsmeSession, RequestResult } from './esme-session';
 import { InboundSms, toInboundSms } from './inbound';
-import { reportBinds, smppReconnects, smppSubmitSeconds, smppThrottled } from './smpp.metrics';
+import { reportBinds, smppReconnects, smppSubmitSeconds, smppThrottled, smppUnanswered } from './smpp.metrics';
 import { classifyStatus, statusName } from './smpp-status';
 import { SubmitSm } from './submit-sm';
 import { TokenBucket } from './token-bucket';
@@ -61,6 +61,11 @@ interface Submission {
   outcomes: SubmitOutcome[];
   left: number;
   resolve: (o: SubmitOutcome[]) => void;
+  /**
+   * A part of it went to a bind: its other parts go too, past the deadline if need be. Cut there,
+   * the handset would hold half a text and the engine would send the whole message again.
+   */
+  started: boolean;
 }
 
 interface Job {
@@ -72,7 +77,7 @@ interface Job {
   transient: number;
   /** Set at the first setback; the part gives up with `retry` after it. */
   giveUpAt?: number;
-  /** The caller's deadline: a part still queued then comes back as untried `retry`. */
+  /** The caller's deadline (by `now()`): a part of a message not started by then comes back as untried `retry`. */
   deadline?: number;
   lastError?: string;
 }
@@ -85,6 +90,7 @@ class Slot {
   readonly submitSeconds;
   readonly throttled;
   readonly reconnects;
+  readonly unanswered;
   constructor(
     readonly name: string,
     readonly mode: BindMode,
@@ -95,6 +101,7 @@ class Slot {
     this.submitSeconds = smppSubmitSeconds.labels(labels);
     this.throttled = smppThrottled.labels(labels);
     this.reconnects = smppReconnects.labels(labels);
+    this.unanswered = smppUnanswered.labels(labels);
   }
 }
 
@@ -200,13 +207,16 @@ export class SmscClient {
 
   /**
    * Queues one message's submit_sm parts; resolves, in the parts' order, once each is accepted,
-   * refused, or given up on. Never rejects.
+   * refused, or given up on. `deadline` (epoch ms): a message none of whose parts went out by then
+   * comes back as untried `retry`. Never rejects.
    */
   submit(parts: SubmitSm[], deadline?: number): Promise<SubmitOutcome[]> {
     if (this.stopping || parts.length === 0) return Promise.resolve(parts.map(() => ({ status: 'retry', error: 'SMS channel is shutting down' })));
     return new Promise((resolve) => {
-      const of: Submission = { outcomes: new Array(parts.length), left: parts.length, resolve };
-      for (let index = 0; index < parts.length; index++) this.queue.push({ part: parts[index], of, index, unanswered: 0, transient: 0, deadline });
+      const of: Submission = { outcomes: new Array(parts.length), left: parts.length, resolve, started: false };
+      // The caller's deadline is wall-clock (epoch ms); this client keeps time by performance.now().
+      const until = deadline === undefined ? undefined : now() + (deadline - Date.now());
+      for (let index = 0; index < parts.length; index++) this.queue.push({ part: parts[index], of, index, unanswered: 0, transient: 0, deadline: until });
       this.pump();
     });
   }
@@ -335,7 +345,7 @@ export class SmscClient {
       while (this.queue.length > 0) {
         const t = now();
         const head = this.queue.peek()!;
-        if (head.deadline !== undefined && t > head.deadline) {
+        if (head.deadline !== undefined && t > head.deadline && !head.of.started) {
           const untried = head.lastError === undefined;
           this.finish(this.queue.shift()!, { status: 'retry', error: head.lastError ?? 'batch deadline passed', untried });
           continue;
@@ -367,6 +377,7 @@ export class SmscClient {
         this.bucket.tryTake();
         slot.bucket.tryTake();
         const job = this.queue.shift()!;
+        job.of.started = true;
         this.counters.submitted++;
         slot.session!.submit(job.part, (r) => this.onResult(job, r, slot, t));
       }
@@ -402,6 +413,7 @@ export class SmscClient {
       this.again(job, r.reason);
     } else {
       this.counters.unanswered++;
+      slot.unanswered.inc();
       if (++job.unanswered >= (this.opts.maxUnansweredSends ?? 2)) this.finish(job, { status: 'retry', error: `no answer from the SMSC: ${r.reason}` });
       else this.again(job, r.reason);
     }

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { register } from 'prom-client';
 import { loadConfig } from '../../src/config/app-config';
 import { OutboundMessage } from '../../src/notifications/channel.port';
 import { SmscSimulator, SmscSimulatorOptions, startSmscSimulator } from '../../src/peers/smsc-simulator/smsc-simulator';
@@ -117,6 +118,18 @@ describe('SMS over SMPP', () => {
     expect(sim!.stats().submitted).toBe(300);
   });
 
+  it('should send the rest of a message begun before the batch deadline, and nothing of one not begun', async () => {
+    await setup({}, { maxRate: 2 }); // one token now, the next in 500 ms
+    const batch = messages(2, RUSSIAN_TWO_PARTS);
+    const outcomes = await sut!.send(batch, Date.now() + 100);
+
+    // Cut at the deadline, m0's first part would wait on the handset for a second that never came, and the
+    // engine would send the whole text again.
+    expect(outcomes).toMatchObject([{ messageId: 'm0', status: 'accepted' }, { messageId: 'm1', status: 'retry', untried: true }]);
+    expect(sim!.stats().submitted).toBe(2);
+    expect(sim!.messages()).toMatchObject([{ to: batch[0].to.slice(1), text: RUSSIAN_TWO_PARTS, complete: true }]);
+  });
+
   it('should fail only the message whose destination the SMSC rejects, with the status name', async () => {
     await setup({ rejectPrefixes: ['7999'] });
     const batch = [...messages(3), ...messages(1, 'hello', '7999')].map((m, i) => ({ ...m, messageId: `m${i}` }));
@@ -168,6 +181,7 @@ describe('SMS over SMPP', () => {
 
   it('should resolve requests an SMSC stops answering by timeout, rebuild the session and resend them', async () => {
     await setup({}, { responseTimeoutMs: 300, enquireLinkMs: 200, maxRate: 500 });
+    register.getSingleMetric('outage_smpp_submit_unanswered_total')!.reset(); // counted since this test's start
     const sending = sut!.send(messages(400));
     await waitFor(() => sim!.stats().submitted >= 100, '100 submitted');
     sim!.stall();
@@ -176,6 +190,9 @@ describe('SMS over SMPP', () => {
     expect(outcomes.filter((o) => o.status !== 'accepted')).toEqual([]);
     expect(client.counters.unanswered).toBeGreaterThan(0);
     expect(client.counters.binds).toBeGreaterThanOrEqual(2);
+    // What an operator sees of it: parts the SMSC may now have twice.
+    const unanswered = (await register.getSingleMetric('outage_smpp_submit_unanswered_total')!.get()).values;
+    expect(unanswered.reduce((n, v) => n + v.value, 0)).toBe(client.counters.unanswered);
   });
 
   it('should destroy and rebuild the session when enquire_link goes unanswered', async () => {
