@@ -104,4 +104,51 @@ describe(EsmeSession.name, () => {
     expect(closedFor).toBe('');
     expect(sut!.state).toBe('bound');
   }, 30_000);
+
+  it('should frame every deliver_sm_resp right when answers fill more than one output buffer in a tick', async () => {
+    const receipts = 6_000; // about 100 KiB of answers: past the 64 KiB output buffer
+    const answered: Array<[number, number]> = [];
+    const framing: string[] = [];
+    server = createServer((socket: Socket) => {
+      let input = Buffer.alloc(0);
+      socket.on('data', (chunk) => {
+        input = Buffer.concat([input, chunk]);
+        while (input.length >= 16) {
+          const length = input.readUInt32BE(0);
+          if (length < 16 || length > 1024) return void framing.push(`command_length ${length}`);
+          if (input.length < length) break;
+          const command = input.readUInt32BE(4);
+          const sequence = input.readUInt32BE(12);
+          if (command === 0x00000001) {
+            // bind_receiver: bound, then every receipt in one write
+            const all = Array.from({ length: receipts }, (_, i) =>
+              new PDU('deliver_sm', { sequence_number: i + 1, esm_class: 0x04, short_message: Buffer.from(`id:A${i} stat:DELIVRD`) }).toBuffer());
+            socket.write(Buffer.concat([new PDU('bind_receiver_resp', { sequence_number: sequence, system_id: 'smsc' }).toBuffer(), ...all]));
+          } else if (command === 0x80000005) answered.push([sequence, input.readUInt32BE(8)]);
+          else framing.push(`command_id 0x${command.toString(16)}`);
+          input = input.subarray(length);
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    // The receipts are all stored at once (as one write of the batcher), so every answer is written in the same tick.
+    let store!: () => void;
+    const stored = new Promise<void>((resolve) => (store = resolve));
+    let seen = 0;
+    sut = new EsmeSession(
+      'receiver#1',
+      { host: '127.0.0.1', port: (server.address() as AddressInfo).port, systemId: 'outage', password: 'secret', systemType: '', mode: 'receiver', window: 10, responseTimeoutMs: 10_000, enquireLinkMs: 60_000 },
+      {
+        onBound: () => {}, onResumed: () => {}, onClosed: () => {}, onUnreadable: () => {},
+        onDeliver: () => {
+          if (++seen === receipts) store();
+          return stored;
+        },
+      },
+    );
+
+    await waitFor(() => answered.length === receipts || framing.length > 0, 'every answer', 20_000);
+    expect(framing).toEqual([]);
+    expect(answered).toEqual(Array.from({ length: receipts }, (_, i) => [i + 1, 0]));
+  }, 30_000);
 });

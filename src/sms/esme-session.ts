@@ -311,7 +311,8 @@ export class EsmeSession {
 
   private answerDeliver(sequence: number, status: number): void {
     if (this.state === 'closed' || !this.socket.writable) return;
-    writeDeliverSmResp(sequence, status, this.output, this.reserve(deliverSmRespLength(status)));
+    const at = this.reserve(deliverSmRespLength(status)); // first: it may start a new output buffer
+    writeDeliverSmResp(sequence, status, this.output, at);
   }
 
   /** Splits the stream into PDUs; one that cannot be framed or read ends the session, as nothing after it can be trusted (a deliver_sm is refused instead, see onPdu). */
