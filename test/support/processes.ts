@@ -185,7 +185,11 @@ export class PeerProcess extends Watched {
     super(peerArgs(name), env);
   }
 
+  /** Its last 10,000 lines. */
+  readonly lines: string[] = [];
+
   protected onLine(line: string): void {
+    if (this.lines.push(line) > 10_000) this.lines.shift();
     const m = this.banner.exec(line);
     if (m) this.found?.(Number(m[1]));
   }

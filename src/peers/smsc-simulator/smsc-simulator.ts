@@ -382,6 +382,7 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
       case 'unbind':
         send(s, pdu.response());
         stats.unbinds++;
+        log(`${s.mode ?? 'unbound'} session unbound by the ESME`);
         s.mode = undefined;
         return s.session.close();
       case 'deliver_sm_resp': {
@@ -407,7 +408,10 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
     sessions.add(s);
     session.socket.setNoDelay(true);
     session.on('pdu', (pdu: PDU) => onPdu(s, pdu));
-    session.on('error', () => session.destroy());
+    session.on('error', (e: Error) => {
+      log(`${s.mode ?? 'unbound'} session dropped: ${e.message}`);
+      session.destroy();
+    });
     session.on('close', () => {
       sessions.delete(s);
       // Receipts sent on a dropped connection were never acknowledged: send them again.
