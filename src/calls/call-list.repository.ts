@@ -33,6 +33,12 @@ export interface CallListCursor {
   id: number;
 }
 
+/** Customers on an incident's call list, and those of them still to be called (see onList). */
+export interface CallListCounts {
+  total: number;
+  pending: number;
+}
+
 /** Outcomes after which nobody needs to call again. */
 export const DONE_OUTCOMES = ['reached', 'wrong_number'];
 
@@ -219,7 +225,7 @@ export class CallListRepository {
     );
   }
 
-  async counts(incidentId: number): Promise<{ total: number; pending: number }> {
+  async counts(incidentId: number): Promise<CallListCounts> {
     const rows = await this.db.query(
       `SELECT count(*)::int AS total,
               count(*) FILTER (WHERE c.outcome IS NULL OR c.outcome <> ALL($2::call_outcome[]))::int AS pending

@@ -6,6 +6,7 @@ describe('call list', () => {
   let api: TestApi;
   let ids: Record<SubscriberKey, number>;
   let incidentId: number;
+  let declared: any;
   let managerKey: string;
   const nameOf = (id: number) => Object.entries(ids).find(([, v]) => v === id)?.[0];
   const list = async (query = '', key?: string) => api.get(`/v1/incidents/${incidentId}/call-list${query}`, key);
@@ -25,8 +26,15 @@ describe('call list', () => {
     api.setNow('2026-11-23T16:00:00Z'); // 23:00 in Novosibirsk, 02:00 in Vladivostok
     const incident = await expectCreated(api, '/v1/incidents', { title: 'Ring down', kind: 'outage', scope: { areaCodes: ['RU'] } });
     incidentId = incident.id;
+    declared = incident;
   });
   afterAll(() => api.stop());
+
+  it("should answer the declare with the list's counts as a read counts them", async () => {
+    const read = await api.get(`/v1/incidents/${incidentId}`);
+    expect(read.body.stats.callList).toEqual({ total: 4, pending: 4 });
+    expect(declared.stats.callList).toEqual(read.body.stats.callList);
+  });
 
   it('should rank vip, business, flagged, then unreachable, and leave plain residential customers off', async () => {
     const res = await list('', managerKey);
