@@ -79,7 +79,8 @@ export class ImpactRepository {
   /**
    * Stores who the incident affects and its call list (INSERT_CALL_TASKS) from one pass over the
    * scope's subscribers; returns how many of each. Repeats are counted from the impact stored
-   * before this statement, so the incident's own million rows are not read back.
+   * before this statement, so the incident's own million rows are not read back. The incident is
+   * new, so its tasks go in without a conflict check.
    */
   async storeImpact(em: EntityManager, incidentId: number, scope: ResolvedScope, since: Date, priorityFlags: string[]) {
     // Compiling this statement (JIT, chosen by its cost) took more CPU than it saved on a million rows.
