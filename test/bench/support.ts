@@ -236,14 +236,27 @@ export class PostgresCpu {
   }
 
   private sample(atStart: boolean): void {
+    // "postgres: <user> <database> <host>(<port>) <state>", "postgres: autovacuum worker <database>", and the
+    // parallel workers of those backends, "postgres: parallel worker for PID <leader>" (one lasting under 250 ms is missed).
+    const titles = new Map<number, string>();
     for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d) && Number(d) !== this.exceptPid)) {
       try {
         const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-        // "postgres: <user> <database> <host>(<port>) <state>" or "postgres: autovacuum worker <database>"
-        if (!title.startsWith('postgres: ') || !title.split(' ').includes(this.database)) continue;
-        const seconds = cpuSeconds(Number(pid));
-        if (atStart) this.first.set(Number(pid), seconds);
-        if (seconds > 0) this.last.set(Number(pid), seconds);
+        if (title.startsWith('postgres: ')) titles.set(Number(pid), title);
+      } catch {
+        /* gone meanwhile */
+      }
+    }
+    const ours = new Set([...titles].filter(([, title]) => title.split(' ').includes(this.database)).map(([pid]) => pid));
+    for (const [pid, title] of titles) {
+      const leader = /parallel worker for PID (\d+)/.exec(title)?.[1];
+      if (leader && ours.has(Number(leader))) ours.add(pid);
+    }
+    for (const pid of ours) {
+      try {
+        const seconds = cpuSeconds(pid);
+        if (atStart) this.first.set(pid, seconds);
+        if (seconds > 0) this.last.set(pid, seconds);
       } catch {
         /* gone meanwhile */
       }
