@@ -7,6 +7,9 @@ function deferred<T>() {
   return { promise, resolve, reject };
 }
 
+/** After every promise settled so far has run its handlers. */
+const settled = () => new Promise((resolve) => setImmediate(resolve));
+
 describe(SharedCache.name, () => {
   let now: number;
   let sut: SharedCache<number, string>;
@@ -28,7 +31,7 @@ describe(SharedCache.name, () => {
     const load = jest.fn(async () => `at ${now}`);
     const slow = deferred<string>();
     const first = sut.get(1, () => slow.promise);
-    now += 4000; // the load took 4 s: the ttl starts when it is done
+    now += 2000; // the load took 2 s: the ttl starts when it is done
     slow.resolve('first');
     await first;
     now += 4999;
@@ -37,6 +40,67 @@ describe(SharedCache.name, () => {
     now += 1;
     expect(await sut.get(1, load)).toBe(`at ${now}`);
     expect(load).toHaveBeenCalledTimes(1);
+  });
+
+  it('should keep a value twice as long as its load took when that is longer than the ttl', async () => {
+    const slow = deferred<string>();
+    const first = sut.get(1, () => slow.promise);
+    now += 4000;
+    slow.resolve('first');
+    await first;
+    now += 7999;
+    expect(await sut.get(1, async () => 'again')).toBe('first');
+    now += 1;
+    expect(await sut.get(1, async () => 'again')).toBe('again');
+  });
+
+  describe('with staleMs', () => {
+    beforeEach(() => {
+      sut = new SharedCache<number, string>(5000, () => now, 60_000);
+    });
+
+    it('should answer a value past its ttl at once and replace it with one load in the background', async () => {
+      expect(await sut.get(1, async () => 'old')).toBe('old');
+      now += 5000;
+      const pending = deferred<string>();
+      const load = jest.fn(() => pending.promise);
+      expect(await Promise.all([sut.get(1, load), sut.get(1, load)])).toEqual(['old', 'old']);
+      expect(load).toHaveBeenCalledTimes(1);
+      pending.resolve('new');
+      await settled();
+      expect(await sut.get(1, load)).toBe('new');
+      expect(load).toHaveBeenCalledTimes(1);
+    });
+
+    it('should wait for a load when the value is older than staleMs past its ttl', async () => {
+      expect(await sut.get(1, async () => 'old')).toBe('old');
+      now += 5000 + 60_000;
+      expect(await sut.get(1, async () => 'new')).toBe('new');
+    });
+
+    it('should keep answering the stale value after a background load fails, and try again', async () => {
+      expect(await sut.get(1, async () => 'old')).toBe('old');
+      now += 5000;
+      const failing = deferred<string>();
+      expect(await sut.get(1, () => failing.promise)).toBe('old');
+      failing.reject(new Error('database gone'));
+      await settled();
+      expect(await sut.get(1, async () => 'new')).toBe('old'); // answered while the second try runs
+      await settled();
+      expect(await sut.get(1, async () => 'not loaded')).toBe('new');
+    });
+
+    it('should not put back a value loaded before the key was forgotten', async () => {
+      expect(await sut.get(1, async () => 'old')).toBe('old');
+      now += 5000;
+      const pending = deferred<string>();
+      expect(await sut.get(1, () => pending.promise)).toBe('old');
+      sut.forget(1);
+      expect(await sut.get(1, async () => 'after the change')).toBe('after the change');
+      pending.resolve('before the change');
+      await settled();
+      expect(await sut.get(1, async () => 'not loaded')).toBe('after the change');
+    });
   });
 
   it('should load afresh after a key is forgotten', async () => {

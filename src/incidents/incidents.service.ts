@@ -7,12 +7,10 @@ import { assertValid, readBody } from '../common/body';
 import { Clock } from '../common/clock';
 import { DomainError, NotFound, UnknownReferences } from '../common/errors';
 import { settledWithin } from '../common/deadline';
-import { SharedCache } from '../common/shared-cache';
 import { FieldError, FieldReader } from '../common/validation';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { CallListCounts, CallListRepository } from '../calls/call-list.repository';
 import { DispatcherService } from '../notifications/dispatcher.service';
-import { NotificationsRepository } from '../notifications/notifications.repository';
 import { isQuietAt } from '../notifications/quiet-hours';
 import { ResolvedScope } from './affected';
 import { ImpactRepository } from './impact.repository';
@@ -26,6 +24,7 @@ import {
 const UPDATABLE_STATUSES = ['investigating', 'identified', 'monitoring'] as const;
 import { IncidentRow, IncidentsRepository, NewIncident } from './incidents.repository';
 import { everyLocale, readLocalized } from './localized-text';
+import { ProgressService } from './progress.service';
 import { newPublicCode } from './public-code';
 
 /** How far ahead of now a non-maintenance start may be (clock skew between NOC tools and us). */
@@ -34,22 +33,12 @@ const START_SKEW_MS = 5 * 60_000;
 /** The timeline's actor for changes nobody asked for: scheduled maintenance starting. */
 const SYSTEM_ACTOR = 'system';
 
-/**
- * How long an incident's thread and message counts are reused. Counting them scans every thread
- * and message of the incident (two million rows for a million subscribers) on each read otherwise.
- */
-export const DELIVERY_COUNTS_TTL_MS = 5_000;
-
 /** How long a change waits for Redis to take its planning job before it answers anyway. */
 const PLAN_QUEUE_WAIT_MS = 2_000;
-
-type DeliveryCounts = Awaited<ReturnType<NotificationsRepository['stats']>> & { countsAt: string };
 
 @Injectable()
 export class IncidentsService {
   private readonly logger = new Logger(IncidentsService.name);
-  /** On the service's clock, like countsAt, so the window can be tested without waiting it out. */
-  private readonly deliveryCounts = new SharedCache<number, DeliveryCounts>(DELIVERY_COUNTS_TTL_MS, () => this.clock.now().getTime());
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -59,7 +48,7 @@ export class IncidentsService {
     private readonly impact: ImpactRepository,
     private readonly callList: CallListRepository,
     private readonly dispatcher: DispatcherService,
-    private readonly notifications: NotificationsRepository,
+    private readonly progress: ProgressService,
   ) {}
 
   async preview(body: unknown): Promise<PreviewDto> {
@@ -150,10 +139,7 @@ export class IncidentsService {
     const [events, calls, delivery] = await Promise.all([
       this.incidents.events(id),
       callList ?? this.callList.counts(id),
-      this.deliveryCounts.get(id, async () => {
-        const countsAt = this.clock.now().toISOString();
-        return { ...(await this.notifications.stats(id)), countsAt };
-      }),
+      this.progress.counts(id),
     ]);
     return {
       ...this.toDto(row),
@@ -335,7 +321,7 @@ export class IncidentsService {
 
   /** After a committed change: the detail for the caller, counted afresh (but `callList`), and the change planned. */
   private async changed(id: number, callList?: CallListCounts): Promise<IncidentDetailDto> {
-    this.deliveryCounts.forget(id);
+    this.progress.forget(id);
     const detail = await this.get(id, undefined, callList);
     await this.planChange(id, detail.version);
     return detail;

@@ -12,7 +12,7 @@ import { ProgressService } from './progress.service';
 export class ProgressController {
   constructor(private readonly progress: ProgressService) {}
 
-  /** Delivery counts over time per channel and the "waiting for morning" histogram (counted at most every 5 s). */
+  /** Delivery counts over time per channel and the "waiting for morning" histogram (counted with the detail's, see ProgressService). */
   @Get()
   @Roles('noc', 'manager')
   @ApiOkResponse({ type: IncidentProgressDto })

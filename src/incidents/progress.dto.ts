@@ -20,5 +20,9 @@ export class IncidentProgressDto {
   points: ProgressPointDto[];
   @ApiProperty({ type: [WakingDto], description: 'the "waiting for morning" histogram, in time order' })
   waking: WakingDto[];
-  @ApiProperty({ description: 'when these were counted: reused for up to 5 s per incident' }) countsAt: string;
+  @ApiProperty({
+    description: 'when these were counted, with the incident detail\'s counts; may be some seconds ago: counted at most every 5 s '
+      + '(or twice as long as the count took, when longer), and answered up to a minute older at once while counted again',
+  })
+  countsAt: string;
 }

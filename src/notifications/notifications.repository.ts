@@ -417,23 +417,4 @@ export class NotificationsRepository {
       params,
     );
   }
-
-  /** Thread and message counts by channel and state, for GET /v1/incidents/:id. */
-  async stats(incidentId: number) {
-    const [threads, messages] = await Promise.all([
-      this.db.query(
-        `SELECT channel, CASE WHEN suppressed IS NOT NULL THEN 'suppressed' WHEN state = 'due' AND told_version = 0 AND send_after > now()
-                              THEN 'deferred' ELSE state::text END AS state, count(*)::int AS n
-         FROM notification_threads WHERE incident_id = $1 GROUP BY 1, 2`,
-        [incidentId],
-      ),
-      this.db.query(`SELECT channel, state, count(*)::int AS n FROM messages WHERE incident_id = $1 GROUP BY 1, 2`, [incidentId]),
-    ]);
-    const fold = (rows: Array<{ channel: string; state: string; n: number }>) => {
-      const out: Record<string, Record<string, number>> = {};
-      for (const r of rows) (out[r.channel] ??= {})[r.state] = r.n;
-      return out;
-    };
-    return { threads: fold(threads), messages: fold(messages) };
-  }
 }

@@ -1,3 +1,4 @@
+import { FIGURES_STALE_MS, FIGURES_TTL_MS } from '../../src/incidents/progress.service';
 import { RetentionService } from '../../src/retention/retention.service';
 import { RetentionJob } from '../../src/retention/retention.jobs';
 import { QUEUES } from '../../src/jobs/queues';
@@ -69,9 +70,9 @@ describe('retention and erasure', () => {
 
   const subscriber = (over: Record<string, unknown>) => expectCreated(api, '/v1/subscribers', newSubscriber({ areaCode, tier: 'vip', ...over }));
   const declare = async (title: string) => expectCreated(api, '/v1/incidents', { title, kind: 'outage', scope: { areaCodes: [areaCode] } });
-  /** The counts the API shows for an incident, read afresh (the api reuses them for 5 s). */
+  /** The counts the API shows for an incident, read afresh (past the time the api reuses them, and answers them while recounting). */
   const counts = async (id: number) => {
-    api.setNow(new Date(Date.now() + 60_000 * ++reads).toISOString());
+    api.setNow(new Date(Date.now() + (FIGURES_TTL_MS + FIGURES_STALE_MS + 1000) * ++reads).toISOString());
     const [detail, progress] = await Promise.all([api.get(`/v1/incidents/${id}`), api.get(`/v1/incidents/${id}/progress`)]);
     expect(detail.status).toBe(200);
     expect(progress.status).toBe(200);
