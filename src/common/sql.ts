@@ -30,6 +30,33 @@ async function structured(em: EntityManager, sql: string, params: unknown[]) {
   }
 }
 
+/** What `insertedOrElse` sets in its runner's `data` while its plain statement runs: the logger leaves that failure out. */
+export const CONFLICT_EXPECTED = 'conflictExpected';
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * Writes new rows with `plain` (INSERTs without ON CONFLICT: no probe of each row's key before
+ * its insert) under a savepoint, and when a row turns out to exist already (a unique violation),
+ * goes back to the savepoint and writes with `upsert` instead. For batches that almost never meet
+ * an existing row; the plain statement's failure is not logged as an error.
+ */
+export async function insertedOrElse(em: EntityManager, plain: () => Promise<unknown>, upsert: () => Promise<unknown>): Promise<void> {
+  const data = em.queryRunner?.data as Record<string, unknown> | undefined;
+  if (!data) throw new Error('insertedOrElse needs a transaction of its own query runner');
+  await em.query('SAVEPOINT inserted_or_else');
+  data[CONFLICT_EXPECTED] = true;
+  try {
+    await plain();
+    return;
+  } catch (err) {
+    if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
+  } finally {
+    delete data[CONFLICT_EXPECTED];
+  }
+  await em.query('ROLLBACK TO SAVEPOINT inserted_or_else');
+  await upsert();
+}
+
 /** Runs a write and returns how many rows it touched (INSERT, UPDATE or DELETE alike). */
 export async function execute(em: EntityManager, sql: string, params: unknown[] = []): Promise<number> {
   return (await structured(em, sql, params)).affected ?? 0;

@@ -1,4 +1,6 @@
 import { Logger } from '@nestjs/common';
+import { QueryRunner } from 'typeorm';
+import { CONFLICT_EXPECTED } from './sql';
 import { TypeOrmJsonLogger } from './typeorm-logger';
 
 describe(TypeOrmJsonLogger.name, () => {
@@ -27,6 +29,18 @@ describe(TypeOrmJsonLogger.name, () => {
       parameters: 3,
     });
     expect(JSON.stringify(error.mock.calls)).not.toMatch(/79131234567|anna@/);
+  });
+
+  it('should leave out only the unique violation of a plain insert its caller writes again with ON CONFLICT', () => {
+    const sut = new TypeOrmJsonLogger();
+    const duplicate = Object.assign(new Error('duplicate key value violates unique constraint "message_parts_pkey"'), { code: '23505' });
+    const other = Object.assign(new Error('value too long for type character varying(20)'), { code: '22001' });
+    const expecting = { data: { [CONFLICT_EXPECTED]: true } } as unknown as QueryRunner;
+    sut.logQueryError(duplicate, 'INSERT INTO message_parts …', [], expecting);
+    expect(error).not.toHaveBeenCalled();
+    sut.logQueryError(other, 'INSERT INTO message_parts …', [], expecting);
+    sut.logQueryError(duplicate, 'INSERT INTO message_parts …', [], { data: {} } as unknown as QueryRunner);
+    expect(error.mock.calls.map(([entry]) => entry.code)).toEqual(['22001', '23505']);
   });
 
   it('should log a slow query with its duration and a shortened text', () => {

@@ -1,3 +1,4 @@
+import { PlannerService } from '../../src/notifications/planner.service';
 import { TestEngine } from '../support/engine';
 import { seedTopology, SubscriberKey, SUBSCRIBERS } from '../support/topology';
 import { waitFor } from '../support/wait';
@@ -330,6 +331,39 @@ describe('notification engine: refused and failing hand-overs', () => {
       expect(r.own_thread).toBe(true);
     }
     expect(new Set(emails.map((r: { body: string }) => r.body)).size).toBe(emails.length); // emails carry their reader's name and link
+  });
+
+  it('should take over a refused text\'s row when its version is planned again, and keep the first part of an SMSC id given twice', async () => {
+    engine.setNow('2026-11-30T07:00:00Z'); // 14:00 in Novosibirsk
+    // This incident's notices only: earlier incidents' reassurances to the same people share the batches.
+    engine.sms.rule = (m) =>
+      !m.key.endsWith(':notice') ? undefined
+        : m.to === phone('s2') ? { messageId: m.messageId, status: 'failed', error: 'ESME_RINVDSTADR' }
+        : m.to === phone('s1') ? { messageId: m.messageId, status: 'accepted', providerIds: ['twice-1'], parts: 1 } : undefined;
+    const incident = await declare(engine, { scope: { areaCodes: ['CITY-A1'] }, etr: '2026-11-30T12:00:00Z' });
+    await engine.settle();
+    const rows = () => engine.api.db.query(
+      `SELECT m.subscriber_id, m.state::text, m.error, m.attempts, m.parts, coalesce(array_agg(p.provider_id) FILTER (WHERE p.provider_id IS NOT NULL), '{}') AS stored
+       FROM messages m LEFT JOIN message_parts p ON p.message_id = m.id
+       WHERE m.incident_id = $1 AND m.channel = 'sms' AND m.subscriber_id = ANY($2::int[]) GROUP BY m.id ORDER BY m.subscriber_id`,
+      [incident.id, [ids.s1, ids.s2]],
+    );
+    expect(await rows()).toEqual([
+      { subscriber_id: ids.s1, state: 'accepted', error: null, attempts: 1, parts: 1, stored: ['twice-1'] },
+      { subscriber_id: ids.s2, state: 'failed', error: 'ESME_RINVDSTADR', attempts: 1, parts: null, stored: [] },
+    ]);
+
+    // The same version planned again (as after a crash mid-plan): s2's notice goes out again, and the SMSC gives it s1's id.
+    engine.sms.rule = (m) => (m.to === phone('s2') && m.key.endsWith(':notice') ? { messageId: m.messageId, status: 'accepted', providerIds: ['twice-1'], parts: 1 } : undefined);
+    await engine.api.db.query(`UPDATE incidents SET planned_version = planned_version - 1 WHERE id = $1`, [incident.id]);
+    expect(await engine.worker!.get(PlannerService).plan(incident.id)).toMatchObject({ status: 'done' });
+    await engine.settle();
+    engine.sms.rule = undefined;
+
+    expect(await rows()).toEqual([
+      { subscriber_id: ids.s1, state: 'accepted', error: null, attempts: 1, parts: 1, stored: ['twice-1'] },
+      { subscriber_id: ids.s2, state: 'accepted', error: null, attempts: 2, parts: 1, stored: [] },
+    ]);
   });
 });
 
