@@ -10,7 +10,7 @@ import { audience } from './progress';
 import { ProgressCell } from './ProgressCell';
 import { StatusBadge } from './StatusBadge';
 
-/** Open incidents with live per-channel progress (polled; the api reuses its counts for 5 s). */
+/** Open incidents with live per-channel progress (polled; the counts can be some seconds old: `countsAt` says when they were counted). */
 export function Board({ title, managerId }: { title: string; managerId?: number }) {
   const { t, lang } = useI18n();
   const list = useOpenIncidents({ managerId });

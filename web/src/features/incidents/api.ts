@@ -3,7 +3,7 @@ import { api, unwrap } from '../../api/client';
 import type { components } from '../../api/schema';
 import type { Incident, IncidentDetail, IncidentProgress, Preview } from '../../api/types';
 
-/** How often live counts are asked again: the api reuses counts for up to 5 s per incident. */
+/** How often live counts are asked again: the api answers from its last count of the incident (see `countsAt`), recounting in the background. */
 export const POLL_MS = 5_000;
 
 type Declare = components['schemas']['DeclareIncidentDto'];
