@@ -10,7 +10,8 @@
  * later, then it is resolved; each step runs until nothing due now is left. `--steps 1` stops after the
  * declare (the notice step holds every figure issue 15 judges; the other two steps are mostly emails).
  * Times, from the simulator's clock: declare answered → first submit_sm; → 50 %, 99 %, 100 % of
- * the notice SMS acknowledged (counters sampled every 100 ms; 100 % is the last submit_sm).
+ * the notice SMS acknowledged (counters sampled every 100 ms); 100 % of those to the subscribers
+ * awake at declare (the target), and the last notice (those who woke meanwhile are told as they wake).
  * Checks, with SQL of its own (PostgreSQL's time zones, not the engine's luxon), per subscriber:
  * awake at declare and at the last notice → told, asleep at both → still waiting (those crossing
  * a window's edge in between may be either); no SMS sent inside the recipient's
@@ -207,6 +208,18 @@ async function main(): Promise<void> {
        ) x`,
       [id, ZONE, QUIET.start, QUIET.end, new Date(declaredAt), new Date(notice.lastSubmitAt ?? declaredAt)],
     );
+    // Those who wake during the send-out are told when they wake, whenever in the run that is: the target is the
+    // notices of those awake at declare. Their last was claimed at `at`; every part claimed by then (the few who
+    // woke before it included) is on the simulator's count when the last of them is acknowledged.
+    const { rows: [awakeNotices] } = await db.query(
+      `${RECIPIENTS}, last AS (
+         SELECT max(m.sent_at) AS at FROM messages m JOIN who ON who.id = m.subscriber_id
+         WHERE m.incident_id = $1 AND m.channel = 'sms' AND m.kind = 'notice' AND m.sent_at IS NOT NULL AND (who.always OR NOT ${QUIET_AT('$5::timestamptz')})
+       )
+       SELECT coalesce((SELECT sum(parts) FROM messages, last WHERE incident_id = $1 AND channel = 'sms' AND kind = 'notice' AND sent_at <= last.at), 0)::int AS parts
+       FROM last`,
+      [id, ZONE, QUIET.start, QUIET.end, new Date(declaredAt)],
+    );
 
     // 2. The ETR slips two hours; 3. resolved.
     const later = steps === 3 ? await laterSteps() : undefined;
@@ -294,6 +307,7 @@ async function main(): Promise<void> {
     const reached = (share: number) => Math.min(samples.find((s) => s.submitted >= Math.ceil(share * noticeParts))?.at ?? NaN, notice.lastSubmitAt ?? NaN);
     const first = (notice.firstSubmitAt ?? NaN) - declaredAt;
     const all = (notice.lastSubmitAt ?? NaN) - declaredAt;
+    const awakeAll = Math.min(samples.find((x) => x.submitted >= awakeNotices.parts)?.at ?? NaN, notice.lastSubmitAt ?? NaN) - declaredAt;
     // Both sides in texts a second on the simulator's side: the engine's notice step (its parts per text) and the raw replay.
     const engineRate = (enginePeer.count / enginePeer.seconds) * (notices.told / Math.max(noticeParts, 1));
     const rawRate = (rawPeer.count / rawPeer.seconds) * (texts.length / Math.max(raw.parts, 1));
@@ -312,7 +326,8 @@ async function main(): Promise<void> {
     report('50 % of notice SMS acknowledged', s(reached(0.5) - declaredAt));
     report('99 % of notice SMS acknowledged', s(reached(0.99) - declaredAt));
     measured('notice SMS acknowledged (simulator)', noticeParts);
-    report('100 % of notice SMS acknowledged', s(all), { ok: all <= 120_000, text: '≤ 120 s' });
+    report('100 % of notice SMS acknowledged (awake at declare)', s(awakeAll), { ok: awakeAll <= 120_000, text: '≤ 120 s' });
+    report('last notice SMS acknowledged (with those who woke meanwhile)', s(all));
     report('awake throughout: told a notice SMS', `${notices.awake_told} / ${notices.awake}`, { ok: notices.awake_told === notices.awake, text: 'all' });
     report('asleep throughout: waiting for morning', `${notices.asleep_waiting} / ${notices.asleep}`, {
       ok: notices.asleep_waiting === notices.asleep, text: 'all' });

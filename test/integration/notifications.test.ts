@@ -337,7 +337,7 @@ describe('notification engine: refused and failing hand-overs', () => {
     engine.setNow('2026-11-30T07:00:00Z'); // 14:00 in Novosibirsk
     // This incident's notices only: earlier incidents' reassurances to the same people share the batches.
     engine.sms.rule = (m) =>
-      !m.key.endsWith(':notice') ? undefined
+      !m.key?.endsWith(':notice') ? undefined
         : m.to === phone('s2') ? { messageId: m.messageId, status: 'failed', error: 'ESME_RINVDSTADR' }
         : m.to === phone('s1') ? { messageId: m.messageId, status: 'accepted', providerIds: ['twice-1'], parts: 1 } : undefined;
     const incident = await declare(engine, { scope: { areaCodes: ['CITY-A1'] }, etr: '2026-11-30T12:00:00Z' });
@@ -354,7 +354,7 @@ describe('notification engine: refused and failing hand-overs', () => {
     ]);
 
     // The same version planned again (as after a crash mid-plan): s2's notice goes out again, and the SMSC gives it s1's id.
-    engine.sms.rule = (m) => (m.to === phone('s2') && m.key.endsWith(':notice') ? { messageId: m.messageId, status: 'accepted', providerIds: ['twice-1'], parts: 1 } : undefined);
+    engine.sms.rule = (m) => (m.to === phone('s2') && m.key?.endsWith(':notice') ? { messageId: m.messageId, status: 'accepted', providerIds: ['twice-1'], parts: 1 } : undefined);
     await engine.api.db.query(`UPDATE incidents SET planned_version = planned_version - 1 WHERE id = $1`, [incident.id]);
     expect(await engine.worker!.get(PlannerService).plan(incident.id)).toMatchObject({ status: 'done' });
     await engine.settle();
