@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { dropIfInvalid } from '../src/database/concurrent-index';
 
 /**
  * One index on messages less for every text: the unique key of a message becomes
@@ -28,9 +29,4 @@ export class MessagesKeyedByIncident1765200500000 implements MigrationInterface 
     await q.query(`ALTER TABLE messages ADD CONSTRAINT messages_dedupe_key_key UNIQUE (dedupe_key)`);
     await q.query(`DROP INDEX messages_incident_dedupe`);
   }
-}
-
-async function dropIfInvalid(q: QueryRunner, index: string): Promise<void> {
-  const [row] = await q.query(`SELECT i.indisvalid FROM pg_index i WHERE i.indexrelid = to_regclass($1)`, [index]);
-  if (row && !row.indisvalid) await q.query(`DROP INDEX CONCURRENTLY ${index}`);
 }

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { dropIfInvalid } from '../src/database/concurrent-index';
 
 /**
  * What the impact preview reads of every subscriber, in an index of its own: area, access element,
@@ -18,8 +19,7 @@ export class AffectedGroupsIndex1765200600000 implements MigrationInterface {
   transaction = false;
 
   async up(q: QueryRunner): Promise<void> {
-    const [row] = await q.query(`SELECT i.indisvalid FROM pg_index i WHERE i.indexrelid = to_regclass('subscribers_affected_groups')`);
-    if (row && !row.indisvalid) await q.query(`DROP INDEX CONCURRENTLY subscribers_affected_groups`);
+    await dropIfInvalid(q, 'subscribers_affected_groups');
     await q.query(
       `CREATE INDEX CONCURRENTLY IF NOT EXISTS subscribers_affected_groups
        ON subscribers (area_id, access_element_id, tier, timezone, quiet_start, quiet_end) WHERE erased_at IS NULL`,

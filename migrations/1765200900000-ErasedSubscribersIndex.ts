@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { dropIfInvalid } from '../src/database/concurrent-index';
 
 /**
  * The erased subscribers, by id: a partial index that holds only them (none or a few among
@@ -15,8 +16,7 @@ export class ErasedSubscribersIndex1765200900000 implements MigrationInterface {
   transaction = false;
 
   async up(q: QueryRunner): Promise<void> {
-    const [row] = await q.query(`SELECT i.indisvalid FROM pg_index i WHERE i.indexrelid = to_regclass('subscribers_erased')`);
-    if (row && !row.indisvalid) await q.query(`DROP INDEX CONCURRENTLY subscribers_erased`);
+    await dropIfInvalid(q, 'subscribers_erased');
     await q.query(`CREATE INDEX CONCURRENTLY IF NOT EXISTS subscribers_erased ON subscribers (id) WHERE erased_at IS NOT NULL`);
   }
 
