@@ -32,7 +32,7 @@ async function structured(em: EntityManager, sql: string, params: unknown[]) {
 
 /** What `insertedOrElse` sets in its runner's `data` while its plain statement runs: the logger leaves that failure out. */
 export const CONFLICT_EXPECTED = 'conflictExpected';
-const UNIQUE_VIOLATION = '23505';
+export const UNIQUE_VIOLATION = '23505';
 
 /**
  * Writes new rows with `plain` (INSERTs without ON CONFLICT: no probe of each row's key before

@@ -1,6 +1,6 @@
 import { Logger as NestLogger } from '@nestjs/common';
 import { Logger as TypeOrmLogger, QueryRunner } from 'typeorm';
-import { CONFLICT_EXPECTED } from './sql';
+import { CONFLICT_EXPECTED, UNIQUE_VIOLATION } from './sql';
 
 const MAX_SQL = 500;
 const sql = (query: string) => (query.length > MAX_SQL ? `${query.slice(0, MAX_SQL)}…` : query).replace(/\s+/g, ' ');
@@ -20,7 +20,7 @@ export class TypeOrmJsonLogger implements TypeOrmLogger {
   logQueryError(error: string | Error, query: string, parameters?: unknown[], queryRunner?: QueryRunner): void {
     // A plain insert that met an existing key, written again by its caller with ON CONFLICT (insertedOrElse).
     const code = typeof error === 'object' ? (error as { code?: string }).code : undefined;
-    if (code === '23505' && queryRunner?.data?.[CONFLICT_EXPECTED]) return;
+    if (code === UNIQUE_VIOLATION && queryRunner?.data?.[CONFLICT_EXPECTED]) return;
     this.logger.error({
       msg: 'query failed',
       error: typeof error === 'string' ? error : error.message,
