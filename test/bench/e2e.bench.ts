@@ -249,15 +249,15 @@ async function main(): Promise<void> {
     };
     const simDrops = sim.lines.filter((l) => / session (dropped|unbound)/.test(l)); // before the workers stop and unbind
     // Sessions the workers lost, by reason and bind, with when the first went (seconds after declare).
+    const workerLines = workers.flatMap((w) => w.lines);
     const sessionsLost = new Map<string, { n: number; first: number }>();
-    for (const l of workers.flatMap((w) => w.lines)) {
+    for (const l of workerLines) {
       if (l.msg !== 'session closed; reconnecting') continue;
       const key = `${String(l.reason)} (${String(l.bind)})`;
       const lost = sessionsLost.get(key) ?? { n: 0, first: (Date.parse(String(l.time)) - declaredAt) / 1000 };
       sessionsLost.set(key, { ...lost, n: lost.n + 1 });
     }
     workerPeaks.push(...workers.map((w) => w.peakMb));
-    const workerLines = workers.flatMap((w) => w.lines);
     const apiMb = api.peakMb;
     await Promise.all([api.stop(), ...workers.map((w) => w.stop())]);
     api = undefined;
