@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatInstant, formatTime, isoToPicked, pickedToIso, zoneCity } from './format';
+import { formatAgo, formatInstant, formatTime, isoToPicked, pickedToIso, zoneCity } from './format';
 
 describe(pickedToIso.name, () => {
   it('should read a picked local time as an instant when one was picked', () => {
@@ -17,9 +17,22 @@ describe(pickedToIso.name, () => {
 });
 
 describe(formatTime.name, () => {
+  it('should give the seconds when asked', () => {
+    expect(formatTime('2026-12-03T09:00:05Z', 'en', 'UTC', true)).toBe('09:00:05');
+  });
+
   it('should show the time in the zone asked for', () => {
     expect(formatTime('2026-11-24T02:00:00Z', 'en', 'Asia/Irkutsk')).toBe('10:00');
     expect(formatTime('2026-11-24T02:00:00Z', 'ru', 'Asia/Vladivostok')).toBe('12:00');
+  });
+});
+
+describe(formatAgo.name, () => {
+  it('should say seconds, minutes or hours ago in the viewer\'s language', () => {
+    // ICU's short words differ a little between versions ("sec" / "sec."): the number and the unit are what counts.
+    expect([formatAgo(45.7, 'en'), formatAgo(150, 'en'), formatAgo(7300, 'en')])
+      .toEqual([expect.stringMatching(/^45 sec\.? ago$/), expect.stringMatching(/^2 min\.? ago$/), expect.stringMatching(/^2 hr\.? ago$/)]);
+    expect([formatAgo(45.7, 'ru'), formatAgo(150, 'ru')]).toEqual([expect.stringMatching(/^45 сек\. назад$/), expect.stringMatching(/^2 мин\. назад$/)]);
   });
 });
 

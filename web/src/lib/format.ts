@@ -15,9 +15,10 @@ export function formatInstant(iso: string, lang: Lang, timeZone?: string): strin
   }).format(new Date(iso));
 }
 
-/** Hours and minutes in a zone, e.g. "09:00". */
-export function formatTime(iso: string, lang: Lang, timeZone?: string): string {
-  return new Intl.DateTimeFormat(locale(lang), { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(new Date(iso));
+/** Hours and minutes in a zone, e.g. "09:00" (with `seconds`, "09:00:05"). */
+export function formatTime(iso: string, lang: Lang, timeZone?: string, seconds = false): string {
+  return new Intl.DateTimeFormat(locale(lang), { hour: '2-digit', minute: '2-digit', second: seconds ? '2-digit' : undefined, hourCycle: 'h23', timeZone })
+    .format(new Date(iso));
 }
 
 /**
@@ -42,6 +43,14 @@ const RU_CITIES: Record<string, string> = {
 export function zoneCity(zone: string, lang: Lang): string {
   const last = zone.split('/').pop()!;
   return (lang === 'ru' && RU_CITIES[last]) || last.replace(/_/g, ' ');
+}
+
+/** How long ago, in the viewer's language: "45 sec. ago" / "45 сек. назад", "2 min. ago" / "2 мин. назад". */
+export function formatAgo(seconds: number, lang: Lang): string {
+  const rtf = new Intl.RelativeTimeFormat(locale(lang), { style: 'short', numeric: 'always' });
+  if (seconds < 60) return rtf.format(-Math.floor(seconds), 'second');
+  if (seconds < 3600) return rtf.format(-Math.floor(seconds / 60), 'minute');
+  return rtf.format(-Math.floor(seconds / 3600), 'hour');
 }
 
 export function formatCount(n: number, lang: Lang): string {

@@ -7,6 +7,7 @@ import { useI18n } from '../../lib/i18n';
 import { inLang } from '../../lib/localized';
 import { useIncidentDetails, useOpenIncidents } from './api';
 import { audience } from './progress';
+import { CountsAge } from './CountsAge';
 import { ProgressCell } from './ProgressCell';
 import { StatusBadge } from './StatusBadge';
 
@@ -37,7 +38,10 @@ export function Board({ title, managerId }: { title: string; managerId?: number 
           { key: 'manager', header: t('col.manager'), hiddenOnPhone: true, cell: (i) => i.manager?.name ?? <Text c="orange" size="sm">{t('unassigned')}</Text> },
           { key: 'affected', header: t('col.affected'), cell: (i) => <span data-testid="affected">{formatCount(statsOf.get(i.id)?.affected ?? i.affected, lang)}</span> },
           { key: 'awake', header: t('col.awake'), cell: (i) => <AwakeAsleep stats={statsOf.get(i.id)} /> },
-          { key: 'progress', header: t('col.progress'), cell: (i) => <ProgressCell stats={statsOf.get(i.id)} /> },
+          {
+            key: 'progress', header: t('col.progress'),
+            cell: (i) => <Stack gap={2}><ProgressCell stats={statsOf.get(i.id)} /><CountsAge countsAt={statsOf.get(i.id)?.countsAt} /></Stack>,
+          },
           { key: 'etr', header: t('col.etr'), hiddenOnPhone: true, cell: (i) => formatDateTime(i.etr, lang) },
         ]}
       />

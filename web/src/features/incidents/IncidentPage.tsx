@@ -2,10 +2,11 @@ import { Anchor, Badge, Group, Loader, Paper, SimpleGrid, Stack, Text, Title } f
 import { lazy, Suspense, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import type { IncidentStats } from '../../api/types';
-import { formatCount, formatDateTime } from '../../lib/format';
+import { formatCount, formatDateTime, formatTime } from '../../lib/format';
 import { TranslationKey, useI18n } from '../../lib/i18n';
 import { inLang } from '../../lib/localized';
 import { useIncident, useIncidentProgress } from './api';
+import { CountsAge } from './CountsAge';
 import { ProgressCell } from './ProgressCell';
 import { StatusBadge } from './StatusBadge';
 import { Timeline } from './Timeline';
@@ -54,7 +55,12 @@ export function IncidentPage({ id, actions, tools }: { id: number; actions?: Rea
           <Suspense fallback={<Loader size="sm" aria-label={t('loading')} />}>
             <DeliveryChart stats={stats} progress={progress.data} startedAt={i.startedAt} />
           </Suspense>
-          {stats.countsAt && <Text size="xs" c="dimmed">{t('board.updated', { time: formatDateTime(stats.countsAt, lang) })}</Text>}
+          {stats.countsAt && (
+            <Group gap="xs">
+              <Text size="xs" c="dimmed">{t('board.updated', { time: formatTime(stats.countsAt, lang, undefined, true) })}</Text>
+              <CountsAge countsAt={stats.countsAt} />
+            </Group>
+          )}
         </Stack>
       </Paper>
       {tools && <Paper withBorder p="md">{tools}</Paper>}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { audience, channelProgress } from './progress';
+import { audience, channelProgress, countsAge } from './progress';
 
 describe(channelProgress.name, () => {
   it('should fold message and thread states into sent, delivered, failed, waiting and due per channel', () => {
@@ -28,5 +28,21 @@ describe(audience.name, () => {
       messages: { sms: { accepted: 60, delivered: 10 }, email: { accepted: 50 } },
     });
     expect(sut).toEqual({ now: 70, later: 30, told: 70 });
+  });
+});
+
+describe(countsAge.name, () => {
+  const at = '2026-12-03T22:00:00Z';
+  const after = (s: number) => Date.parse(at) + s * 1000;
+
+  it('should say nothing of counts a few seconds old, mute them from 15 s and warn from a minute', () => {
+    expect([countsAge(at, after(14.9))?.level, countsAge(at, after(15))?.level, countsAge(at, after(59))?.level, countsAge(at, after(60))?.level])
+      .toEqual(['fresh', 'old', 'old', 'stale']);
+    expect(countsAge(at, after(90))?.seconds).toBe(90);
+  });
+
+  it('should take counts from the viewer\'s future (a clock behind the server\'s) as fresh, and no counts as no age', () => {
+    expect(countsAge(at, after(-30))).toEqual({ seconds: 0, level: 'fresh' });
+    expect(countsAge(undefined, after(0))).toBeUndefined();
   });
 });

@@ -47,3 +47,19 @@ export function audience(stats: IncidentStats | undefined): { now: number; later
   const told = Math.max(0, ...rows.map((r) => r.sent));
   return { now: Math.max(0, (stats?.affected ?? 0) - later), later, told };
 }
+
+/** Counts younger than this are shown without their age: the console asks every 5 s, and the api counts at most every 5 s. */
+export const COUNTS_OLD_AFTER_S = 15;
+/** Older than this, the api has not recounted within its minute of grace, or the console has not reached it. */
+export const COUNTS_STALE_AFTER_S = 60;
+
+/**
+ * How old the counts are at `now` (ms), by the viewer's clock: 'fresh' (not worth saying), 'old'
+ * (said, muted) or 'stale' (said, as a warning). Both clocks are NTP-set in practice; a count
+ * from the viewer's future (a clock behind the server's) is fresh.
+ */
+export function countsAge(countsAt: string | undefined, now: number): { seconds: number; level: 'fresh' | 'old' | 'stale' } | undefined {
+  if (!countsAt) return undefined;
+  const seconds = Math.max(0, (now - Date.parse(countsAt)) / 1000);
+  return { seconds, level: seconds >= COUNTS_STALE_AFTER_S ? 'stale' : seconds >= COUNTS_OLD_AFTER_S ? 'old' : 'fresh' };
+}
