@@ -32,8 +32,8 @@ import { pickScope } from './impact.bench';
 import { scrape } from '../support/metrics';
 import { freePort, PeerProcess, ServiceProcess } from '../support/processes';
 import {
-  arg, BENCH_ADMIN_KEY, BoardPoller, clearIncidents, databaseMb, measured, PeerCounter, postJson, quietWindowFor, rawSmpp, report, reportBatchPhases, seededDatabase, Sent,
-  timed, timedEnough, untilNothingDue,
+  arg, BENCH_ADMIN_KEY, BoardPoller, clearIncidents, databaseMb, measured, ownCpuSeconds, PeerCounter, PostgresCpu, postJson, quietWindowFor, rawSmpp, report,
+  reportBatchPhases, seededDatabase, Sent, timed, timedEnough, untilNothingDue,
 } from './support';
 
 const WINDOW = 100;
@@ -169,6 +169,12 @@ async function main(): Promise<void> {
 
     // 1. Declare: every awake subscriber gets a notice.
     await simCounter.start();
+    // Where the 2 cores went during the notice step, by process (PostgreSQL: this database's backends but the bench's own).
+    const cpuNow = () => ({
+      api: api!.cpuSeconds, workers: workers.reduce((n, w) => n + w.cpuSeconds, 0), simulator: sim.cpuSeconds, sink: sink.cpuSeconds, bench: ownCpuSeconds(),
+    });
+    const cpuBefore = cpuNow();
+    const postgresCpu = new PostgresCpu(new URL(url).pathname.slice(1), (await db.query(`SELECT pg_backend_pid() AS pid`)).rows[0].pid).start();
     const declared = await timed(() => post('/v1/incidents', { title: 'Benchmark: regional ring failure', kind: 'outage', scope, etr: new Date(etr).toISOString() }));
     const declaredAt = declared.result.at;
     const id = declared.result.body.id as number;
@@ -179,6 +185,8 @@ async function main(): Promise<void> {
     await drained(id, 1);
     await board.stop();
     const noticeDone = Date.now();
+    const cpuAfter = { ...cpuNow(), postgres: postgresCpu.stop() };
+    const noticeCpu = Object.entries(cpuAfter).map(([k, v]) => [k, v - (cpuBefore[k as keyof typeof cpuBefore] ?? 0)] as const);
     const notice = await simStats();
     const enginePeer = await simCounter.stop();
     // The checks below read a million rows of tables the send-out just filled: planned on statistics from before it
@@ -368,6 +376,11 @@ async function main(): Promise<void> {
     report('SMS notice / etr_change / restored, all steps', `${sent.sms_notice} / ${sent.sms_etr} / ${sent.sms_restored}`);
     const lastAfter = (before: SimStats, after: SimStats, at: number) => (after.submitted > before.submitted ? s(after.lastSubmitAt! - at) : 'none sent');
     report('declare → nothing due (SMS and email)', s(noticeDone - declaredAt));
+    const cpuTotal = noticeCpu.reduce((n, [, v]) => n + v, 0);
+    report(
+      'CPU, declare → nothing due (s, by process)',
+      `${noticeCpu.map(([k, v]) => `${k} ${Math.round(v)}`).join(', ')}; ${Math.round(cpuTotal)} of ${Math.round(((noticeDone - declaredAt) / 1000) * cpus().length)} core-seconds`,
+    );
     if (later) {
       report('ETR change: last submit_sm after update', lastAfter(notice, later.afterUpdate, later.updated.at));
       report('ETR change → nothing due', s(later.updateDone - later.updated.at));
