@@ -2,7 +2,8 @@ import { simpleParser } from 'mailparser';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { OutboundMessage } from '../notifications/channel.port';
 import { mailFor } from './email-message';
-import { EmailMime } from './email-mime';
+import { encode, wrap } from 'nodemailer/lib/base64';
+import { base64Lines, EmailMime } from './email-mime';
 
 const identity = { from: 'Оповещения об авариях <noreply@example.net>', messageIdDomain: 'mail.example.net' };
 const message: OutboundMessage = {
@@ -19,6 +20,15 @@ const message: OutboundMessage = {
 /** nodemailer's own composition of the same message, as it was sent before EmailMime. */
 const composed = (m: OutboundMessage) =>
   new Promise<Buffer>((resolve, reject) => new MailComposer(mailFor(m, identity)).compile().build((e, b) => (e ? reject(e) : resolve(b))));
+
+describe(base64Lines.name, () => {
+  it("should write what nodemailer's wrap(encode(text), 76) writes, at and around whole lines", () => {
+    // 57 bytes make one 76-character line of base64; 'Ж' is two bytes.
+    for (const text of ['', 'a', 'a'.repeat(56), 'a'.repeat(57), 'a'.repeat(58), 'a'.repeat(114), 'Ж'.repeat(57), 'Здравствуйте, Иван!\n'.repeat(40)]) {
+      expect(base64Lines(text)).toBe(wrap(encode(text), 76));
+    }
+  });
+});
 
 describe(EmailMime.name, () => {
   const sut = new EmailMime(identity);

@@ -1,6 +1,5 @@
 import { randomBytes } from 'crypto';
 import addressparser from 'nodemailer/lib/addressparser';
-import { encode as base64, wrap } from 'nodemailer/lib/base64';
 import { foldLines } from 'nodemailer/lib/mime-funcs';
 import MimeNode from 'nodemailer/lib/mime-node';
 import { OutboundMessage } from '../notifications/channel.port';
@@ -9,6 +8,19 @@ import { EmailIdentity, messageIdFor } from './email-message';
 /** Distinct subjects kept encoded: a send-out has one per incident version, kind and locale. */
 const SUBJECTS_KEPT = 256;
 const ASCII = /^[\x20-\x7e]*$/;
+const LINE = 76;
+
+/**
+ * The text's UTF-8 as base64 in lines of 76 joined by CRLF (RFC 2045), exactly as nodemailer's
+ * wrap(encode(text), 76) writes it, by slicing instead of its regular expression over every line.
+ */
+export function base64Lines(text: string): string {
+  const encoded = Buffer.from(text, 'utf8').toString('base64');
+  if (encoded.length <= LINE) return encoded;
+  const lines: string[] = [];
+  for (let i = 0; i < encoded.length; i += LINE) lines.push(encoded.slice(i, i + LINE));
+  return lines.join('\r\n');
+}
 
 /**
  * The email as RFC 5322 text, handed to nodemailer as `raw`: nodemailer's composer streams every
@@ -50,9 +62,9 @@ export class EmailMime {
     if (m.unsubscribeUrl) headers.push(`List-Unsubscribe: <${m.unsubscribeUrl}>`, 'List-Unsubscribe-Post: List-Unsubscribe=One-Click');
     headers.push('MIME-Version: 1.0');
     const part = (type: string, body: string) =>
-      `--${this.boundary}\r\nContent-Type: ${type}; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n${wrap(base64(body), 76)}\r\n`;
+      `--${this.boundary}\r\nContent-Type: ${type}; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n${base64Lines(body)}\r\n`;
     if (m.html === undefined) {
-      return `${headers.join('\r\n')}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n${wrap(base64(m.text), 76)}\r\n`;
+      return `${headers.join('\r\n')}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n${base64Lines(m.text)}\r\n`;
     }
     return (
       `${headers.join('\r\n')}\r\nContent-Type: multipart/alternative;\r\n boundary="${this.boundary}"\r\n\r\n` +
