@@ -167,6 +167,11 @@ describe(loadConfig.name, () => {
     expect(() => loadConfig({ ...VALID, WORKER_QUEUES: 'deliveries-email,sms' })).toThrow(/WORKER_QUEUES.*"deliveries-email,sms"/);
   });
 
+  it('should take send-only binds (SMSC_BIND_MODE=transmitter) and name the modes it knows when given another', () => {
+    expect(loadConfig({ ...VALID, SMSC_BIND_MODE: 'transmitter' }).smscRoutes[0].bindMode).toBe('transmitter');
+    expect(() => loadConfig({ ...VALID, SMSC_BIND_MODE: 'receiver' })).toThrow(/SMSC_BIND_MODE.*transceiver or transmitter-receiver or transmitter, got "receiver"/);
+  });
+
   it('should refuse a receipt grace shorter than the lease, naming the variable', () => {
     expect(() => loadConfig({ ...VALID, CLAIM_LEASE_SECONDS: '300', INBOUND_RECEIPT_GRACE_SECONDS: '120' })).toThrow(
       /INBOUND_RECEIPT_GRACE_SECONDS.*at least CLAIM_LEASE_SECONDS \(300\)/,

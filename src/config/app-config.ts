@@ -10,8 +10,11 @@ export interface SmscConfig {
   password: string;
   sourceAddress: string;
   systemType: string;
-  /** Some SMSCs only take a transmitter + receiver pair. */
-  bindMode: 'transceiver' | 'transmitter-receiver';
+  /**
+   * Some SMSCs only take a transmitter + receiver pair. `transmitter` opens send-only binds: the
+   * receipts and replies then come in on `receiverBinds`, in this process or in another.
+   */
+  bindMode: 'transceiver' | 'transmitter-receiver' | 'transmitter';
   /** Binds (pairs) kept open per worker process. */
   binds: number;
   /**
@@ -315,7 +318,7 @@ function smscConfig(env: Env, name: (field: keyof SmscConfig) => string = smscVa
     password: optional(env, name('password'), base.password),
     sourceAddress,
     systemType: env[name('systemType')]?.trim() ?? base.systemType,
-    bindMode: oneOf(env, name('bindMode'), ['transceiver', 'transmitter-receiver'], base.bindMode),
+    bindMode: oneOf(env, name('bindMode'), ['transceiver', 'transmitter-receiver', 'transmitter'], base.bindMode),
     binds: integer(env, name('binds'), base.binds, 1, 32),
     receiverBinds: integer(env, name('receiverBinds'), base.receiverBinds, 0, 32),
     window: integer(env, name('window'), base.window, 1, 1000),

@@ -3,13 +3,18 @@ import { hostname } from 'os';
 import { REDIS } from '../jobs/redis.module';
 import type { RedisClient } from '../jobs/redis';
 import { APP_CONFIG, AppConfig, DEFAULT_SMSC, SmscConfig, SmscRoute } from '../config/app-config';
+import { QUEUES } from '../jobs/queues';
 import { SMS_CHANNEL } from '../notifications/channel.port';
 import { NoopChannel } from '../notifications/noop.channel';
 import { SmsAdapter } from './sms.adapter';
 import { SmsRouter } from './sms-router';
 import { SmscClient } from './smsc-client';
 
-export function createSmsAdapter(smsc: SmscConfig, name = DEFAULT_SMSC): SmsAdapter {
+/**
+ * `sends` false: a worker that takes no SMS deliveries (WORKER_QUEUES without deliveries-sms) opens
+ * only the receive-only binds, so receipts and replies can be applied off the sending workers' cores.
+ */
+export function createSmsAdapter(smsc: SmscConfig, name = DEFAULT_SMSC, sends = true): SmsAdapter {
   const client = new SmscClient({
     name,
     host: smsc.host,
@@ -18,7 +23,7 @@ export function createSmsAdapter(smsc: SmscConfig, name = DEFAULT_SMSC): SmsAdap
     password: smsc.password,
     systemType: smsc.systemType,
     bindMode: smsc.bindMode,
-    binds: smsc.binds,
+    binds: sends ? smsc.binds : 0,
     receiverBinds: smsc.receiverBinds,
     window: smsc.window,
     maxRate: smsc.maxRate,
@@ -37,9 +42,11 @@ export function createSmsAdapter(smsc: SmscConfig, name = DEFAULT_SMSC): SmsAdap
 }
 
 /** One SmsAdapter per configured SMSC, behind the router that picks one per text. */
-export function createSmsRouter(routes: SmscRoute[]): SmsRouter {
-  return new SmsRouter(routes.map((r) => ({ name: r.name, prefixes: r.prefixes, weight: r.weight, adapter: createSmsAdapter(r, r.name) })));
+export function createSmsRouter(routes: SmscRoute[], sends = true): SmsRouter {
+  return new SmsRouter(routes.map((r) => ({ name: r.name, prefixes: r.prefixes, weight: r.weight, adapter: createSmsAdapter(r, r.name, sends) })));
 }
+
+const takesSmsDeliveries = (config: AppConfig) => config.workerQueues?.includes(QUEUES.smsDeliveries) ?? true;
 
 /** Where each worker reports its SMSC binds for the api's readiness page. */
 export const smscHealthKey = (prefix: string, worker = `${hostname()}:${process.pid}`) => `${prefix}:health:smsc:${worker}`;
@@ -62,6 +69,7 @@ class SmsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   onApplicationBootstrap(): void {
     this.sms.start();
     if (typeof this.sms.boundBinds !== 'number') return; // CHANNELS=noop: nothing to report
+    if (!takesSmsDeliveries(this.config)) return; // receive-only: readiness counts the binds that send
     const report = () =>
       this.redis.set(smscHealthKey(this.config.queuePrefix), String(this.sms.boundBinds), 'PX', REPORT_MS * 3).catch(() => undefined);
     this.timer = setInterval(report, REPORT_MS);
@@ -81,7 +89,7 @@ class SmsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
  * receipts / replies code registers itself with `onInbound`.
  */
 @Module({
-  providers: [{ provide: SMS_CHANNEL, useFactory: (config: AppConfig) => (config.channels === 'noop' ? new NoopChannel('sms') : createSmsRouter(config.smscRoutes)), inject: [APP_CONFIG] }, SmsLifecycle],
+  providers: [{ provide: SMS_CHANNEL, useFactory: (config: AppConfig) => (config.channels === 'noop' ? new NoopChannel('sms') : createSmsRouter(config.smscRoutes, takesSmsDeliveries(config))), inject: [APP_CONFIG] }, SmsLifecycle],
   exports: [SMS_CHANNEL],
 })
 export class SmsModule {}

@@ -14,8 +14,8 @@ export interface SmscClientOptions {
   systemId: string;
   password: string;
   systemType: string;
-  /** Many SMSCs only take a transmitter + receiver pair. */
-  bindMode: 'transceiver' | 'transmitter-receiver';
+  /** Many SMSCs only take a transmitter + receiver pair; `transmitter` only sends (receipts come on receiverBinds). */
+  bindMode: 'transceiver' | 'transmitter-receiver' | 'transmitter';
   /** Binds (pairs in transmitter-receiver mode) kept open at once. */
   binds: number;
   /** Receive-only binds besides those (receipts and replies): each adds the SMSC's window of unanswered deliver_sm. */
@@ -167,7 +167,7 @@ export class SmscClient {
     this.bucket = new TokenBucket(opts.maxRate);
     this.backoffMs = SmscClient.PAUSE_MIN_MS;
     this.inboundHandler = (event) => this.logger.debug({ msg: 'inbound SMS with no handler yet', kind: event.kind });
-    const modes: BindMode[] = opts.bindMode === 'transceiver' ? ['transceiver'] : ['transmitter', 'receiver'];
+    const modes: BindMode[] = opts.bindMode === 'transmitter-receiver' ? ['transmitter', 'receiver'] : [opts.bindMode];
     for (let i = 0; i < opts.binds; i++) {
       for (const mode of modes) this.slots.push(new Slot(`${mode}#${i + 1}`, mode, new TokenBucket(mode === 'receiver' ? 0 : opts.bindMaxRate), opts.name));
     }

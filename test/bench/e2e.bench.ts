@@ -1,12 +1,14 @@
 /**
- * npm run bench:e2e [-- --subscribers 2000000 --affected 1000000 --workers 1 --email-workers 0 --steps 3 --receiver-binds N]
+ * npm run bench:e2e [-- --subscribers 2000000 --affected 1000000 --workers 1 --email-workers 0 --receipt-workers 0 --steps 3 --receiver-binds N]
  *
  * The whole product on this machine: the demo operator seeded (kept between runs in
  * outage_bench_<n>_<migrations>), api and `--workers` workers as real processes with CHANNELS=live (with
  * `--email-workers N`, N more workers take the email queue, WORKER_QUEUES, and the others the rest), the SMSC
  * simulator (acknowledging at once, receipts after 500 ms) and the SMTP sink as their own
  * processes. Each worker holds one transceiver and SMSC_RECEIVER_BINDS receive-only binds (the
- * engine's default, or `--receiver-binds N`), as a deployment sets them. An incident hitting about `--affected` subscribers is declared, then its ETR moves
+ * engine's default, or `--receiver-binds N`), as a deployment sets them; with `--receipt-workers N`, N more
+ * workers (WORKER_QUEUES=incidents) hold those receive-only binds and the others send on a transmitter
+ * bind alone (SMSC_BIND_MODE=transmitter), so receipts are applied off the senders' event loops. An incident hitting about `--affected` subscribers is declared, then its ETR moves
  * later, then it is resolved; each step runs until nothing due now is left. `--steps 1` stops after the
  * declare (the notice step holds every figure issue 15 judges; the other two steps are mostly emails).
  * Times, from the simulator's clock: declare answered → first submit_sm; → 50 %, 99 %, 100 % of
@@ -74,6 +76,7 @@ async function main(): Promise<void> {
   const wanted = arg('affected', subscribers / 2);
   const workerCount = arg('workers', 1);
   const emailWorkers = arg('email-workers', 0, 0);
+  const receiptWorkers = arg('receipt-workers', 0, 0);
   const steps = arg('steps', 3);
   const receiverBindsArg = process.argv.includes('--receiver-binds') ? String(arg('receiver-binds', 1, 0)) : undefined;
   if (steps !== 1 && steps !== 3) throw new Error('--steps must be 1 (declare only) or 3 (declare, ETR change, resolve)');
@@ -113,9 +116,15 @@ async function main(): Promise<void> {
   // What the workers read: the engine's default unless --receiver-binds set it.
   const receiverBinds = loadConfig({ ...process.env, ...env }).smsc.receiverBinds;
   let api: ServiceProcess | undefined = new ServiceProcess('api', env);
-  const lanes: Record<string, string> = emailWorkers ? { WORKER_QUEUES: 'notifications,deliveries-sms,incidents' } : {};
+  const lanes: Record<string, string> = {
+    ...(emailWorkers ? { WORKER_QUEUES: 'notifications,deliveries-sms,incidents' } : {}),
+    ...(receiptWorkers ? { SMSC_BIND_MODE: 'transmitter', SMSC_RECEIVER_BINDS: '0' } : {}),
+  };
+  // A worker that takes no SMS deliveries opens only receive-only binds: none for email workers when receipt workers hold them.
+  const emailLane = { WORKER_QUEUES: 'deliveries-email', ...(receiptWorkers ? { SMSC_RECEIVER_BINDS: '0' } : {}) };
+  const fill = (n: number, role: Record<string, string>) => Array<Record<string, string>>(n).fill(role);
   // Each worker's /metrics on a port of its own: what it sent again is read there before it stops.
-  const roles = [...Array<Record<string, string>>(workerCount).fill(lanes), ...Array<Record<string, string>>(emailWorkers).fill({ WORKER_QUEUES: 'deliveries-email' })];
+  const roles = [...fill(workerCount, lanes), ...fill(emailWorkers, emailLane), ...fill(receiptWorkers, { WORKER_QUEUES: 'incidents' })];
   const metricsPorts = await Promise.all(roles.map(() => freePort()));
   let workers: ServiceProcess[] = roles.map((role, i) => new ServiceProcess('worker', { ...env, ...role, WORKER_METRICS_PORT: String(metricsPorts[i]) }));
   const workerPeaks: number[] = [];
@@ -325,8 +334,12 @@ async function main(): Promise<void> {
     const redisGrowth = (redisPeak - redisBefore) / 1048576;
 
     console.log(`\nbench:e2e — ${subscribers.toLocaleString('en')} subscribers, ${declared.result.body.affected.toLocaleString('en')} affected, ` +
-      `${workerCount} worker(s)${emailWorkers ? ` + ${emailWorkers} for email` : ''}, ${cpus().length} cores, SMPP window ${WINDOW}, ` +
-      `1 transceiver + ${receiverBinds} receiver bind(s) a worker${receiverBindsArg === undefined ? ' (default)' : ''}, receipts after 500 ms`);
+      `${workerCount} worker(s)${emailWorkers ? ` + ${emailWorkers} for email` : ''}${receiptWorkers ? ` + ${receiptWorkers} for receipts` : ''}, ` +
+      `${cpus().length} cores, SMPP window ${WINDOW}, ` +
+      (receiptWorkers
+        ? `1 transmitter a sending worker, ${receiverBinds} receiver bind(s) a receipts worker`
+        : `1 transceiver + ${receiverBinds} receiver bind(s) a worker`) +
+      `${receiverBindsArg === undefined ? ' (default)' : ''}, receipts after 500 ms`);
     report('declare (api answer)', s(declared.ms));
     report('default quiet hours (chosen for ~30 % asleep)', quiet.setting);
     report('asleep now (preview)', `${preview.body.inQuietHoursNow} of ${preview.body.affected}`);

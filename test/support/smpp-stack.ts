@@ -37,14 +37,28 @@ export interface SmppStackOptions {
 /**
  * A worker whose SMS channel is the real SMPP adapter (to the SMSC of the environment the api set,
  * SMSC_PORT and all), its email channel recorded and its clock fixed at `now`; `onStarted` gets its
- * close before it binds, so a failed start is closed too.
+ * close before it binds, so a failed start is closed too. `env`: this worker's own settings
+ * (WORKER_QUEUES …) over the api's.
  */
-export async function startSmppWorker(now: string | Date, onStarted: (close: () => Promise<void>) => void): Promise<INestApplicationContext> {
+export async function startSmppWorker(
+  now: string | Date,
+  onStarted: (close: () => Promise<void>) => void,
+  env: Record<string, string> = {},
+): Promise<INestApplicationContext> {
+  // Its configuration is read from the environment as it is built: `env` is set for that, then put back.
+  const before = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
   const worker = await Test.createTestingModule({ imports: [WorkerModule] })
     .overrideProvider(EMAIL_CHANNEL)
     .useValue(new RecordingChannel('email'))
     .setLogger(new JsonLogger(process.env.TEST_WORKER_LOG ?? 'error'))
-    .compile();
+    .compile()
+    .finally(() => {
+      for (const [k, v] of Object.entries(before)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    });
   worker.get(Clock).now = () => new Date(now);
   onStarted(() => worker.close());
   await worker.init();
@@ -73,7 +87,7 @@ export async function startSmppStack(now: string | Date, opts: SmppStackOptions 
     if (opts.apiClock) api.setNow(new Date(now).toISOString());
     const worker = await startSmppWorker(now, (close) => started.push(close));
     const ids = await seedTopology(api);
-    await waitOverSmpp(async () => (sim.stats().bound.transceiver ?? 0) > 0, 'the worker to bind');
+    await waitOverSmpp(async () => (sim.stats().bound.transceiver ?? 0) + (sim.stats().bound.transmitter ?? 0) > 0, 'the worker to bind');
     return { sim, api, worker, ids, stop };
   } catch (e) {
     await stop();
