@@ -125,6 +125,14 @@ export class ReceiptsRepository {
    * receipt keys that matched (new ones 1…n, waiting ones -id), the owners whose parts changed,
    * how many receipts found nothing, and the lag of each part a final receipt settled.
    *
+   * An other-base reading names another part only while that part still waits for its final
+   * receipt. A receipt can overtake the record of its own part (the SMSC answers submit_sm before
+   * the worker commits, and receipts may come to another worker), and the digits of a hex id read
+   * in decimal are often the id of a text sent long before (0x193708 read so is 0x2f4ac): matched
+   * to that finished part, the receipt was lost to its own and overwrote the other's state. Now it
+   * waits for its part like any early receipt. A second final receipt for a finished part that
+   * names it only by another reading waits too, and is given up as unknown after the grace period.
+   *
    * The parts are locked in provider_id order before the UPDATE writes them (it joins only rows
    * already locked), then the owners of those that changed in id order, so two batches touching
    * the same parts or owners wait for each other, never deadlock. The owners are locked here, and
@@ -145,7 +153,8 @@ export class ReceiptsRepository {
          SELECT DISTINCT ON (r.key) r.key, x.provider_id, x.smsc, r.bind, r.state, r.error, r.final, r.ord
          FROM r CROSS JOIN LATERAL (
            -- By key, as below (= ANY of an array): joined, the planner hashed the whole parts table for every batch.
-           SELECT p.provider_id, p.smsc FROM ${t.parts} p WHERE p.provider_id = r.candidate AND p.smsc = r.smsc OFFSET 0
+           SELECT p.provider_id, p.smsc FROM ${t.parts} p
+           WHERE p.provider_id = r.candidate AND p.smsc = r.smsc AND (r.rank = 1 OR p.state IN ('accepted', 'enroute')) OFFSET 0
          ) x
          WHERE NOT (r.key = ANY($6::bigint[]))
          ORDER BY r.key, r.rank
