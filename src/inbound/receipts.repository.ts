@@ -22,7 +22,8 @@ export interface ReceiptsApplied {
   unknown: string[];
   /**
    * Receipts still waiting for their part, across all workers, by SMSC: counted when this batch
-   * added or claimed some, else undefined (nothing this batch did changed them).
+   * added some or retried the waiting ones (another worker may have matched them meanwhile: this
+   * one's count would stay as it was), else undefined (nothing this batch did changed them).
    */
   pending?: Record<string, number>;
   lags: ReceiptLag[];
@@ -107,7 +108,7 @@ export class ReceiptsRepository {
         `DELETE FROM pending_receipts WHERE id = ANY($1::bigint[]) AND received_at < $2 RETURNING candidates[1] AS id`,
         [claimed, giveUpBefore],
       );
-      const pending = waiting.length > 0 || claimed.length > 0 ? await this.pendingBySmsc(em) : undefined;
+      const pending = waiting.length > 0 || retryWaiting ? await this.pendingBySmsc(em) : undefined;
       return { matched: matched.size, unknown: expired.map((e) => e.id), pending, lags, settled: [...settled.values()] };
     });
   }

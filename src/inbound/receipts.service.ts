@@ -57,12 +57,9 @@ export class ReceiptsService implements OnApplicationBootstrap, BeforeApplicatio
     // Receipts another worker left waiting before it stopped are swept here too.
     this.countPending(await this.repo.pendingBySmsc());
     // A batch counts the waiting receipts only when it added or retried some: each second they are
-    // swept while there are any, then counted here, those of other workers too (a receipts worker
-    // may have matched them all, and the gauge of this one would stay at its last count).
+    // counted here (those of other workers too), and swept while there are any.
     this.sweepTimer = setInterval(() => {
-      const sweep = (this.pending ? this.batcher.flush() : Promise.resolve())
-        .then(() => this.repo.pendingBySmsc())
-        .then((counts) => this.countPending(counts));
+      const sweep = this.pending ? this.batcher.flush() : this.repo.pendingBySmsc().then((counts) => this.countPending(counts));
       sweep.catch((err) => this.logger.warn({ msg: 'receipt sweep failed', err }));
     }, SWEEP_MS);
     this.sweepTimer.unref();
