@@ -54,6 +54,19 @@ describe(SharedCache.name, () => {
     expect(await sut.get(1, async () => 'again')).toBe('again');
   });
 
+  it('should keep a value restPerLoad times as long as its load took, when given', async () => {
+    sut = new SharedCache<number, string>(5000, () => now, 0, 9);
+    const slow = deferred<string>();
+    const first = sut.get(1, () => slow.promise);
+    now += 4000;
+    slow.resolve('first');
+    await first;
+    now += 35_999; // loading a tenth of the time at most: 4 s, then 36 s of rest
+    expect(await sut.get(1, async () => 'again')).toBe('first');
+    now += 1;
+    expect(await sut.get(1, async () => 'again')).toBe('again');
+  });
+
   describe('with staleMs', () => {
     beforeEach(() => {
       sut = new SharedCache<number, string>(5000, () => now, 60_000);

@@ -11,12 +11,12 @@ interface Entry<V> {
 }
 
 /**
- * Values kept per key after their load finished: for `ttlMs`, and at least twice as long as the
- * load took, so a slow load (a count over millions of rows) runs at most a third of the time
- * however many callers ask. Callers asking while a load is in flight share it: one load per key
- * at a time. With `staleMs`, a value past its time is still answered for that long while one load
- * replaces it in the background, so callers wait for a load only when there is no value yet or
- * it is older than that. A failed load is not kept.
+ * Values kept per key after their load finished: for `ttlMs`, and at least `restPerLoad` times as
+ * long as the load took (2 unless given), so a slow load (a count over millions of rows) runs at
+ * most 1 / (restPerLoad + 1) of the time however many callers ask. Callers asking while a load is
+ * in flight share it: one load per key at a time. With `staleMs`, a value past its time is still
+ * answered for that long while one load replaces it in the background, so callers wait for a load
+ * only when there is no value yet or it is older than that. A failed load is not kept.
  */
 export class SharedCache<K, V> {
   private readonly entries = new Map<K, Entry<V>>();
@@ -25,6 +25,7 @@ export class SharedCache<K, V> {
     private readonly ttlMs: number,
     private readonly now: () => number = Date.now,
     private readonly staleMs = 0,
+    private readonly restPerLoad = 2,
   ) {}
 
   get(key: K, load: () => Promise<V>): Promise<V> {
@@ -57,7 +58,7 @@ export class SharedCache<K, V> {
     entry.value.then(
       () => {
         const done = this.now();
-        entry.until = done + Math.max(this.ttlMs, 2 * (done - started));
+        entry.until = done + Math.max(this.ttlMs, this.restPerLoad * (done - started));
         entry.staleUntil = entry.until + this.staleMs;
       },
       () => undefined,

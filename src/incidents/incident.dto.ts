@@ -123,7 +123,7 @@ export class IncidentDetailDto extends IncidentDto {
   @ApiProperty({ type: [TimelineEntryDto] }) timeline: TimelineEntryDto[];
   @ApiProperty({
     description: 'affected and callList as of now; threads and messages by channel and state as counted at countsAt, '
-      + 'which may be some seconds ago: an incident is counted at most every 5 s (or twice as long as its count took, when longer), '
+      + 'which may be some seconds ago: an incident is counted at most every 5 s (and rests nine times as long as its count took: a tenth of the time at most), '
       + 'and counts up to a minute older are answered at once while it is counted again',
     example: { affected: 1200, callList: { total: 40, pending: 38 }, threads: { sms: { due: 10 } }, messages: { sms: { accepted: 900 } },
       countsAt: '2026-11-23T16:00:05.000Z' },

@@ -22,7 +22,7 @@ export class IncidentProgressDto {
   waking: WakingDto[];
   @ApiProperty({
     description: 'when these were counted, with the incident detail\'s counts; may be some seconds ago: counted at most every 5 s '
-      + '(or twice as long as the count took, when longer), and answered up to a minute older at once while counted again',
+      + '(and rests nine times as long as the count took: a tenth of the time at most), and answered up to a minute older at once while counted again',
   })
   countsAt: string;
 }

@@ -15,7 +15,7 @@ describe('incident delivery counts', () => {
   afterAll(() => engine.stop());
 
   it(`should count once per ${FIGURES_TTL_MS} ms per incident for the detail and the progress, and answer older counts at once while recounting`, async () => {
-    const counting = jest.spyOn(engine.api.app.get(ProgressRepository), 'messageCounts');
+    const counting = jest.spyOn(engine.api.app.get(ProgressRepository), 'counts');
     engine.setNow(DAY);
     const declared = await engine.api.post('/v1/incidents', { title: 'Ring failure', kind: 'outage', scope: { areaCodes: ['RU'] } });
     expect(declared.status).toBe(201);
@@ -38,7 +38,7 @@ describe('incident delivery counts', () => {
     const repository = engine.api.app.get(ProgressRepository);
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
-    counting.mockImplementationOnce((...args) => held.then(() => ProgressRepository.prototype.messageCounts.apply(repository, args)));
+    counting.mockImplementationOnce((...args) => held.then(() => ProgressRepository.prototype.counts.apply(repository, args)));
     for (const res of await Promise.all([1, 2, 3, 4, 5].map(detail))) expect(res.body.stats).toEqual(declared.body.stats);
     release();
     const fresh = await waitFor(async () => {
