@@ -15,10 +15,10 @@ import { ProgressRepository, WAKING_BUCKET_SECONDS } from './progress.repository
 export const FIGURES_TTL_MS = 5_000;
 
 /**
- * And kept at least this many times as long as their count took: counting a big incident takes at
- * most a tenth of the time, and of one PostgreSQL backend (ProgressRepository.counts), during the
- * send-out it is counting. On the 2M bench a count under the send-out's load takes a few seconds,
- * so the board's figures are then up to about half a minute old, and say so.
+ * And kept at least this many times as long as their count took: counting a big incident takes
+ * one PostgreSQL backend (ProgressRepository.counts) for a tenth of the time at most, beside the
+ * send-out it is counting. On the 2M bench a count under the send-out's load took about 4 s, so
+ * the board's figures were then up to about 40 s old, and said so.
  */
 export const FIGURES_REST_PER_COUNT = 9;
 
