@@ -1054,7 +1054,7 @@ export interface components {
             updatedAt: string;
             timeline: components["schemas"]["TimelineEntryDto"][];
             /**
-             * @description affected and callList as of now; threads and messages by channel and state as counted at countsAt, which may be some seconds ago: an incident is counted at most every 5 s (or twice as long as its count took, when longer), and counts up to a minute older are answered at once while it is counted again
+             * @description affected and callList as of now; threads and messages by channel and state as counted at countsAt, which may be some seconds ago: an incident is counted at most every 5 s (and rests nine times as long as its count took: a tenth of the time at most), and counts up to a minute older are answered at once while it is counted again
              * @example {
              *       "affected": 1200,
              *       "callList": {
@@ -1126,7 +1126,7 @@ export interface components {
             points: components["schemas"]["ProgressPointDto"][];
             /** @description the "waiting for morning" histogram, in time order */
             waking: components["schemas"]["WakingDto"][];
-            /** @description when these were counted, with the incident detail's counts; may be some seconds ago: counted at most every 5 s (or twice as long as the count took, when longer), and answered up to a minute older at once while counted again */
+            /** @description when these were counted, with the incident detail's counts; may be some seconds ago: counted at most every 5 s (and rests nine times as long as the count took: a tenth of the time at most), and answered up to a minute older at once while counted again */
             countsAt: string;
         };
         CallReasonDto: {
